@@ -1,0 +1,66 @@
+# iProDash: `make run` starts everything with demo data; `make test` runs every suite.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 3000
+DEMO_JOBS ?= 3000
+export PORT
+export REFLEX_USE_NPM := 1
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: run test install install-dev worker seed db-start db-stop unit integration e2e bench clean
+
+$(VENV)/.installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	$(PY) -m iprodash.cli db start
+	$(PY) -m iprodash.cli seed --demo --jobs $(DEMO_JOBS)
+	$(PY) scripts/run_app.py
+
+worker: install
+	$(PY) -m iprodash.jobs.scheduler
+
+seed: install
+	$(PY) -m iprodash.cli seed --demo --jobs $(DEMO_JOBS)
+
+db-start: install
+	$(PY) -m iprodash.cli db start
+
+db-stop: install
+	$(PY) -m iprodash.cli db stop
+
+unit: install-dev
+	$(PY) -m pytest tests/unit -q
+
+integration: install-dev
+	$(PY) -m pytest tests/integration -q
+
+e2e: install-dev
+	$(PY) scripts/ensure_chromium.py
+	$(PY) -m pytest tests/e2e -q
+
+test: install-dev
+	$(PY) scripts/ensure_chromium.py
+	$(PY) -m pytest tests -q
+
+bench: install-dev
+	$(PY) -m bench.run
+	$(PY) -m bench.reports_bench
+
+bench-reports: install-dev
+	$(PY) -m bench.reports_bench
+
+clean:
+	rm -rf .web .states data/test-*

@@ -1,0 +1,96 @@
+"""The operations the benchmark times: the app's way and the naive way.
+
+The app's way is the code the pages call (dashboard service over the
+rollups; the jobs engineer's keyset window paging and exact search keys).
+The naive way is what those replace: aggregating every closed job in Python,
+``skip``/``limit`` over the whole company, regular expressions.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+from pymongo import DESCENDING
+
+from iprodash.domain.search_keys import normalize_query
+from iprodash.repositories.jobs import SCHEDULED_START, JobRepository
+from iprodash.services.dashboard import load_dashboard
+
+PAGE = 25
+LIST_WINDOW = (timedelta(days=30), timedelta(days=30))  # the job list's default window
+
+
+class Cases:
+    """Operations on one company, bound to a database and an admin actor."""
+
+    def __init__(self, db, actor, now: datetime):
+        self.db, self.actor, self.now = db, actor, now
+        self.jobs = JobRepository(db, actor.company_id)
+        self.raw = db["jobs"]
+
+    # -- dashboard ---------------------------------------------------------------------
+    def dashboard(self, period: str, start: str = "", end: str = ""):
+        return load_dashboard(db=self.db, actor=self.actor, period=period, start=start, end=end,
+                              now=self.now)
+
+    def naive_dashboard(self, first: datetime, end: datetime) -> dict:
+        """Every closed job of the period into Python, summed there."""
+        totals: dict = defaultdict(int)
+        by_tech: dict = defaultdict(int)
+        by_source: dict = defaultdict(int)
+        cursor = self.raw.find({"company_id": self.actor.company_id, "status": "closed",
+                                "closed_at": {"$gte": first, "$lt": end}},
+                               {"finance": 1, "technician_id": 1, "lead_source_id": 1})
+        for job in cursor:
+            for name, cents in job["finance"].items():
+                totals[name] += cents
+            by_tech[job["technician_id"]] += job["finance"]["company_profit"]
+            by_source[job["lead_source_id"]] += job["finance"]["company_profit"]
+        return {"totals": totals, "by_tech": by_tech, "by_source": by_source}
+
+    # -- job list ----------------------------------------------------------------------
+    def _window(self) -> tuple[datetime, datetime]:
+        return self.now - LIST_WINDOW[0], self.now + LIST_WINDOW[1]
+
+    def list_page(self, after=None) -> list[dict]:
+        start, end = self._window()
+        return self.jobs.page_in_window(key="", field=SCHEDULED_START, start=start, end=end,
+                                        after=after, limit=PAGE, descending=True)
+
+    def cursor_at_page(self, pages: int):
+        """The keyset cursor after ``pages`` pages (walked once, not timed)."""
+        after = None
+        for _ in range(pages):
+            rows = self.list_page(after)
+            if len(rows) < PAGE:
+                raise RuntimeError(f"The window holds fewer than {pages} pages.")
+            after = (rows[-1][SCHEDULED_START], rows[-1]["_id"])
+        return after
+
+    def naive_list_page(self, page: int) -> list[dict]:
+        cursor = self.raw.find({"company_id": self.actor.company_id})
+        cursor = cursor.sort([(SCHEDULED_START, DESCENDING), ("_id", DESCENDING)])
+        return list(cursor.skip(page * PAGE).limit(PAGE))
+
+    # -- search ------------------------------------------------------------------------
+    def search(self, text: str) -> list[dict]:
+        rows = self.jobs.iter_search(search_key=normalize_query(text), before_id=None)
+        return list(itertools.islice(rows, PAGE))
+
+    def naive_phone_search(self, text: str) -> list[dict]:
+        digits = normalize_query(text)
+        return list(self.raw.find({"company_id": self.actor.company_id,
+                                   "client.phone": {"$regex": re.escape(digits)}}).limit(PAGE))
+
+    def naive_name_search(self, text: str) -> list[dict]:
+        return list(self.raw.find({"company_id": self.actor.company_id,
+                                   "client.name": {"$regex": f"^{re.escape(text)}",
+                                                   "$options": "i"}}).limit(PAGE))
+
+
+def utc_day_start(day, zone) -> datetime:
+    """Midnight of a company-local day, in UTC."""
+    return datetime.combine(day, datetime.min.time(), zone).astimezone(timezone.utc)

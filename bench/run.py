@@ -1,0 +1,167 @@
+"""``make bench``: the jobs area at 100,000 jobs on a temporary embedded database.
+
+Seeds 100,000 jobs (50 technicians, 20 lead sources) with the demo seed,
+then prints p50/p95 over repeated runs against each target, with the naive
+way measured in the same run, and writes ``bench/results.json``:
+
+* dashboard for last month and for the last 12 months (target p95 <= 150 ms);
+* job list first page and a page 500 pages deep (<= 100 ms);
+* search by phone and by name prefix (<= 300 ms);
+* seed rate (>= 90% of raw ``insert_many`` of the same documents).
+
+Options: ``--jobs``, ``--runs``, ``--naive-runs``, ``--sample`` (seed-rate
+sample size), ``--keep`` (print the temporary directory and leave it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import shutil
+import socket
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from bson import ObjectId
+from pymongo import MongoClient
+
+from bench.cases import Cases, utc_day_start
+from bench.seeding import new_company, raw_rates, seed_rate
+from bench.timing import Figure, measure
+from iprodash.db import embedded_uri, start_embedded_server
+from iprodash.repositories.indexes import ensure_indexes
+from iprodash.services.actor import COMPANY_ADMIN, Actor
+from iprodash.services.dashboard import resolve_period
+from iprodash.services.demo_jobs import seed_jobs
+from iprodash.services.rollups import company_zone
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+TARGETS = {"dashboard": 150.0, "list": 100.0, "search": 300.0, "seed_ratio": 0.90}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _query_figures(cases: Cases, zone, runs: int, naive_runs: int,
+                   deep_pages: int) -> list[Figure]:
+    today = cases.now.astimezone(zone).date()
+    month = resolve_period("last_month", today=today)
+    year = resolve_period("last_12_months", today=today)
+    span = {"month": (month.first, month.last), "year": (year.first, year.last)}
+    figures = [
+        measure("dashboard: last month", TARGETS["dashboard"],
+                lambda: cases.dashboard("last_month"), runs,
+                lambda: cases.naive_dashboard(*_bounds(span["month"], zone)), naive_runs),
+        measure("dashboard: last 12 months", TARGETS["dashboard"],
+                lambda: cases.dashboard("last_12_months"), runs,
+                lambda: cases.naive_dashboard(*_bounds(span["year"], zone)), naive_runs),
+    ]
+    deep = cases.cursor_at_page(deep_pages)
+    figures += [
+        measure("job list: first page", TARGETS["list"], cases.list_page, runs,
+                lambda: cases.naive_list_page(0), naive_runs),
+        measure(f"job list: page {deep_pages + 1}", TARGETS["list"],
+                lambda: cases.list_page(deep), runs,
+                lambda: cases.naive_list_page(deep_pages), naive_runs),
+    ]
+    sample = cases.raw.find_one({"company_id": cases.actor.company_id, "status": "closed"},
+                                skip=4242 % max(cases.jobs.count({}) // 2, 1))
+    phone = sample["client"]["phone"]
+    typed = f"({phone[2:5]}) {phone[5:8]}-{phone[8:]}"
+    prefix = sample["client"]["name"][:3]
+    figures += [
+        measure("search: phone", TARGETS["search"], lambda: cases.search(typed), runs,
+                lambda: cases.naive_phone_search(typed), naive_runs, note=typed),
+        measure("search: name prefix", TARGETS["search"], lambda: cases.search(prefix), runs,
+                lambda: cases.naive_name_search(prefix), naive_runs, note=prefix),
+    ]
+    return figures
+
+
+def _bounds(days: tuple[date, date], zone) -> tuple[datetime, datetime]:
+    return utc_day_start(days[0], zone), utc_day_start(days[1] + timedelta(days=1), zone)
+
+
+def run(args: argparse.Namespace) -> dict:
+    base = Path(tempfile.mkdtemp(prefix="iprodash-bench-"))
+    proc = start_embedded_server(base / "db", _free_port(), log_file=base / "server.log")
+    port = int(proc.args[proc.args.index("--port") + 1])
+    client = MongoClient(embedded_uri(port), tz_aware=True)
+    now = datetime.now(timezone.utc)
+    try:
+        print(f"Embedded database in {base}; seed-rate sample of {args.sample:,} jobs...")
+        rates = raw_rates(client, sample=args.sample, technicians=50, sources=20, now=now)
+        rates["seed_per_s"] = seed_rate(client, sample=args.sample, technicians=50,
+                                        sources=20, now=now)
+        rates["ratio"] = rates["seed_per_s"] / rates["raw_all_documents_per_s"]
+        db = client["bench"]
+        ensure_indexes(db)
+        company_id = new_company(db, "Bench Locksmith")
+        print(f"Seeding {args.jobs:,} jobs (50 technicians, 20 lead sources)...")
+        started = time.perf_counter()
+        seeded = seed_jobs(db, company_id=company_id, count=args.jobs, technicians=50,
+                           sources=20, now=now)
+        full_seconds = time.perf_counter() - started
+        actor = Actor(user_id=ObjectId(), role=COMPANY_ADMIN, name="Bench", email="b@bench.test",
+                      company_id=company_id, view_financials=True)
+        print("Timing queries...")
+        figures = _query_figures(Cases(db, actor, now), company_zone(db, company_id),
+                                 args.runs, args.naive_runs, args.deep_pages)
+    finally:
+        client.close()
+        proc.terminate()
+        proc.wait(timeout=30)
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    return {"when": now.isoformat(), "machine": platform.platform(), "jobs": args.jobs,
+            "clients": seeded.clients, "full_seed_seconds": round(full_seconds, 1),
+            "full_seed_per_s": args.jobs / full_seconds, "seed_rate": rates,
+            "figures": [f.as_dict() for f in figures]}
+
+
+def report(results: dict) -> bool:
+    """Print the table; True when every target is met."""
+    ok = True
+    for figure in results["figures"]:
+        line = Figure(**{k: v for k, v in figure.items() if k != "passed"})
+        ok &= line.passed
+        print(line.line() + (f"  [{line.note}]" if line.note else ""))
+    rates = results["seed_rate"]
+    seed_ok = rates["ratio"] >= TARGETS["seed_ratio"]
+    ok &= seed_ok
+    print(f"{'seed rate':<32} {rates['seed_per_s']:>8.0f} jobs/s = {rates['ratio']:.0%} of raw "
+          f"insert_many of the same documents ({rates['raw_all_documents_per_s']:.0f} jobs/s; "
+          f"target >= 90%)  {'PASS' if seed_ok else 'FAIL'}")
+    print(f"{'':<32} raw insert_many of the job documents alone: "
+          f"{rates['raw_jobs_only_per_s']:.0f} jobs/s; each job also brings "
+          f"{rates['clients'] / rates['jobs']:.2f} clients and "
+          f"{rates['rollup_docs'] / rates['jobs']:.2f} rollup documents at this sample size")
+    print(f"{'full seed':<32} {results['jobs']:,} jobs in {results['full_seed_seconds']} s "
+          f"({results['full_seed_per_s']:.0f} jobs/s)")
+    return ok
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--jobs", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
+    parser.add_argument("--naive-runs", type=int, default=3, help="timed runs of each naive one")
+    parser.add_argument("--sample", type=int, default=20_000, help="jobs for the seed-rate test")
+    parser.add_argument("--deep-pages", type=int, default=500, help="pages walked for the deep page")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
+    args = parser.parse_args(argv)
+    results = run(args)
+    ok = report(results)
+    RESULTS.write_text(json.dumps(results, indent=2, default=str))
+    print(f"Written to {RESULTS}. {'All targets met.' if ok else 'Some targets were missed.'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

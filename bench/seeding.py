@@ -1,0 +1,76 @@
+"""Seed rate against raw ``insert_many`` of the same documents, in the same run.
+
+Raw: the seed's documents for ``sample`` jobs (jobs, their new clients and
+the rollups) are built first, untimed, then only the ``insert_many`` calls
+are timed, into a fresh database with the app's indexes. Seed: the real
+seed (generate, compute finance, insert, sum rollups) of the same number of
+jobs into another fresh database. Jobs-only raw insert is printed too.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from bson import ObjectId
+
+from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.indexes import ensure_indexes
+from iprodash.services.demo_jobs import demo_factory, generate_batches, seed_jobs
+from iprodash.services.rollups import RollupBatch
+
+BATCH = 5000
+
+
+def new_company(db, name: str) -> ObjectId:
+    """A bench company in New York time with a 3% card fee."""
+    return CompanyRepository(db).create({
+        "name": name, "code": f"B{ObjectId()}"[:12].upper(), "phone": "+12125550100",
+        "admin_email": "owner@bench.test", "timezone": "America/New_York", "card_fee_bp": 300,
+        "status": "active", "plan": "trial"})
+
+
+def _insert(collection, docs: list[dict], company_id: ObjectId) -> float:
+    """Seconds spent in ``insert_many`` alone (documents are prepared before the clock)."""
+    batches = [[{**d, "company_id": company_id} for d in docs[first:first + BATCH]]
+               for first in range(0, len(docs), BATCH)]
+    start = time.perf_counter()
+    for batch in batches:
+        collection.insert_many(batch, ordered=False)
+    return time.perf_counter() - start
+
+
+def raw_rates(client, *, sample: int, technicians: int, sources: int, now: datetime) -> dict:
+    """Jobs per second of raw ``insert_many``: jobs only, and all the seed's documents."""
+    db = client["bench_raw"]
+    ensure_indexes(db)
+    company_id = new_company(db, "Raw insert")
+    factory, _, _ = demo_factory(db, company_id, technicians=technicians, sources=sources,
+                                 seed=7, first_number=1, now=now)
+    clients, jobs = [], []
+    for batch_clients, batch_jobs in generate_batches(factory, first_number=1, count=sample,
+                                                      batch_size=BATCH):
+        clients += batch_clients
+        jobs += batch_jobs
+    detail, totals = RollupBatch(factory.zone).add(jobs).documents()
+    jobs_s = _insert(db["jobs"], jobs, company_id)
+    rest_s = (_insert(db["clients"], clients, company_id)
+              + _insert(db["rollups"], detail, company_id)
+              + _insert(db["rollup_totals"], totals, company_id))
+    client.drop_database("bench_raw")
+    return {"jobs": sample, "clients": len(clients), "rollup_docs": len(detail) + len(totals),
+            "raw_jobs_only_per_s": sample / jobs_s,
+            "raw_all_documents_per_s": sample / (jobs_s + rest_s)}
+
+
+def seed_rate(client, *, sample: int, technicians: int, sources: int, now: datetime) -> float:
+    """Jobs per second of the real seed of ``sample`` jobs into a fresh database."""
+    db = client["bench_seed"]
+    ensure_indexes(db)
+    company_id = new_company(db, "Seed rate")
+    start = time.perf_counter()
+    seed_jobs(db, company_id=company_id, count=sample, technicians=technicians,
+              sources=sources, now=now)
+    elapsed = time.perf_counter() - start
+    client.drop_database("bench_seed")
+    return sample / elapsed

@@ -1,0 +1,31 @@
+"""Data tables with an empty state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import reflex as rx
+
+
+def data_table(headers: list[str], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component],
+               empty_text: str = "Nothing here yet.") -> rx.Component:
+    """A table that scrolls sideways on a phone, with a friendly empty state."""
+    return rx.cond(
+        rows.length() > 0,
+        rx.box(
+            rx.table.root(
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
+                rx.table.body(rx.foreach(rows, render_row)),
+                variant="surface", size="2", width="100%",
+            ),
+            overflow_x="auto", width="100%",
+        ),
+        rx.callout(empty_text, icon="inbox", color_scheme="gray", width="100%"),
+    )
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    return rx.badge(status, color_scheme=rx.match(
+        status, ("active", "green"), ("pending", "amber"), ("unconfirmed", "gray"),
+        ("rejected", "red"), ("suspended", "red"), ("deactivated", "gray"),
+        ("sent", "green"), ("queued", "amber"), ("dead", "red"), "blue"))

@@ -1,0 +1,1 @@
+"""iProDash: field-operations CRM for small home-service companies."""

@@ -1,0 +1,3 @@
+from iprodash.cli import main
+
+raise SystemExit(main())

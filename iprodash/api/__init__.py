@@ -1,0 +1,1 @@
+"""HTTP routes served beside the Reflex UI (via ``api_transformer``)."""

@@ -1,0 +1,194 @@
+"""THE one implementation of the money formulas in DOMAIN.md.
+
+Every report (dashboard, PDF, CSV, API) and every snapshot taken when a job
+closes uses :func:`compute_job_finance`; settlements use
+:func:`technician_balance` / :func:`summarize_settlement`.
+
+Formulas, all integers in cents, each rounding half-up once per line::
+
+    gross             = sum of payments
+    card              = sum of card payments
+    cc_fee            = round(card x card fee rate)
+    parts             = parts paid by company + parts paid by technician
+    net               = gross - parts - cc_fee
+    tech_commission   = round(max(net, 0) x technician rate) - per-job fee
+    source_commission = round(max(net, 0) x source rate), or the fixed amount
+    company_profit    = net - tech_commission - source_commission
+
+Decisions where DOMAIN.md is terse:
+
+* Loss jobs (net <= 0) and the per-job fee: the formula is followed
+  literally. The percentage part is 0, and the technician's per-job fee is
+  still charged, so ``tech_commission`` is ``-fee`` (the technician owes the
+  fee, as on any other job). Worked example 4 has no fee and gives 0.
+  Likewise when the percentage is smaller than the fee, the commission is
+  negative; it is never clamped, so the lines always add back.
+* A fixed-amount source is paid its amount on every closed job, even a loss;
+  a percent source earns 0 on a loss.
+* ``company_profit`` is the remainder, so
+  ``gross == cc_fee + parts + tech_commission + source_commission + company_profit``
+  holds exactly for every job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Iterable
+
+from iprodash.domain.line_items import (CARD, CASH, CHECK, COLLECTORS, COMPANY, OTHER,
+                                        PAYMENT_METHODS, TECHNICIAN, ZELLE, Part, Payment,
+                                        validate_part, validate_payment, validate_payments_match)
+from iprodash.domain.money import apply_rate_bp, format_money
+from iprodash.domain.rates import (SOURCE_FIXED, SOURCE_KINDS, SOURCE_NONE, SOURCE_PERCENT, Rates,
+                                   validate_rates)
+
+__all__ = [
+    "CARD", "CASH", "CHECK", "COLLECTORS", "COMPANY", "OTHER", "PAYMENT_METHODS", "TECHNICIAN",
+    "ZELLE", "SOURCE_FIXED", "SOURCE_KINDS", "SOURCE_NONE", "SOURCE_PERCENT", "JobFinance",
+    "Part", "Payment", "Rates", "SettlementSummary", "compute_job_finance", "summarize_settlement",
+    "technician_balance", "validate_part", "validate_payment", "validate_payments_match",
+    "validate_rates", "OWES_TECHNICIAN", "OWES_COMPANY", "SETTLED",
+]
+
+OWES_TECHNICIAN = "Company owes technician"
+OWES_COMPANY = "Technician owes company"
+SETTLED = "Settled"
+
+
+@dataclass(frozen=True)
+class JobFinance:
+    """Every money figure of one job, in cents (see the module docstring)."""
+
+    gross: int
+    card: int
+    cc_fee: int
+    parts: int
+    parts_by_company: int
+    parts_by_technician: int
+    net: int
+    tech_commission: int
+    source_commission: int
+    company_profit: int
+    collected_by_technician: int
+
+    @classmethod
+    def from_dict(cls, data: dict) -> JobFinance:
+        """Build from a stored snapshot (the output of :meth:`as_dict`)."""
+        return cls(**{f.name: data[f.name] for f in fields(cls)})
+
+    def as_dict(self) -> dict:
+        """Plain ``{name: cents}`` dict, stored on the job as its snapshot."""
+        return asdict(self)
+
+
+def _source_commission(net: int, rates: Rates) -> int:
+    if rates.source_kind == SOURCE_PERCENT:
+        return apply_rate_bp(max(net, 0), rates.source_rate_bp)
+    if rates.source_kind == SOURCE_FIXED:
+        return rates.source_fixed_cents
+    return 0
+
+
+def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
+                        rates: Rates) -> JobFinance:
+    """Compute every money line of a job from its payments, parts and rates.
+
+    Args:
+        payments: The job's payments; each is validated.
+        parts: The job's parts; each is validated.
+        rates: The rates to apply (live rates, or the snapshot of a closed job).
+
+    Returns:
+        The job's :class:`JobFinance`.
+
+    Raises:
+        ValidationError: a payment, part or rate is invalid.
+    """
+    payments = [validate_payment(p) for p in payments]
+    parts = [validate_part(p) for p in parts]
+    validate_rates(rates)
+    gross = sum(p.amount_cents for p in payments)
+    card = sum(p.amount_cents for p in payments if p.method == CARD)
+    cc_fee = apply_rate_bp(card, rates.card_fee_bp)
+    parts_by_company = sum(p.cost_cents for p in parts if p.paid_by == COMPANY)
+    parts_by_technician = sum(p.cost_cents for p in parts if p.paid_by == TECHNICIAN)
+    parts_total = parts_by_company + parts_by_technician
+    net = gross - parts_total - cc_fee
+    tech_commission = apply_rate_bp(max(net, 0), rates.tech_commission_bp) \
+        - rates.tech_job_fee_cents
+    source_commission = _source_commission(net, rates)
+    return JobFinance(
+        gross=gross, card=card, cc_fee=cc_fee, parts=parts_total,
+        parts_by_company=parts_by_company, parts_by_technician=parts_by_technician, net=net,
+        tech_commission=tech_commission, source_commission=source_commission,
+        company_profit=net - tech_commission - source_commission,
+        collected_by_technician=sum(p.amount_cents for p in payments
+                                    if p.collected_by == TECHNICIAN),
+    )
+
+
+def technician_balance(finances: Iterable[JobFinance]) -> int:
+    """What the company owes a technician over some closed jobs, in cents.
+
+    ``sum(tech_commission) + sum(parts paid by technician)
+    - sum(payments collected by technician)``; positive: the company owes the
+    technician, negative: the technician owes the company.
+    """
+    return sum(f.tech_commission + f.parts_by_technician - f.collected_by_technician
+               for f in finances)
+
+
+@dataclass(frozen=True)
+class SettlementSummary:
+    """Totals of a technician's closed jobs for a settlement period, in cents.
+
+    Attributes:
+        jobs: Number of jobs.
+        gross, parts, cc_fee, net: Sums of the jobs' lines.
+        commission: Sum of ``tech_commission``.
+        parts_by_technician: Parts the technician paid for (owed back to them).
+        collected_by_technician: Payments the technician holds (owed to the company).
+        balance: :func:`technician_balance` of the jobs.
+        owes: "Company owes technician", "Technician owes company" or "Settled".
+    """
+
+    jobs: int
+    gross: int
+    parts: int
+    cc_fee: int
+    net: int
+    commission: int
+    parts_by_technician: int
+    collected_by_technician: int
+    balance: int
+    owes: str
+
+    @property
+    def balance_text(self) -> str:
+        """e.g. "Company owes technician $185.20" or "Settled"."""
+        if self.balance == 0:
+            return self.owes
+        return f"{self.owes} {format_money(abs(self.balance))}"
+
+    def as_dict(self) -> dict:
+        """Plain dict, stored as a settlement's ``totals``."""
+        return asdict(self)
+
+
+def summarize_settlement(finances: Iterable[JobFinance]) -> SettlementSummary:
+    """Add up a technician's jobs for a settlement (see :class:`SettlementSummary`)."""
+    finances = list(finances)
+    balance = technician_balance(finances)
+    owes = OWES_TECHNICIAN if balance > 0 else OWES_COMPANY if balance < 0 else SETTLED
+    return SettlementSummary(
+        jobs=len(finances),
+        gross=sum(f.gross for f in finances),
+        parts=sum(f.parts for f in finances),
+        cc_fee=sum(f.cc_fee for f in finances),
+        net=sum(f.net for f in finances),
+        commission=sum(f.tech_commission for f in finances),
+        parts_by_technician=sum(f.parts_by_technician for f in finances),
+        collected_by_technician=sum(f.collected_by_technician for f in finances),
+        balance=balance,
+        owes=owes,
+    )

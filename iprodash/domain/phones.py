@@ -1,0 +1,69 @@
+"""Phone numbers: parse what a user types, store E.164, search by digits."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import phonenumbers
+
+from iprodash.domain.errors import ValidationError
+
+INVALID_PHONE = "Enter a valid phone number, e.g. (212) 555-0100."
+_MAX_INPUT = 40
+
+
+def normalize_phone(text: str, default_region: str = "US", field: str = "phone") -> str:
+    """Parse any format a user types into E.164.
+
+    Args:
+        text: e.g. "(212) 555-0100", "212.555.0100", "+1 212 555 0100",
+            "1-212-555-0100", "+44 20 7946 0958".
+        default_region: Region assumed when the number has no country code.
+        field: Form field named in the error.
+
+    Returns:
+        The E.164 form, e.g. "+12125550100" (an extension is dropped).
+
+    Raises:
+        ValidationError: the text is not a valid, dialable number.
+    """
+    raw = (text or "").strip()
+    if not raw or len(raw) > _MAX_INPUT:
+        raise ValidationError(INVALID_PHONE, field=field)
+    try:
+        number = phonenumbers.parse(raw, default_region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(INVALID_PHONE, field=field) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(INVALID_PHONE, field=field)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_digits(text: str) -> str:
+    """The ASCII digits of ``text``, in order ("" when there are none).
+
+    Decimal digits of other scripts (e.g. full-width) become ASCII digits, so
+    the key is the same however the number was typed.
+    """
+    return "".join(str(unicodedata.decimal(ch)) for ch in (text or "") if ch.isdecimal())
+
+
+def format_phone_display(e164: str, home_region: str = "US") -> str:
+    """A stored E.164 number as people read it.
+
+    Args:
+        e164: e.g. "+12125550100".
+        home_region: Numbers of this region are shown in national format
+            ("(212) 555-0100"); others in international format
+            ("+44 20 7946 0958").
+
+    Returns:
+        The formatted number, or ``e164`` unchanged when it cannot be parsed.
+    """
+    try:
+        number = phonenumbers.parse(e164 or "", None)
+    except phonenumbers.NumberParseException:
+        return e164 or ""
+    if phonenumbers.region_code_for_number(number) == home_region:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -1,0 +1,1 @@
+"""Thin adapters to outside providers, each with a local/offline mode."""

@@ -1,0 +1,1 @@
+"""Scheduled tasks and the scheduler process (``python -m iprodash.jobs.scheduler``)."""

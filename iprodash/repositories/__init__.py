@@ -1,0 +1,1 @@
+"""The only code that talks to MongoDB. Company data is tenant-scoped."""

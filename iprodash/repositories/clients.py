@@ -1,0 +1,44 @@
+"""Clients: the people jobs are done for, found by phone or name prefix."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+
+from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.keyset import keyset_page
+
+INDEXES = {
+    "clients": [
+        IndexModel([("company_id", ASCENDING), ("phone_digits", ASCENDING)]),
+        # Also serves the plain (company_id, search_keys) lookups of DATA_MODEL.md.
+        IndexModel([("company_id", ASCENDING), ("search_keys", ASCENDING), ("name", ASCENDING),
+                    ("_id", ASCENDING)]),
+        IndexModel([("company_id", ASCENDING), ("name", ASCENDING), ("_id", ASCENDING)]),
+    ],
+}
+
+
+class ClientRepository(TenantRepository):
+    """A company's clients."""
+
+    collection_name = "clients"
+
+    def by_phone_digits(self, digits: str, limit: int = 5) -> list[dict]:
+        """Clients whose stored phone has exactly these digits, oldest first."""
+        if not digits:
+            return []
+        return list(self.find({"phone_digits": digits}).sort("_id", ASCENDING).limit(limit))
+
+    def page(self, *, after: tuple[str, Any] | None, limit: int,
+             search_key: str = "") -> list[dict]:
+        """Clients by name, keyset-paged; only those with ``search_key`` when given."""
+        base = {"search_keys": search_key} if search_key else {}
+        return keyset_page(self, base, field="name", after=after, limit=limit)
+
+    def set_fields(self, client_id: Any, fields: dict[str, Any]) -> dict | None:
+        """``$set`` fields (and ``updated_at``); the document after, or None."""
+        return self.find_one_and_update(
+            {"_id": to_object_id(client_id, "client")},
+            {"$set": {**fields, "updated_at": utcnow()}}, return_document=ReturnDocument.AFTER)

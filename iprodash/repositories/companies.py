@@ -1,0 +1,63 @@
+"""Companies: the tenants themselves (a platform-level collection)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.database import Database
+
+from iprodash.repositories.base import to_object_id, utcnow
+
+INDEXES = {
+    "companies": [
+        IndexModel([("code", ASCENDING)], unique=True),
+        IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
+    ],
+}
+
+
+class CompanyRepository:
+    """Reads and writes company documents by id or code."""
+
+    def __init__(self, db: Database):
+        self.collection = db["companies"]
+
+    def create(self, doc: dict[str, Any]) -> ObjectId:
+        return self.collection.insert_one({**doc, "created_at": utcnow()}).inserted_id
+
+    def by_id(self, company_id: Any) -> dict | None:
+        return self.collection.find_one({"_id": to_object_id(company_id, "company")})
+
+    def by_code(self, code: str) -> dict | None:
+        return self.collection.find_one({"code": code.strip().upper()})
+
+    def update(self, company_id: Any, fields: dict[str, Any]) -> dict | None:
+        return self.collection.find_one_and_update(
+            {"_id": to_object_id(company_id, "company")},
+            {"$set": {**fields, "updated_at": utcnow()}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def set_status_if(self, company_id: Any, *, allowed_from: list[str],
+                      fields: dict[str, Any]) -> dict | None:
+        """Change status atomically, only from one of ``allowed_from``."""
+        return self.collection.find_one_and_update(
+            {"_id": to_object_id(company_id, "company"), "status": {"$in": allowed_from}},
+            {"$set": {**fields, "updated_at": utcnow()}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def page(self, *, status: str | None, after_id: str | None, limit: int) -> list[dict]:
+        """Companies newest first, keyset-paged by ``_id``."""
+        query: dict[str, Any] = {}
+        if status:
+            query["status"] = status
+        if after_id:
+            query["_id"] = {"$lt": to_object_id(after_id, "company")}
+        return list(self.collection.find(query).sort("_id", DESCENDING).limit(limit))
+
+    def count_by_status(self) -> dict[str, int]:
+        rows = self.collection.aggregate([{"$group": {"_id": "$status", "n": {"$sum": 1}}}])
+        return {row["_id"]: row["n"] for row in rows}

@@ -1,0 +1,166 @@
+"""The durable outbox of emails and texts, and the local sent box.
+
+A message is written here in the same step as the change that caused it,
+under a unique idempotency key, and a dispatcher sends it later. Statuses:
+``queued`` -> ``sending`` -> ``sent``; ``dead`` after the last failed try;
+``suppressed`` when the rules forbid it (no consent, opted out, bounced
+address), with ``last_error`` saying why; ``canceled`` when it would arrive
+too late (a reminder after the appointment). ``delivery_status`` comes from
+the providers' webhooks. Retention (``jobs/retention.py``) deletes settled
+messages after ``IPRODASH_OUTBOX_RETENTION_DAYS``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError
+
+from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+
+QUEUED, SENDING, SENT, DEAD, SUPPRESSED, CANCELED = (
+    "queued", "sending", "sent", "dead", "suppressed", "canceled")
+
+INDEXES = {
+    "outbox": [
+        IndexModel([("idempotency_key", ASCENDING)], unique=True),
+        IndexModel([("status", ASCENDING), ("next_attempt_at", ASCENDING)]),
+        IndexModel([("company_id", ASCENDING), ("status", ASCENDING), ("_id", DESCENDING)]),
+        IndexModel([("company_id", ASCENDING), ("channel", ASCENDING), ("to", ASCENDING),
+                    ("_id", DESCENDING)]),
+        IndexModel([("channel", ASCENDING), ("_id", DESCENDING)]),
+        IndexModel([("provider_id", ASCENDING)], sparse=True),
+    ],
+    "sent_box": [IndexModel([("_id", DESCENDING)]),
+                 IndexModel([("company_id", ASCENDING), ("_id", DESCENDING)]),
+                 ],
+}
+
+
+class OutboxRepository:
+    """Enqueue, claim and settle outbox messages (platform-wide, for the dispatcher)."""
+
+    def __init__(self, db: Database):
+        self.collection = db["outbox"]
+        self.sent_box = db["sent_box"]
+
+    def enqueue(self, message: dict[str, Any], *, status: str = QUEUED,
+                now: datetime | None = None) -> bool:
+        """Insert unless the idempotency key exists; True when inserted.
+
+        ``status`` is ``suppressed`` for a message the rules refuse: it is kept
+        (with ``last_error`` saying why) so the office sees what was not sent.
+        """
+        now = now or utcnow()
+        try:
+            self.collection.insert_one({
+                "attempts": 0, "last_error": "", **message, "status": status,
+                "created_at": now, "next_attempt_at": message.get("not_before") or now,
+            })
+            return True
+        except DuplicateKeyError:
+            return False
+
+    def by_key(self, idempotency_key: str) -> dict | None:
+        return self.collection.find_one({"idempotency_key": idempotency_key})
+
+    def claim_due(self, worker: str, lease_until: datetime,
+                  now: datetime | None = None) -> dict | None:
+        """Atomically take one due message for sending (one claimer wins)."""
+        return self.collection.find_one_and_update(
+            {"status": QUEUED, "next_attempt_at": {"$lte": now or utcnow()}},
+            {"$set": {"status": SENDING, "claimed_by": worker, "lease_until": lease_until},
+             "$inc": {"attempts": 1}},
+            sort=[("next_attempt_at", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def release_stale_claims(self, now: datetime | None = None) -> int:
+        """Return messages whose sender died mid-send to the queue."""
+        return self.collection.update_many(
+            {"status": SENDING, "lease_until": {"$lt": now or utcnow()}},
+            {"$set": {"status": QUEUED}}).modified_count
+
+    def mark(self, message_id: ObjectId, status: str, **fields: Any) -> None:
+        """Settle a claimed message (only the claimer calls this)."""
+        self.collection.update_one({"_id": message_id},
+                                   {"$set": {"status": status, "updated_at": utcnow(), **fields}})
+
+    def postpone(self, message_id: ObjectId, until: datetime, reason: str) -> None:
+        """Put a claimed message back until ``until`` without spending a try."""
+        self.collection.update_one(
+            {"_id": message_id},
+            {"$set": {"status": QUEUED, "next_attempt_at": until, "last_error": reason,
+                      "updated_at": utcnow()}, "$inc": {"attempts": -1}})
+
+    def set_delivery_status(self, provider_id: str, status: str, detail: str,
+                            at: datetime) -> dict | None:
+        """Record what the provider's webhook says happened to a sent message."""
+        return self.collection.find_one_and_update(
+            {"provider_id": provider_id},
+            {"$set": {"delivery_status": status, "delivery_detail": detail[:300],
+                      "delivered_at": at}},
+            return_document=ReturnDocument.AFTER)
+
+    def record_sent_locally(self, message: dict[str, Any]) -> ObjectId:
+        """The local provider: the message lands in the sent box, readable in the app."""
+        return self.sent_box.insert_one({
+            "outbox_id": message["_id"], "company_id": message.get("company_id"),
+            "channel": message["channel"], "to": message["to"],
+            "from": message.get("from_number", ""),
+            "subject": message.get("subject", ""), "text": message.get("text", ""),
+            "html": message.get("html", ""), "sent_at": utcnow(),
+            "attachments": [a.get("filename", "") for a in message.get("attachments") or []],
+        }).inserted_id
+
+    def page_sent_box(self, *, before_id: str | None, limit: int) -> list[dict]:
+        query = {"_id": {"$lt": ObjectId(before_id)}} if before_id else {}
+        return list(self.sent_box.find(query).sort("_id", DESCENDING).limit(limit))
+
+    def page_emails(self, *, before_id: str | None, limit: int) -> list[dict]:
+        """Every company's emails, newest first (the operator's local outbox).
+
+        Texts are left out: they carry clients' numbers and words, which the
+        operator never reads.
+        """
+        query: dict = {"channel": "email"}
+        if before_id:
+            query["_id"] = {"$lt": ObjectId(before_id)}
+        return list(self.collection.find(query).sort("_id", DESCENDING)
+                    .limit(limit))
+
+
+class CompanyOutbox(TenantRepository):
+    """One company's messages: the admin's outbox page and conversation threads."""
+
+    collection_name = "outbox"
+
+    def page(self, *, status: str | None, before_id: str | None, limit: int) -> list[dict]:
+        query: dict[str, Any] = {"status": status} if status else {}
+        if before_id:
+            query["_id"] = {"$lt": to_object_id(before_id, "message")}
+        return list(self.find(query).sort("_id", DESCENDING).limit(limit))
+
+    def retry(self, message_id: Any, now: datetime) -> dict | None:
+        """A dead letter goes back to the queue with a fresh set of tries."""
+        return self.find_one_and_update(
+            {"_id": to_object_id(message_id, "message"), "status": DEAD},
+            {"$set": {"status": QUEUED, "attempts": 0, "next_attempt_at": now,
+                      "last_error": "", "retried_at": now}},
+            return_document=ReturnDocument.AFTER)
+
+    def texts_to(self, phone: str, limit: int) -> list[dict]:
+        """The newest texts sent (or tried) to ``phone``."""
+        return list(self.find({"channel": "sms", "to": phone}).sort("_id", DESCENDING)
+                    .limit(limit))
+
+    def sent_box_page(self, *, before_id: str | None, limit: int) -> list[dict]:
+        """This company's locally delivered messages (no provider keys)."""
+        query: dict[str, Any] = {"company_id": self.company_id}
+        if before_id:
+            query["_id"] = {"$lt": to_object_id(before_id, "message")}
+        return list(self.db["sent_box"].find(query).sort("_id", DESCENDING).limit(limit))

@@ -1,0 +1,49 @@
+"""Server-side session records: one per issued JWT (by ``jti``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel
+from pymongo.database import Database
+
+from iprodash.repositories.base import utcnow
+
+INDEXES = {
+    "sessions": [
+        IndexModel([("jti", ASCENDING)], unique=True),
+        IndexModel([("user_id", ASCENDING), ("revoked_at", ASCENDING)]),
+        IndexModel([("expires_at", ASCENDING)]),
+    ],
+}
+
+
+class SessionRepository:
+    """Create, look up and revoke sessions."""
+
+    def __init__(self, db: Database):
+        self.collection = db["sessions"]
+
+    def create(self, *, jti: str, user_id: Any, company_id: Any, expires_at: datetime,
+               ip: str, user_agent: str, kind: str = "user") -> None:
+        self.collection.insert_one({
+            "jti": jti, "user_id": user_id, "company_id": company_id, "kind": kind,
+            "created_at": utcnow(), "expires_at": expires_at, "revoked_at": None,
+            "ip": ip, "user_agent": user_agent[:200],
+        })
+
+    def active(self, jti: str) -> dict | None:
+        return self.collection.find_one(
+            {"jti": jti, "revoked_at": None, "expires_at": {"$gt": utcnow()}})
+
+    def revoke(self, jti: str) -> None:
+        self.collection.update_one({"jti": jti}, {"$set": {"revoked_at": utcnow()}})
+
+    def revoke_all_for_user(self, user_id: Any) -> int:
+        result = self.collection.update_many(
+            {"user_id": user_id, "revoked_at": None}, {"$set": {"revoked_at": utcnow()}})
+        return result.modified_count
+
+    def delete_expired_before(self, cutoff: datetime) -> int:
+        return self.collection.delete_many({"expires_at": {"$lt": cutoff}}).deleted_count

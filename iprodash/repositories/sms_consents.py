@@ -1,0 +1,74 @@
+"""The SMS consent ledger: one document per company and phone number.
+
+The document holds the current state (``opted_in`` / ``opted_out``), how and
+when it got there, and an append-only ``events`` list (method, time, IP,
+disclosure text version) so the proof of consent survives later changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+
+from iprodash.repositories.base import TenantRepository
+
+OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
+
+INDEXES = {
+    "sms_consents": [
+        IndexModel([("company_id", ASCENDING), ("phone", ASCENDING)], unique=True),
+    ],
+    # Inbound texts find their company by the number they were sent to.
+    "companies": [IndexModel([("sms.sending_number", ASCENDING)])],
+}
+
+
+class SmsConsentRepository(TenantRepository):
+    """A company's consent records, keyed by E.164 phone."""
+
+    collection_name = "sms_consents"
+
+    def for_phone(self, phone: str) -> dict | None:
+        return self.find_one({"phone": phone})
+
+    def _change(self, phone: str, *, status: str, event: dict[str, Any],
+                fields: dict[str, Any], now: datetime) -> tuple[dict, bool]:
+        """Set ``status``; returns (document, whether the status changed)."""
+        before = self.collection.find_one_and_update(
+            self.scoped({"phone": phone}),
+            {"$set": {"status": status, "updated_at": now, **fields},
+             "$push": {"events": event},
+             "$setOnInsert": {"created_at": now}},
+            upsert=True, return_document=ReturnDocument.BEFORE)
+        after = self.for_phone(phone)
+        return after, (before or {}).get("status") != status
+
+    def opt_in(self, phone: str, *, method: str, now: datetime, ip: str = "",
+               text_version: str = "") -> tuple[dict, bool]:
+        """Record consent (web form or START keyword)."""
+        event = {"action": OPTED_IN, "method": method, "at": now, "ip": ip,
+                 "text_version": text_version}
+        return self._change(phone, status=OPTED_IN, event=event, now=now, fields={
+            "opted_in_at": now, "opted_in_method": method, "ip": ip,
+            "text_version": text_version, "opted_out_at": None})
+
+    def opt_out(self, phone: str, *, method: str, now: datetime) -> tuple[dict, bool]:
+        """Suppress the number (STOP keyword, or the carrier reports it blocked)."""
+        event = {"action": OPTED_OUT, "method": method, "at": now}
+        return self._change(phone, status=OPTED_OUT, event=event, now=now, fields={
+            "opted_out_at": now, "opted_out_method": method})
+
+    def mark_introduced(self, phone: str, now: datetime) -> bool:
+        """True exactly once per opted-in number: the caller sends the disclosure."""
+        result = self.update_one({"phone": phone, "status": OPTED_IN, "introduced_at": None},
+                                 {"$set": {"introduced_at": now}})
+        return result.modified_count == 1
+
+    def statuses(self, phones: list[str]) -> dict[str, str]:
+        """Current status of each of ``phones`` (missing: no record)."""
+        if not phones:
+            return {}
+        rows = self.find({"phone": {"$in": phones}}, projection={"phone": 1, "status": 1})
+        return {doc["phone"]: doc["status"] for doc in rows}

@@ -1,0 +1,55 @@
+"""Technicians: the company's field workers (never deleted once referenced)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+
+from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.keyset import keyset_page
+
+INDEXES = {
+    "technicians": [
+        IndexModel([("company_id", ASCENDING), ("name", ASCENDING), ("_id", ASCENDING)]),
+        IndexModel([("company_id", ASCENDING), ("active", ASCENDING), ("name", ASCENDING),
+                    ("_id", ASCENDING)]),
+    ],
+}
+
+
+class TechnicianRepository(TenantRepository):
+    """A company's technicians."""
+
+    collection_name = "technicians"
+
+    def page(self, *, after: tuple[str, Any] | None, limit: int,
+             active: bool | None = None) -> list[dict]:
+        """Technicians by name, keyset-paged on ``(name, _id)``.
+
+        Args:
+            after: ``(name, _id)`` of the last row of the previous page.
+            limit: Rows to return.
+            active: Only active (True) or inactive (False) ones; None for all.
+        """
+        base = {} if active is None else {"active": active}
+        return keyset_page(self, base, field="name", after=after, limit=limit)
+
+    def active_choices(self) -> list[dict]:
+        """Every active technician (a company has tens, not thousands), by name."""
+        return list(self.find({"active": True},
+                              projection={"name": 1, "nickname": 1, "color": 1})
+                    .sort([("name", ASCENDING), ("_id", ASCENDING)]))
+
+    def by_ids(self, ids: list[Any]) -> dict:
+        """``{_id: doc}`` for the given ids (missing ones are left out)."""
+        wanted = list({to_object_id(i, "technician") for i in ids if i})
+        if not wanted:
+            return {}
+        return {doc["_id"]: doc for doc in self.find({"_id": {"$in": wanted}})}
+
+    def set_fields(self, technician_id: Any, fields: dict[str, Any]) -> dict | None:
+        """``$set`` fields (and ``updated_at``); the document after, or None."""
+        return self.find_one_and_update(
+            {"_id": to_object_id(technician_id, "technician")},
+            {"$set": {**fields, "updated_at": utcnow()}}, return_document=ReturnDocument.AFTER)

@@ -1,0 +1,76 @@
+"""Users of the web app: operators (no company) and company staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bson import ObjectId
+from pymongo import ASCENDING, IndexModel, ReturnDocument
+from pymongo.database import Database
+
+from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+
+INDEXES = {
+    "users": [
+        IndexModel([("email", ASCENDING)], unique=True),
+        IndexModel([("company_id", ASCENDING), ("status", ASCENDING), ("name", ASCENDING)]),
+    ],
+}
+
+
+class AccountLookup:
+    """Platform-level user lookups needed before a company is known.
+
+    Used by login, sign-up (email must be unique), password reset and the
+    operator console's counts; never to list a company's users.
+    """
+
+    def __init__(self, db: Database):
+        self.collection = db["users"]
+
+    def by_email(self, email: str) -> dict | None:
+        return self.collection.find_one({"email": email})
+
+    def by_id(self, user_id: Any) -> dict | None:
+        return self.collection.find_one({"_id": to_object_id(user_id, "user")})
+
+    def create(self, doc: dict[str, Any]) -> ObjectId:
+        return self.collection.insert_one({**doc, "created_at": utcnow()}).inserted_id
+
+    def update(self, user_id: Any, fields: dict[str, Any]) -> None:
+        self.collection.update_one(
+            {"_id": to_object_id(user_id, "user")},
+            {"$set": {**fields, "updated_at": utcnow()}},
+        )
+
+    def count_for_companies(self, company_ids: list[ObjectId]) -> dict[ObjectId, int]:
+        rows = self.collection.aggregate([
+            {"$match": {"company_id": {"$in": company_ids}, "status": "active"}},
+            {"$group": {"_id": "$company_id", "n": {"$sum": 1}}},
+        ])
+        return {row["_id"]: row["n"] for row in rows}
+
+
+class UserRepository(TenantRepository):
+    """A company's users."""
+
+    collection_name = "users"
+
+    def page(self, *, status: str | None, after_name: str | None, limit: int) -> list[dict]:
+        query: dict[str, Any] = {}
+        if status:
+            query["status"] = status
+        if after_name:
+            query["name"] = {"$gt": after_name}
+        return list(self.find(query, projection={"password_hash": 0})
+                    .sort("name", ASCENDING).limit(limit))
+
+    def set_fields(self, user_id: Any, fields: dict[str, Any]) -> dict | None:
+        return self.find_one_and_update(
+            {"_id": to_object_id(user_id, "user")},
+            {"$set": {**fields, "updated_at": utcnow()}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    def count_active_admins(self) -> int:
+        return self.count({"role": "company_admin", "status": "active"})

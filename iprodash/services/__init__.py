@@ -1,0 +1,2 @@
+"""Use cases: keyword-only functions that check the caller, validate,
+write, audit and enqueue side effects."""

@@ -1,0 +1,128 @@
+"""The emails the product sends: subject, text and HTML for each kind.
+
+Every user-supplied value is HTML-escaped in the HTML part.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+_TEMPLATES: dict[str, tuple[str, str]] = {
+    "confirm_signup": (
+        "Confirm your iProDash sign-up for {company}",
+        "Hello {name},\n\nConfirm your email to finish signing up {company}:\n{link}\n\n"
+        "The link expires in {days} days. After you confirm, our team reviews the "
+        "company and you get an email when you can log in.",
+    ),
+    "company_approved": (
+        "{company} is approved on iProDash",
+        "Hello {name},\n\n{company} is approved. You can log in now:\n{link}",
+    ),
+    "company_rejected": (
+        "Your iProDash sign-up for {company}",
+        "Hello {name},\n\nWe could not approve {company}.\nReason: {reason}\n\n"
+        "Reply to this email if you think this is a mistake.",
+    ),
+    "company_suspended": (
+        "{company} is suspended on iProDash",
+        "Hello {name},\n\n{company} was suspended.\nReason: {reason}\n\n"
+        "Contact support to reactivate it.",
+    ),
+    "company_reactivated": (
+        "{company} is active again on iProDash",
+        "Hello {name},\n\n{company} is active again. Log in: {link}",
+    ),
+    "invite": (
+        "{inviter} invited you to {company} on iProDash",
+        "Hello,\n\n{inviter} invited you to join {company} on iProDash.\n"
+        "Accept within {days} days: {link}\n\nAn admin approves new members before "
+        "they can log in.",
+    ),
+    "user_pending": (
+        "{name} wants to join {company}",
+        "Hello,\n\n{name} ({email}) asked to join {company}. Approve or reject on the "
+        "Users page: {link}",
+    ),
+    "user_approved": (
+        "You can now log in to {company}",
+        "Hello {name},\n\nAn admin approved your account at {company}. Log in: {link}",
+    ),
+    "password_reset": (
+        "Reset your iProDash password",
+        "Hello {name},\n\nReset your password within {minutes} minutes: {link}\n\n"
+        "If you did not ask for this, ignore this email; your password stays the same.",
+    ),
+    "support_ticket_opened": (
+        "Support ticket #{number} from {company}: {subject}",
+        "{name} ({email}) at {company} opened a support ticket.\n\nSubject: {subject}\n\n"
+        "{message}\n\nAnswer it in the operator console: {link}",
+    ),
+    "support_ticket_received": (
+        "We got your support ticket #{number}: {subject}",
+        "Hello {name},\n\nThank you, we received your ticket and answer within one business "
+        "day. You can follow it here: {link}\n\nYour message:\n{message}",
+    ),
+    "support_ticket_user_reply": (
+        "New reply on ticket #{number} from {company}: {subject}",
+        "{name} at {company} wrote:\n\n{message}\n\nAnswer it here: {link}",
+    ),
+    "support_ticket_answered": (
+        "Answer to your support ticket #{number}: {subject}",
+        "Hello {name},\n\nOur support team answered your ticket:\n\n{message}\n\n"
+        "Reply or read the whole thread here: {link}",
+    ),
+    "support_ticket_closed": (
+        "Support ticket #{number} is closed: {subject}",
+        "Hello {name},\n\nWe closed your ticket. {message}\n\nIf something is still wrong, "
+        "open a new ticket: {link}",
+    ),
+    "password_changed": (
+        "Your iProDash password was changed",
+        "Hello {name},\n\nYour password was changed and every session was logged out. "
+        "If this was not you, reset your password now: {link}",
+    ),
+    "company_deletion_requested": (
+        "{company} will be deleted on {due}",
+        "Hello {name},\n\n{requested_by} asked to delete {company} from iProDash. It is "
+        "read-only now and its data is deleted on {due}. Export your data before then.\n"
+        "Changed your mind? A company admin can cancel the deletion: {link}",
+    ),
+    "billing_payment_failed": (
+        "Payment failed for {company} on iProDash",
+        "Hello {name},\n\nStripe could not collect the payment for {company} ({plan}). "
+        "Update your payment method within {days} days to keep full access; after that the "
+        "account turns read-only until the payment goes through:\n{link}",
+    ),
+    "company_deletion_cancelled": (
+        "The deletion of {company} was cancelled",
+        "Hello {name},\n\n{cancelled_by} cancelled the deletion of {company}. Everything "
+        "works as before: {link}",
+    ),
+    "report_pdf": (
+        "{title} from {company}",
+        "Hello,\n\n{sender} at {company} sent you this report: {title}.\n"
+        "The PDF is attached.",
+    ),
+    "report_pack": (
+        "{company}: {cadence} reports, {period}",
+        "Hello,\n\nHere are {company}'s {cadence} reports for {period}: the profit and loss "
+        "and the technicians' settlement statements ({count} PDFs attached).\n\n"
+        "A company admin can stop this email on the Reports page.",
+    ),
+}
+
+
+def render_email(kind: str, **values: str) -> tuple[str, str, str]:
+    """Return (subject, text, html) for ``kind`` filled with ``values``."""
+    subject_tpl, text_tpl = _TEMPLATES[kind]
+    subject = subject_tpl.format(**values)
+    text = text_tpl.format(**values) + "\n\n- iProDash"
+    escaped = {k: escape(str(v)) for k, v in values.items()}
+    body = escape(text_tpl).format(**escaped).replace("\n", "<br>")
+    link = values.get("link")
+    if link:
+        safe = escape(link)
+        body = body.replace(safe, f'<a href="{safe}">{safe}</a>')
+    html = (f"<div style=\"font-family:sans-serif;font-size:15px\">{body}"
+            "<p style=\"color:#888\">- iProDash</p></div>")
+    return subject, text, html

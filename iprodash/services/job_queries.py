@@ -1,0 +1,248 @@
+"""The job list: filters from the URL, keyset pages, counts, search.
+
+Three ways to read the list, each a narrow indexed read (DESIGN.md):
+
+* a date window (scheduled or closed date, company-local days) paged on
+  ``(date, _id)`` in slices that widen only until the page is full;
+* unscheduled jobs, paged on ``_id``;
+* a search (phone in any format, "#123" / "123", name or address prefix)
+  over the exact ``search_keys``, newest job first, across all dates.
+
+Status, technician and source filters are one exact ``filter_keys`` value.
+Counting reads jobs too, so :func:`count_jobs` is separate from
+:func:`list_jobs` (the page asks for it after showing the rows) and stops
+past ``COUNT_CAP``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+
+from bson import ObjectId
+from bson.errors import InvalidId
+from pymongo.database import Database
+
+from iprodash.domain.job_status import ALL_STATUSES
+from iprodash.domain.search_keys import normalize_query, query_terms
+from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
+                                        filter_key)
+from iprodash.services.actor import Actor, require_company_actor
+from iprodash.services.job_records import company_of, zone_of
+from iprodash.services.job_rows import JobRow, job_rows
+
+PAGE_SIZE = 50
+DEFAULT_BACK, DEFAULT_AHEAD = 30, 30
+DATE_FIELDS = ("scheduled", "closed", "unscheduled")
+_PROJECTION = {"number": 1, "status": 1, "client": 1, "address.line": 1, "address.city": 1,
+               "scheduled_start": 1, "scheduled_end": 1, "closed_at": 1, "technician_id": 1,
+               "lead_source_id": 1, "closing_price_cents": 1, "filter_keys": 1}
+_SHORT_NUMBER_DIGITS = 7
+COUNT_CAP = 1000
+ALL_DAYS = 365 * 300
+BROAD_PREFIX = 3
+
+
+@dataclass(frozen=True)
+class JobListFilters:
+    """The list's filters; also the page's URL query (see :meth:`as_params`).
+
+    Attributes:
+        search: What was typed in the search box.
+        status: "", "open" or a status.
+        technician: "", "none" (unassigned) or a technician id.
+        lead_source: "", "none" or a source id.
+        date_field: "scheduled", "closed" or "unscheduled".
+        start: First company-local day of the window (inclusive).
+        end: Last company-local day of the window (inclusive).
+        order: "desc" (latest first) or "asc".
+    """
+
+    search: str = ""
+    status: str = ""
+    technician: str = ""
+    lead_source: str = ""
+    date_field: str = "scheduled"
+    start: date | None = None
+    end: date | None = None
+    order: str = "desc"
+
+    def as_params(self) -> dict[str, str]:
+        """The non-empty filters as URL query parameters (names the CSV export reads too)."""
+        params = {"q": self.search, "status": self.status, "technician": self.technician,
+                  "source": self.lead_source,
+                  "date_field": "" if self.date_field == "scheduled" else self.date_field,
+                  "from": self.start.isoformat() if self.start else "",
+                  "to": self.end.isoformat() if self.end else "",
+                  "order": "" if self.order == "desc" else self.order}
+        return {k: v for k, v in params.items() if v}
+
+
+@dataclass(frozen=True)
+class JobPage:
+    rows: list[JobRow]
+    has_next: bool
+    mode: str  # "window", "unscheduled" or "search"
+
+
+def _clean_id(text: str) -> str:
+    text = (text or "").strip()
+    if text in ("", NONE):
+        return text
+    try:
+        return str(ObjectId(text))
+    except (InvalidId, TypeError):
+        return ""
+
+
+def _clean_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def parse_list_filters(params: Mapping[str, str], *, today: date) -> JobListFilters:
+    """Filters from a URL query; unknown values fall back to the defaults.
+
+    A missing window is the last 30 days and the next 30 (company-local days).
+    """
+    status = (params.get("status") or "").strip()
+    date_field = (params.get("date_field") or "scheduled").strip()
+    start, end = _clean_day(params.get("from", "")), _clean_day(params.get("to", ""))
+    start = start or (end or today) - timedelta(days=DEFAULT_BACK)
+    end = end or max(start, today) + timedelta(days=DEFAULT_AHEAD)
+    if end < start:
+        start, end = end, start
+    return JobListFilters(
+        search=(params.get("q") or "").strip()[:100],
+        status=status if status == OPEN or status in ALL_STATUSES else "",
+        technician=_clean_id(params.get("technician", "")),
+        lead_source=_clean_id(params.get("source", "")),
+        date_field=date_field if date_field in DATE_FIELDS else "scheduled",
+        start=start, end=end, order="asc" if params.get("order") == "asc" else "desc")
+
+
+def _key(filters: JobListFilters) -> str:
+    return filter_key(status=filters.status, technician=filters.technician,
+                      lead_source=filters.lead_source)
+
+
+def _window(filters: JobListFilters, zone) -> tuple[str, datetime, datetime]:
+    field = CLOSED_AT if filters.date_field == "closed" else SCHEDULED_START
+    start = datetime.combine(filters.start, time(0), zone).astimezone(timezone.utc)
+    end = datetime.combine(filters.end + timedelta(days=1), time(0), zone)
+    return field, start, end.astimezone(timezone.utc)
+
+
+def _cursor(text: str) -> tuple[datetime | None, ObjectId | None]:
+    """``"<iso>|<id>"`` or ``"<id>"`` from the previous page's last row."""
+    moment, _, raw_id = (text or "").rpartition("|")
+    try:
+        return (datetime.fromisoformat(moment) if moment else None), ObjectId(raw_id)
+    except (InvalidId, TypeError, ValueError):
+        return None, None
+
+
+def _number_query(query: str) -> int | None:
+    """The job number a query names: "#123", or "123" (fewer than 7 digits)."""
+    digits = query[1:] if query.startswith("#") else query
+    if digits.isdigit() and (query.startswith("#") or len(digits) < _SHORT_NUMBER_DIGITS):
+        return int(digits)
+    return None
+
+
+def _search_plan(repo: JobRepository, text: str, key: str) -> dict:
+    """How to read a search: which key drives the read and what is checked per row.
+
+    Phone digits (7 or more) are a rare key: one read over all dates. A
+    several-word query uses its whole-text prefix key when any job has it
+    ("ann lee"), else its longest word plus a check of the others ("lee
+    ann"). A short word (3 letters or fewer) narrowed by a filter reads the
+    filter's jobs and checks the word instead, since it can match most jobs.
+    """
+    query = normalize_query(text)
+    if query.isdigit() and len(query) >= _SHORT_NUMBER_DIGITS:
+        return {"search_key": query, "first_span": timedelta(days=ALL_DAYS)}
+    if query.isdigit():  # "123": a job number (looked up apart) or an address number
+        return {"search_key": query, "by_filter": bool(key) and len(query) <= BROAD_PREFIX}
+    terms = query_terms(text)
+    if len(terms) > 1 and repo.has_search_key(query):
+        terms = [query]
+    longest = max(terms, key=len)
+    return {"search_key": longest, "also": [t for t in terms if t != longest],
+            "by_filter": bool(key) and len(longest) <= BROAD_PREFIX}
+
+
+def _search_page(repo: JobRepository, filters: JobListFilters,
+                 after: tuple[datetime | None, ObjectId] | None, limit: int) -> list[dict]:
+    """A page of search results; a job named by its number comes first."""
+    query, key = normalize_query(filters.search), _key(filters)
+    number = _number_query(query)
+    named = (repo.find_one({"number": number}, projection=_PROJECTION)
+             if number is not None else None)
+    if named is not None and key and key not in named.get("filter_keys", []):
+        named = None
+    first = [named] if named is not None and after is None else []
+    if query.startswith("#"):
+        return first
+    rows = repo.page_search(after=after, limit=limit, key=key, projection=_PROJECTION,
+                            **_search_plan(repo, filters.search, key))
+    return first + [row for row in rows if named is None or row["_id"] != named["_id"]]
+
+
+def list_jobs(db: Database, *, actor: Actor, filters: JobListFilters, after: str = "",
+              page_size: int = PAGE_SIZE) -> JobPage:
+    """One page of the job list (office staff).
+
+    Args:
+        filters: From :func:`parse_list_filters`.
+        after: The ``cursor`` of the previous page's last row ("" for the first).
+        page_size: Rows per page.
+    """
+    actor = require_company_actor(actor)
+    zone = zone_of(company_of(db, actor))
+    repo = JobRepository(db, actor.company_id)
+    moment, last_id = _cursor(after)
+    wanted = page_size + 1
+    if normalize_query(filters.search):
+        docs, mode = _search_page(repo, filters, (moment, last_id) if last_id else None,
+                                  wanted), "search"
+    elif filters.date_field == "unscheduled":
+        docs, mode = repo.page_unscheduled(key=_key(filters), before_id=last_id, limit=wanted,
+                                           projection=_PROJECTION), "unscheduled"
+    else:
+        field, start, end = _window(filters, zone)
+        docs, mode = repo.page_in_window(
+            key=_key(filters), field=field, start=start, end=end,
+            after=(moment, last_id) if moment and last_id else None, limit=wanted,
+            descending=filters.order != "asc", projection=_PROJECTION,
+            first_span=timedelta(days=1 if not _key(filters) else 7)), "window"
+    cursor_field = None if mode == "unscheduled" else (
+        CLOSED_AT if mode == "window" and filters.date_field == "closed" else SCHEDULED_START)
+    rows = job_rows(db, actor=actor, docs=docs[:page_size], zone=zone, cursor_field=cursor_field)
+    return JobPage(rows=rows, has_next=len(docs) > page_size, mode=mode)
+
+
+def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:
+    """How many jobs the list's filters match, up to ``COUNT_CAP`` + 1.
+
+    Counting stops past ``COUNT_CAP`` (the page shows "1,000+"), so a busy
+    company's two-month window costs a few slices, not every job in it.
+    """
+    actor = require_company_actor(actor)
+    repo = JobRepository(db, actor.company_id)
+    if normalize_query(filters.search):
+        return len(_search_page(repo, filters, None, COUNT_CAP + 1))
+    if filters.date_field == "unscheduled":
+        return repo.count_unscheduled(key=_key(filters), cap=COUNT_CAP)
+    field, start, end = _window(filters, zone_of(company_of(db, actor)))
+    return repo.count_in_window(key=_key(filters), field=field, start=start, end=end,
+                                cap=COUNT_CAP)
+
+
+def count_text(total: int) -> str:
+    """"1 job", "873 jobs", "1,000+ jobs"."""
+    shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
+    return f"{shown} job{'' if total == 1 else 's'}"

@@ -1,0 +1,184 @@
+"""A job as the detail page shows it: plain strings and cents, company-local times.
+
+The money breakdown comes from the one finance function: the snapshot taken
+at close for a closed job, otherwise an estimate with today's rates.
+Commissions and company profit are shown only to callers who may see
+financials.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from pymongo.database import Database
+
+from iprodash.domain.errors import DomainError
+from iprodash.domain.finance import JobFinance, Part, Payment, compute_job_finance
+from iprodash.domain.job_status import (CANCELED, CLOSED, allowed_moves, requires_reason,
+                                        status_label)
+from iprodash.domain.money import format_money, format_percent
+from iprodash.domain.phones import format_phone_display
+from iprodash.repositories.lead_sources import LeadSourceRepository
+from iprodash.repositories.technicians import TechnicianRepository
+from iprodash.services.actor import Actor
+from iprodash.services.clients import address_text
+from iprodash.services.job_documents import snapshot_rates
+from iprodash.services.job_forms import local_parts
+from iprodash.services.job_records import company_of, zone_of
+from iprodash.services.jobs import job_document
+
+_PUBLIC_LINES = (("gross", "Gross (closing price)"), ("cc_fee", "Card fee"),
+                 ("parts", "Parts"), ("net", "Net"))
+_PRIVATE_LINES = (("tech_commission", "Technician commission"),
+                  ("source_commission", "Source commission"),
+                  ("company_profit", "Company profit"))
+
+
+@dataclass(frozen=True)
+class JobDetail:
+    """Everything the job page shows and its forms start from."""
+
+    id: str
+    number: int
+    status: str
+    status_label: str
+    version: str
+    client_id: str
+    client_name: str
+    client_phone: str
+    client_phone_display: str
+    client_email: str
+    address_line: str
+    city: str
+    state: str
+    zip: str
+    address_text: str
+    job_type: str
+    description: str
+    notes: str
+    date: str
+    start_time: str
+    end_time: str
+    window_text: str
+    technician_id: str
+    technician_name: str
+    lead_source_id: str
+    lead_source_name: str
+    payments: list[dict]
+    parts: list[dict]
+    closing_price_cents: int
+    closed_text: str
+    settled: bool
+    editable: bool
+    finance_lines: list[dict]
+    finance_note: str
+    history: list[dict]
+    moves: list[dict]
+
+
+def format_moment(moment: datetime | None, zone: ZoneInfo) -> str:
+    """"Mon Jun 2, 2025 9:05 AM" in the company's zone ("" when None)."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(zone)
+    return f"{local:%a %b} {local.day}, {local.year} {clock(local)}"
+
+
+def clock(moment: datetime) -> str:
+    """"9:05 AM" (no leading zero)."""
+    return f"{moment:%I:%M %p}".lstrip("0")
+
+
+def window_text(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> str:
+    """"Mon Jun 2, 2025 9:00 AM - 11:00 AM", or "Not scheduled"."""
+    if start is None:
+        return "Not scheduled"
+    text = format_moment(start, zone)
+    if end is not None:
+        text += " - " + clock(end.astimezone(zone))
+    return text
+
+
+def _finance(db: Database, actor: Actor, job: dict, company: dict,
+             technician: dict | None, source: dict | None) -> tuple[JobFinance | None, str]:
+    if job.get("finance"):
+        rates = job.get("rates") or {}
+        return JobFinance.from_dict(job["finance"]), (
+            f"Snapshot taken at close: card fee {format_percent(rates.get('card_fee_bp', 0))}, "
+            f"technician {format_percent(rates.get('tech_commission_bp', 0))}.")
+    try:
+        finance = compute_job_finance(
+            payments=[Payment.from_dict(p) for p in job.get("payments") or []],
+            parts=[Part.from_dict(p) for p in job.get("parts") or []],
+            rates=snapshot_rates(company=company, technician=technician, source=source))
+    except DomainError:
+        return None, "Fix the payments or parts to see the breakdown."
+    return finance, "Estimate with today's rates; the rates are fixed when the job closes."
+
+
+def _lines(finance: JobFinance | None, financials: bool) -> list[dict]:
+    if finance is None:
+        return []
+    chosen = _PUBLIC_LINES + (_PRIVATE_LINES if financials else ())
+    return [{"key": key, "label": label, "cents": getattr(finance, key),
+             "text": format_money(getattr(finance, key))} for key, label in chosen]
+
+
+def _moves(status: str, role: str) -> list[dict]:
+    moves = []
+    for target in allowed_moves(status, role):
+        kind = ("close" if target == CLOSED else "reason" if requires_reason(status, target)
+                else "step")
+        verb = {"close": "Close job", "reason": ("Cancel job" if target == CANCELED
+                                                 else "Reopen job")}.get(
+            kind, "Restore" if status == CANCELED else f"Mark {status_label(target)}")
+        moves.append({"target": target, "label": verb, "kind": kind})
+    return moves
+
+
+def _history(job: dict, zone: ZoneInfo) -> list[dict]:
+    return [{"when": format_moment(h.get("at"), zone), "who": h.get("by_name", ""),
+             "from": status_label(h["from"]) if h.get("from") else "",
+             "to": status_label(h.get("to", "")), "reason": h.get("reason", "")}
+            for h in reversed(job.get("status_history") or [])]
+
+
+def job_detail(db: Database, *, actor: Actor, job_id: str) -> JobDetail:
+    """The job page's view of one job (the caller's company only)."""
+    job = job_document(db, actor=actor, job_id=job_id)
+    company = company_of(db, actor)
+    zone = zone_of(company)
+    technician = (TechnicianRepository(db, actor.company_id).find_one(
+        {"_id": job["technician_id"]}) if job.get("technician_id") else None)
+    source = (LeadSourceRepository(db, actor.company_id).find_one(
+        {"_id": job["lead_source_id"]}) if job.get("lead_source_id") else None)
+    finance, note = _finance(db, actor, job, company, technician, source)
+    client, address = job.get("client") or {}, job.get("address") or {}
+    day, start = local_parts(job.get("scheduled_start"), zone)
+    _, end = local_parts(job.get("scheduled_end"), zone)
+    return JobDetail(
+        id=str(job["_id"]), number=int(job["number"]), status=job["status"],
+        status_label=status_label(job["status"]), version=job["updated_at"].isoformat(),
+        client_id=str(job.get("client_id") or ""), client_name=client.get("name", ""),
+        client_phone=client.get("phone", ""),
+        client_phone_display=format_phone_display(client.get("phone", "")),
+        client_email=client.get("email", ""), address_line=address.get("line", ""),
+        city=address.get("city", ""), state=address.get("state", ""),
+        zip=address.get("zip", ""), address_text=address_text(address),
+        job_type=job.get("job_type", ""), description=job.get("description", ""),
+        notes=job.get("notes", ""), date=day, start_time=start, end_time=end,
+        window_text=window_text(job.get("scheduled_start"), job.get("scheduled_end"), zone),
+        technician_id=str(job.get("technician_id") or ""),
+        technician_name=(technician or {}).get("name", ""),
+        lead_source_id=str(job.get("lead_source_id") or ""),
+        lead_source_name=(source or {}).get("name", ""),
+        payments=[dict(p) for p in job.get("payments") or []],
+        parts=[dict(p) for p in job.get("parts") or []],
+        closing_price_cents=int(job.get("closing_price_cents") or 0),
+        closed_text=format_moment(job.get("closed_at"), zone),
+        settled=job.get("settlement_id") is not None,
+        editable=job["status"] not in (CLOSED, CANCELED),
+        finance_lines=_lines(finance, actor.can_see_financials), finance_note=note,
+        history=_history(job, zone), moves=_moves(job["status"], actor.role))

@@ -1,0 +1,111 @@
+"""Password-less sign-in for technicians.
+
+The office sends a technician a link with a random token (stored hashed,
+expiring, revocable, bound to that technician and company). Opening it
+starts a technician session limited to that technician's jobs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from pymongo.database import Database
+
+from iprodash.domain.errors import NotAuthenticated, ValidationError
+from iprodash.repositories.base import utcnow
+from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.sessions import SessionRepository
+from iprodash.repositories.tech_links import TechLinkLookup, TechLinkRepository
+from iprodash.repositories.technicians import TechnicianRepository
+from iprodash.services import audit
+from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
+from iprodash.services.auth import sign_session
+from iprodash.settings import get_settings
+
+LINK_EXPIRED = "This link has expired or was turned off. Ask your office for a new link."
+
+
+def technician_link_path(token: str, job_id: str = "") -> str:
+    """The path a texted link opens; ``job_id`` lands on that job's page."""
+    return f"/api/tech/open/{token}" + (f"?job={job_id}" if job_id else "")
+
+
+def issue_technician_link(db: Database, *, company_id, technician_id, created_by,
+                          job_id: str = "") -> str:
+    """Issue a link for a technician the caller already checked; returns its path.
+
+    Used by :func:`create_technician_link` and by the "job assigned" text.
+    """
+    days = get_settings().tech_link_days
+    token = TechLinkRepository(db, company_id).issue(
+        technician_id=technician_id, expires_at=utcnow() + timedelta(days=days),
+        created_by=created_by)
+    return technician_link_path(token, job_id)
+
+
+def create_technician_link(db: Database, *, actor: Actor, technician_id: str) -> str:
+    """Issue a sign-in link for an active technician; returns the URL path.
+
+    The caller sends it (text or email) through the outbox.
+    """
+    actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
+    if not technician.get("active", True):
+        raise ValidationError("This technician is deactivated; reactivate them first.")
+    path = issue_technician_link(db, company_id=actor.company_id,
+                                 technician_id=technician["_id"], created_by=actor.user_id)
+    audit.record(db, actor=actor, action="technician.link_issued", target_type="technician",
+                 target_id=technician["_id"])
+    return path
+
+
+def revoke_technician_links(db: Database, *, actor: Actor, technician_id: str) -> int:
+    """Turn off every link and end every session of a technician (admin)."""
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
+    count = TechLinkRepository(db, actor.company_id).revoke_all(technician["_id"])
+    SessionRepository(db).revoke_all_for_user(technician["_id"])
+    audit.record(db, actor=actor, action="technician.links_revoked", target_type="technician",
+                 target_id=technician["_id"])
+    return count
+
+
+def open_technician_link(db: Database, *, token: str, ip: str, user_agent: str = "") -> str:
+    """Exchange a link token for a technician session token.
+
+    Raises:
+        NotAuthenticated: unknown, expired or revoked link, or the technician
+            or company cannot work right now.
+    """
+    lookup = TechLinkLookup(db)
+    link = lookup.by_token(token)
+    if link is None or link.get("revoked_at") or link["expires_at"] <= utcnow():
+        raise NotAuthenticated(LINK_EXPIRED)
+    company = CompanyRepository(db).by_id(link["company_id"])
+    technician = TechnicianRepository(db, link["company_id"]).find_one(
+        {"_id": link["technician_id"]})
+    if not company or company["status"] != "active" or not technician or not technician.get(
+            "active", True):
+        raise NotAuthenticated(LINK_EXPIRED)
+    lookup.mark_used(link["_id"])
+    jti = secrets.token_urlsafe(24)
+    session_token, expires = sign_session(jti=jti, subject=str(technician["_id"]),
+                                          hours=get_settings().tech_session_hours)
+    SessionRepository(db).create(jti=jti, user_id=technician["_id"], company_id=company["_id"],
+                                 expires_at=expires, ip=ip, user_agent=user_agent,
+                                 kind="technician")
+    return session_token
+
+
+def technician_actor(db: Database, *, session: dict, ip: str = "") -> Actor:
+    """The Actor of a live technician session (called by auth.authenticate)."""
+    company = CompanyRepository(db).by_id(session["company_id"])
+    technician = TechnicianRepository(db, session["company_id"]).find_one(
+        {"_id": session["user_id"]})
+    if not company or company["status"] != "active" or not technician or not technician.get(
+            "active", True):
+        raise NotAuthenticated("Your access was turned off. Ask your office for a new link.")
+    return Actor(user_id=technician["_id"], role=TECHNICIAN, name=technician["name"],
+                 email=technician.get("email", ""), company_id=company["_id"], ip=ip,
+                 session_jti=session["jti"], technician_id=technician["_id"])

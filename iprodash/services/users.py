@@ -1,0 +1,194 @@
+"""Company users: invitations, joining by code, approval, roles, deactivation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from pymongo.database import Database
+
+from iprodash.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from iprodash.domain.validation import required_text, validate_email, validate_password
+from iprodash.repositories.base import utcnow
+from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.sessions import SessionRepository
+from iprodash.repositories.tokens import TokenRepository
+from iprodash.repositories.users import AccountLookup, UserRepository
+from iprodash.services import audit
+from iprodash.services.actor import COMPANY_ADMIN, USER, Actor, require_company_actor
+from iprodash.services.notifications import app_link, enqueue_email
+from iprodash.services.passwords import hash_password
+from iprodash.services.plan_access import require_writable
+from iprodash.settings import get_settings
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: str
+    name: str
+    email: str
+    role: str
+    status: str
+    view_financials: bool
+
+
+def list_users(db: Database, *, actor: Actor, status: str = "",
+               after_name: str = "") -> list[UserRow]:
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    rows = UserRepository(db, actor.company_id).page(status=status or None,
+                                                     after_name=after_name or None,
+                                                     limit=PAGE_SIZE)
+    return [UserRow(id=str(r["_id"]), name=r["name"], email=r["email"], role=r["role"],
+                    status=r["status"], view_financials=bool(r.get("view_financials")))
+            for r in rows]
+
+
+def invite_user(db: Database, *, actor: Actor, email: str) -> None:
+    """Email a single-use, expiring invitation link."""
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
+    email = validate_email(email)
+    if AccountLookup(db).by_email(email) is not None:
+        raise Conflict("Someone with this email already has an account.")
+    company = CompanyRepository(db).by_id(actor.company_id)
+    days = get_settings().invite_days
+    token = TokenRepository(db).issue(kind="invite", company_id=actor.company_id, email=email,
+                                      invited_by=actor.user_id,
+                                      expires_at=utcnow() + timedelta(days=days))
+    enqueue_email(db, company_id=actor.company_id, to=email, kind="invite",
+                  idempotency_key=f"invite:{token[:16]}", inviter=actor.name,
+                  company=company["name"], days=str(days), link=app_link(f"/join?invite={token}"))
+    audit.record(db, actor=actor, action="user.invited", target_type="invite",
+                 after={"email": email})
+
+
+def invite_details(db: Database, *, token: str) -> dict:
+    """Company name and email of a still-valid invite (for the join page)."""
+    record = TokenRepository(db).peek(kind="invite", token=token)
+    if record is None:
+        raise ValidationError("This invitation has expired or was already used. "
+                              "Ask your admin for a new one.")
+    company = CompanyRepository(db).by_id(record["company_id"])
+    return {"company": company["name"], "email": record["email"]}
+
+
+def join_company(db: Database, *, name: str, email: str, password: str,
+                 invite_token: str = "", company_code: str = "", ip: str = "") -> str:
+    """Create a pending user from an invite or the company code.
+
+    Returns:
+        The company's name.
+    """
+    name = required_text(name, "Your name", max_len=120)
+    password = validate_password(password)
+    tokens = TokenRepository(db)
+    if invite_token:
+        if tokens.peek(kind="invite", token=invite_token) is None:
+            raise ValidationError("This invitation has expired or was already used.")
+        email = tokens.peek(kind="invite", token=invite_token)["email"]
+        company = None
+    else:
+        email = validate_email(email)
+        company = CompanyRepository(db).by_code(company_code or "")
+        if company is None or company["status"] != "active":
+            raise ValidationError("No company uses that code. Check it with your admin.",
+                                  field="company_code")
+    accounts = AccountLookup(db)
+    if accounts.by_email(email) is not None:
+        raise Conflict("An account with this email already exists. Log in instead.")
+    if invite_token:
+        record = tokens.consume(kind="invite", token=invite_token)
+        if record is None:
+            raise ValidationError("This invitation has expired or was already used.")
+        company = CompanyRepository(db).by_id(record["company_id"])
+    user_id = accounts.create({
+        "company_id": company["_id"], "name": name, "email": email,
+        "password_hash": hash_password(password), "role": USER, "status": "pending",
+        "view_financials": False, "email_confirmed": bool(invite_token),
+        "joined_by": "invite" if invite_token else "code",
+    })
+    audit.record(db, actor=None, action="user.join_requested", target_type="user",
+                 target_id=user_id, company_id=company["_id"], ip=ip,
+                 after={"name": name, "email": email})
+    enqueue_email(db, company_id=company["_id"], to=company["admin_email"], kind="user_pending",
+                  idempotency_key=f"pending:{user_id}", name=name, email=email,
+                  company=company["name"], link=app_link("/users"))
+    return company["name"]
+
+
+def _load(db: Database, actor: Actor, user_id: str) -> tuple[UserRepository, dict]:
+    users = UserRepository(db, actor.company_id)
+    return users, users.get(user_id, "user")
+
+
+def _save(db: Database, actor: Actor, users: UserRepository, user: dict, fields: dict,
+          action: str) -> None:
+    before, after = audit.changed_fields(user, fields)
+    users.set_fields(user["_id"], fields)
+    audit.record(db, actor=actor, action=action, target_type="user", target_id=user["_id"],
+                 before=before, after=after)
+
+
+def _guard_last_admin(users: UserRepository, user: dict, leaving_admin: bool) -> None:
+    is_active_admin = user["role"] == COMPANY_ADMIN and user["status"] == "active"
+    if leaving_admin and is_active_admin and users.count_active_admins() <= 1:
+        raise Conflict("The company needs at least one active admin. "
+                       "Make someone else an admin first.")
+
+
+def approve_user(db: Database, *, actor: Actor, user_id: str, approve: bool = True) -> None:
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
+    users, user = _load(db, actor, user_id)
+    if user["status"] != "pending":
+        raise Conflict("Only pending members can be approved or rejected.")
+    status = "active" if approve else "rejected"
+    _save(db, actor, users, user, {"status": status},
+          "user.approved" if approve else "user.rejected")
+    if approve:
+        company = CompanyRepository(db).by_id(actor.company_id)
+        enqueue_email(db, company_id=actor.company_id, to=user["email"], kind="user_approved",
+                      idempotency_key=f"approved:{user['_id']}", name=user["name"],
+                      company=company["name"], link=app_link("/login"))
+
+
+def set_role(db: Database, *, actor: Actor, user_id: str, role: str,
+             view_financials: bool) -> None:
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
+    if role not in (COMPANY_ADMIN, USER):
+        raise ValidationError("Choose Company admin or Office user.", field="role")
+    users, user = _load(db, actor, user_id)
+    _guard_last_admin(users, user, leaving_admin=role != COMPANY_ADMIN)
+    fields = {"role": role, "view_financials": True if role == COMPANY_ADMIN else view_financials}
+    _save(db, actor, users, user, fields, "user.role_changed")
+
+
+def set_active(db: Database, *, actor: Actor, user_id: str, active: bool) -> None:
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    if active:  # deactivating someone stays possible on a read-only plan (security)
+        require_writable(db, actor=actor)
+    users, user = _load(db, actor, user_id)
+    if user["status"] == "pending":
+        raise Conflict("Approve or reject a pending member first.")
+    if not active:
+        _guard_last_admin(users, user, leaving_admin=True)
+    _save(db, actor, users, user, {"status": "active" if active else "deactivated"},
+          "user.reactivated" if active else "user.deactivated")
+    if not active:
+        SessionRepository(db).revoke_all_for_user(user["_id"])
+
+
+def update_profile(db: Database, *, actor: Actor, name: str) -> None:
+    """A user corrects their own name (audited)."""
+    if actor is None:
+        raise PermissionDenied("Please log in to continue.")
+    name = required_text(name, "Your name", max_len=120)
+    user = AccountLookup(db).by_id(actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    AccountLookup(db).update(actor.user_id, {"name": name})
+    audit.record(db, actor=actor, action="user.profile_updated", target_type="user",
+                 target_id=actor.user_id, before={"name": user["name"]}, after={"name": name})

@@ -1,0 +1,129 @@
+"""Company-admin pages: users, company settings, audit log."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.forms import error_callout, field, keyset_pager, pager, submit_button
+from components.layout import app_page
+from components.tables import data_table, status_badge
+from pages import routes
+from pages.public_auth import COMMON_TIMEZONES
+from state.audit import AuditState
+from state.company_settings import CompanySettingsState
+from state.users import UsersState
+
+ADMIN = ("company_admin",)
+
+
+def _user_actions(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(row["status"] == "pending", rx.hstack(
+            rx.button("Approve", size="1", on_click=UsersState.approve(row["id"], True)),
+            rx.button("Reject", size="1", color_scheme="red", variant="soft",
+                      on_click=UsersState.approve(row["id"], False)))),
+        rx.cond(row["status"] == "active", rx.hstack(
+            rx.select(["company_admin", "user"], value=row["role"], size="1",
+                      on_change=lambda role: UsersState.set_role(row["id"], role)),
+            rx.cond(row["role"] == "user",
+                    rx.tooltip(rx.checkbox("Financials", checked=row["view_financials"],
+                                           on_change=lambda v: UsersState.toggle_financials(
+                                               row["id"], v)),
+                               content="May see profit figures and reports")),
+            rx.button("Deactivate", size="1", color_scheme="red", variant="soft",
+                      on_click=UsersState.set_active(row["id"], False)))),
+        rx.cond(row["status"] == "deactivated",
+                rx.button("Reactivate", size="1", variant="soft",
+                          on_click=UsersState.set_active(row["id"], True))),
+        spacing="2", wrap="wrap",
+    )
+
+
+@app_page(routes.USERS, "Users", roles=ADMIN, on_load=[UsersState.load])
+def users_page() -> rx.Component:
+    return rx.vstack(
+        rx.card(rx.vstack(
+            rx.heading("Invite someone", size="3"),
+            rx.hstack(rx.input(placeholder="name@example.com", type="email", size="3",
+                               value=UsersState.invite_email,
+                               on_change=UsersState.set_invite_email, width="100%"),
+                      rx.button("Send invite", size="3", on_click=UsersState.invite),
+                      width="100%"),
+            rx.text("Or share the company code ", rx.code(UsersState.company_code),
+                    " with the join page. New members wait for your approval.", size="2"),
+            width="100%"), width="100%"),
+        rx.hstack(rx.text("Show"), rx.select(["all", "pending", "active", "deactivated",
+                                              "rejected"], default_value="all",
+                                             on_change=UsersState.set_status_filter),
+                  align="center"),
+        data_table(["Name", "Email", "Role", "Status", "Actions"], UsersState.rows,
+                   lambda row: rx.table.row(
+                       rx.table.cell(row["name"]), rx.table.cell(row["email"]),
+                       rx.table.cell(row["role"]), rx.table.cell(status_badge(row["status"])),
+                       rx.table.cell(_user_actions(row))),
+                   empty_text="No members match."),
+        keyset_pager(UsersState),
+        width="100%", spacing="4",
+    )
+
+
+@app_page(routes.SETTINGS, "Company settings", roles=ADMIN, on_load=[CompanySettingsState.load])
+def settings_page() -> rx.Component:
+    s = CompanySettingsState
+    return rx.vstack(
+        rx.card(rx.form(rx.vstack(
+            error_callout(s.error),
+            field("Company name", "name", default_value=s.name, required=True),
+            field("Phone", "phone", type_="tel", default_value=s.phone, required=True),
+            field("Admin email", "admin_email", type_="email", default_value=s.admin_email,
+                  required=True),
+            rx.vstack(rx.text("Time zone", size="2", weight="medium"),
+                      rx.select(COMMON_TIMEZONES, name="timezone", default_value=s.timezone,
+                                size="3", width="100%"), width="100%", spacing="1"),
+            field("Card processing fee %", "card_fee_percent", default_value=s.card_fee_percent,
+                  required=True),
+            submit_button("Save settings"), spacing="3", width="100%"),
+            on_submit=s.save, key=s.form_key), width="100%", max_width="36em"),
+        rx.card(rx.vstack(
+            rx.heading("Company code", size="3"),
+            rx.text("Staff join with this code: ", rx.code(s.code, size="4")),
+            rx.button("Make a new code", variant="soft", on_click=s.regenerate_code),
+            spacing="2"), width="100%", max_width="36em"),
+        width="100%", spacing="4",
+    )
+
+
+@app_page(routes.AUDIT, "Audit log", roles=ADMIN, on_load=[AuditState.load])
+def audit_page() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.input(placeholder="Action, e.g. user.approved or user.",
+                     on_blur=AuditState.set_action_filter),
+            rx.select.root(
+                rx.select.trigger(placeholder="Anyone"),
+                rx.select.content(
+                    rx.select.item("Anyone", value="all"),
+                    rx.foreach(AuditState.people,
+                               lambda p: rx.select.item(p["name"], value=p["id"]))),
+                default_value="all", on_change=AuditState.set_who_filter),
+            rx.select(["all", "1", "7", "30", "90"], default_value="all",
+                      on_change=AuditState.set_days),
+            rx.text("days", size="2"),
+            rx.text("from", size="2"),
+            rx.input(type="date", on_change=AuditState.set_date_from, aria_label="From date"),
+            rx.text("to", size="2"),
+            rx.input(type="date", on_change=AuditState.set_date_to, aria_label="To date"),
+            rx.input(placeholder="Target type, e.g. user", on_blur=AuditState.set_target_type),
+            rx.input(placeholder="Target id", on_blur=AuditState.set_target_id),
+            rx.button("Verify integrity", variant="soft", on_click=AuditState.verify),
+            wrap="wrap", align="center"),
+        rx.cond(AuditState.verify_message != "", rx.callout(AuditState.verify_message)),
+        data_table(["#", "When (UTC)", "Who", "Action", "Target", "Changes", "Reason", "IP"],
+                   AuditState.rows,
+                   lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in (
+                       "seq", "when", "who", "action", "target", "changes", "reason", "ip")]),
+                   empty_text="No audit entries match."),
+        pager(AuditState.cursor_stack.length() > 0, AuditState.has_next,
+              AuditState.previous_page, AuditState.next_page),
+        width="100%", spacing="4",
+    )

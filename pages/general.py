@@ -1,0 +1,90 @@
+"""Home redirect, session expired, privacy policy, terms, profile, dashboard."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.native_form import native_form
+
+from components.forms import error_callout, field, submit_button
+from components.layout import app_page
+from components.navigation import logout_form
+from pages import routes
+from state.profile import ProfileState
+from state.session import SessionState
+
+
+@app_page(routes.HOME, "Home", public=True, on_load=[SessionState.go_home])
+def home_page() -> rx.Component:
+    return rx.vstack(rx.spinner(size="3"), rx.text("Opening iProDash..."), align="center")
+
+
+@app_page(routes.SESSION_EXPIRED, "Session ended", public=True)
+def session_expired_page() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Your session has ended", size="5"),
+        rx.text("For your security we log you out after a while, when you log out on another "
+                "device, or when an admin changes your access. Log in again to continue."),
+        rx.link(rx.button("Log in again", size="3"), href=routes.LOGIN),
+    )
+
+
+@app_page("/", "Welcome", public=True, on_load=[SessionState.go_home])
+def index_page() -> rx.Component:
+    return rx.vstack(rx.spinner(size="3"), rx.link("Log in", href=routes.LOGIN), align="center")
+
+
+@app_page(routes.PRIVACY, "Privacy policy", public=True)
+def privacy_page() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Privacy policy", size="5"),
+        rx.text("iProDash is a service for people 13 and over. We keep your company's data "
+                "to run the service for you: jobs, clients, technicians, messages and the "
+                "audit trail of who changed what."),
+        rx.text("Your rights: access and export your data, correct it, delete it (company "
+                "deletion has a grace period; we keep only what law, billing and audit "
+                "require), and restrict or object to processing, such as texts (reply STOP)."),
+        rx.text("We never sell your data or train models on it. Platform statistics are "
+                "aggregated and de-identified. Sessions and usage logs expire on a schedule."),
+        rx.text("Texts: a client gets texts only after opting in; reply STOP to opt out and "
+                "HELP for help. Message and data rates may apply."),
+        spacing="3",
+    )
+
+
+@app_page(routes.TERMS, "Terms of service", public=True)
+def terms_page() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Terms of service", size="5"),
+        rx.text("You must be 13 or older. You are responsible for your account and for having "
+                "your clients' consent before texting them. Subscriptions renew until "
+                "cancelled; you can export your data at any time."),
+        spacing="3",
+    )
+
+
+@app_page(routes.PROFILE, "My profile")
+def profile_page() -> rx.Component:
+    return rx.vstack(
+        rx.card(rx.form(rx.vstack(
+            rx.heading("Name", size="4"),
+            field("Your name", "name", default_value=SessionState.user_name, required=True),
+            submit_button("Save name"), spacing="3", width="100%"),
+            on_submit=ProfileState.save_name), width="100%", max_width="30em"),
+        rx.card(rx.form(rx.vstack(
+            rx.heading("Password", size="4"),
+            error_callout(ProfileState.password_error),
+            field("Current password", "current_password", type_="password", required=True),
+            field("New password", "new_password", type_="password", required=True,
+                  hint="At least 10 characters. Every session is logged out."),
+            submit_button("Change password", ProfileState.busy), spacing="3", width="100%"),
+            on_submit=ProfileState.change_password), width="100%", max_width="30em"),
+        rx.card(rx.vstack(
+            rx.heading("Sessions", size="4"),
+            rx.text("Log out on every device, for example after losing a phone.", size="2"),
+            native_form(rx.button("Log out everywhere", type="submit", color_scheme="red",
+                                 variant="soft"),
+                       action=routes.API_LOGOUT_EVERYWHERE, method="post"),
+            logout_form(), spacing="3"), width="100%", max_width="30em"),
+        spacing="4", width="100%",
+    )

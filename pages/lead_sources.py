@@ -1,0 +1,71 @@
+"""Lead sources: where jobs come from and what each is paid."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.forms import error_callout, field, pager, submit_button
+from components.layout import app_page
+from components.tables import data_table, status_badge
+from pages import routes
+from state.lead_sources import LeadSourcesState as S
+
+OFFICE = ("company_admin", "user")
+
+
+def _form() -> rx.Component:
+    values = S.form_values
+    return rx.form(rx.vstack(
+        error_callout(S.form_error),
+        field("Name", "name", default_value=values["name"], required=True,
+              placeholder="Google Ads"),
+        rx.vstack(rx.text("Paid", size="2", weight="medium"),
+                  rx.radio_group(["percent", "fixed"], value=S.form_kind,
+                                 on_change=S.set_form_kind, direction="row"),
+                  rx.text("percent: a share of each closed job's net; fixed: an amount per "
+                          "closed job.", size="1", color_scheme="gray"), spacing="1"),
+        rx.cond(S.form_kind == "percent",
+                field("Commission % of net", "rate_percent",
+                      default_value=values["rate_percent"]),
+                field("Amount per closed job $", "fixed_amount",
+                      default_value=values["fixed_amount"])),
+        submit_button("Save lead source"),
+        spacing="3", width="100%"), on_submit=S.save, key=S.form_key, width="100%")
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(row["name"]), rx.table.cell(row["commission_text"]),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(rx.cond(S.is_admin, rx.hstack(
+            rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
+            rx.cond(row["active"],
+                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
+                              on_click=S.set_active(row["id"], False)),
+                    rx.button("Reactivate", size="1", variant="soft",
+                              on_click=S.set_active(row["id"], True))),
+            spacing="2"))))
+
+
+@app_page(routes.LEAD_SOURCES, "Lead sources", roles=OFFICE, on_load=[S.load])
+def lead_sources_page() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.select.root(rx.select.trigger(aria_label="Show"), rx.select.content(
+                rx.select.item("Active", value="active"),
+                rx.select.item("Deactivated", value="inactive"),
+                rx.select.item("All", value="all")), value=S.show, on_change=S.set_show),
+            rx.spacer(),
+            rx.cond(S.is_admin, rx.button(rx.icon("plus"), "Add lead source", size="3",
+                                          on_click=S.open_new)),
+            width="100%", align="center"),
+        data_table(["Name", "Commission", "Status", ""], S.rows, _row,
+                   empty_text="No lead sources here yet."),
+        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        rx.dialog.root(rx.dialog.content(
+            rx.dialog.title(rx.cond(S.editing_id != "", "Edit lead source", "New lead source")),
+            _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
+                                                width="100%", margin_top="0.5em")),
+            max_width="30em"), open=S.dialog_open, on_open_change=S.set_dialog_open),
+        width="100%", spacing="4")
+

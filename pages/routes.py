@@ -1,0 +1,65 @@
+"""Every route of the UI in one place (a constants-only module).
+
+State classes import these for redirects; nothing else writes a literal path.
+"""
+
+HOME = "/home"
+LOGIN = "/login"
+SIGNUP = "/signup"
+SIGNUP_SENT = "/signup/sent"
+CONFIRM = "/confirm/[token]"
+FORGOT = "/forgot"
+RESET = "/reset/[token]"
+JOIN = "/join"
+PRIVACY = "/privacy"
+TERMS = "/terms"
+SESSION_EXPIRED = "/session-expired"
+PROFILE = "/profile"
+DASHBOARD = "/dashboard"
+USERS = "/users"
+SETTINGS = "/settings"
+AUDIT = "/audit"
+SETTLEMENTS = "/settlements"
+CSV_IMPORT = "/import-export"
+API_JOBS_EXPORT = "/api/jobs/export.csv"
+BILLING = "/billing"
+OPERATOR = "/operator"
+OPERATOR_OUTBOX = "/operator/outbox"
+TECH_HOME = "/tech"
+TECH_JOB = "/tech/job/[job_id]"
+TECH_LINK_EXPIRED = "/tech/link-expired"
+PRIVACY_CENTER = "/privacy-center"
+API_KEYS = "/api-keys"
+MESSAGING_SETTINGS = "/settings/messaging"
+MESSAGES = "/messages"
+MESSAGE_THREAD = "/messages/[thread]"
+OUTBOX = "/outbox"
+SMS_OPTIN = "/sms/optin/[optin_code]"
+SUPPORT = "/support"
+OPERATOR_SUPPORT = "/operator/support"
+OPERATOR_SCHEDULER = "/operator/scheduler"
+REPORTS = "/reports"
+JOBS = "/jobs"
+JOB_NEW = "/jobs/new"
+JOB_DETAIL = "/jobs/[job_id]"
+BOARD = "/board"
+CLIENTS = "/clients"
+TECHNICIANS = "/technicians"
+LEAD_SOURCES = "/lead-sources"
+
+API_LOGIN = "/api/auth/login"
+API_LOGOUT = "/api/auth/logout"
+API_LOGOUT_EVERYWHERE = "/api/auth/logout-everywhere"
+API_STRIPE_WEBHOOK = "/api/webhooks/stripe"
+
+
+def login_with_next(path: str) -> str:
+    """The login page that returns to ``path`` afterwards."""
+    from urllib.parse import quote
+
+    return f"{LOGIN}?next={quote(path)}"
+
+
+def job_detail(job_id: str) -> str:
+    """The page of one job."""
+    return f"/jobs/{job_id}"

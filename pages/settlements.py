@@ -1,0 +1,103 @@
+"""Technician settlements: balances for a period, the jobs behind them, payouts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.forms import pager
+from components.layout import app_page
+from components.navigation import NavItem, register_nav_item
+from components.tables import data_table
+from iprodash.services.dashboard import PERIODS
+from pages import routes
+from state.session import SessionState
+from state.settlements import ALL, SettlementsState as S
+
+register_nav_item(NavItem("Settlements", routes.SETTLEMENTS, "hand-coins", "financials"),
+                  before="Users")
+
+
+def _filters() -> rx.Component:
+    return rx.hstack(
+        rx.select.root(rx.select.trigger(aria_label="Period"),
+                       rx.select.content(*[rx.select.item(label, value=value)
+                                           for value, label in PERIODS.items()]),
+                       value=S.period, on_change=S.set_period, size="3"),
+        rx.cond(S.period == "custom", rx.form(
+            rx.hstack(rx.input(type="date", name="start", default_value=S.start, size="3",
+                               aria_label="From", required=True),
+                      rx.input(type="date", name="end", default_value=S.end, size="3",
+                               aria_label="To", required=True),
+                      rx.button("Show", type="submit", size="3"), wrap="wrap"),
+            on_submit=S.apply_custom)),
+        rx.select.root(rx.select.trigger(aria_label="Technician"),
+                       rx.select.content(rx.select.item("All technicians", value=ALL),
+                                         rx.foreach(S.technicians, lambda t: rx.select.item(
+                                             t["name"], value=t["id"]))),
+                       value=S.technician, on_change=S.set_technician, size="3"),
+        wrap="wrap", align="center", spacing="3", width="100%")
+
+
+def _summary_row(r: rx.Var) -> rx.Component:
+    pay = rx.cond(SessionState.is_admin & (r["unsettled"] != "0"),
+                  rx.button("Record payout", size="1", on_click=S.ask_payout(r["id"])))
+    return rx.table.row(*[rx.table.cell(r[k]) for k in (
+        "name", "jobs", "gross", "commission", "parts_by_technician",
+        "collected_by_technician")], rx.table.cell(rx.text(r["balance"], weight="bold")),
+        rx.table.cell(r["unsettled"]), rx.table.cell(pay))
+
+
+def _payout_row(p: rx.Var) -> rx.Component:
+    void = rx.cond(SessionState.is_admin & (p["voided"] == ""),
+                   rx.button("Void", size="1", color_scheme="red", variant="soft",
+                             on_click=S.ask_void(p["id"])))
+    return rx.table.row(*[rx.table.cell(p[k]) for k in (
+        "paid_at", "technician", "period", "jobs", "balance", "owes", "voided")],
+        rx.table.cell(void))
+
+
+def _dialogs() -> rx.Component:
+    pay = rx.alert_dialog.root(rx.alert_dialog.content(
+        rx.alert_dialog.title("Record payout"),
+        rx.alert_dialog.description(S.confirm_text),
+        rx.text("Those jobs become settled and this period is locked for the technician until "
+                "the payout is voided.", size="2", color_scheme="gray"),
+        rx.hstack(rx.button("Cancel", variant="soft", color_scheme="gray",
+                            on_click=S.cancel_dialogs),
+                  rx.button("Record payout", on_click=S.record_payout), justify="end",
+                  spacing="3", margin_top="1em")), open=S.confirm_technician != "")
+    void = rx.alert_dialog.root(rx.alert_dialog.content(
+        rx.alert_dialog.title("Void payout"),
+        rx.alert_dialog.description("Its jobs become unsettled and the period unlocks."),
+        rx.input(placeholder="Reason (required)", value=S.void_reason,
+                 on_change=S.set_void_reason, margin_top="1em"),
+        rx.hstack(rx.button("Keep it", variant="soft", color_scheme="gray",
+                            on_click=S.cancel_dialogs),
+                  rx.button("Void payout", color_scheme="red", on_click=S.void_payout),
+                  justify="end", spacing="3", margin_top="1em")), open=S.void_id != "")
+    return rx.fragment(pay, void)
+
+
+@app_page(routes.SETTLEMENTS, "Technician settlements", roles=("company_admin", "user"),
+          on_load=[S.load])
+def settlements_page() -> rx.Component:
+    return rx.vstack(
+        _filters(),
+        rx.text("Balance = commission + parts paid by the technician - money the technician "
+                "collected. Positive: the company owes the technician.", size="2",
+                color_scheme="gray"),
+        data_table(["Technician", "Jobs", "Gross", "Commission", "Parts by tech",
+                    "Collected by tech", "Balance", "Unsettled jobs", ""], S.summaries,
+                   _summary_row, empty_text="No closed jobs for this period."),
+        rx.heading("Closed jobs", size="4"),
+        data_table(["Job", "Closed", "Client", "Technician", "Gross", "Commission",
+                    "Parts by tech", "Collected by tech", "Balance", "Settled"], S.jobs,
+                   lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in (
+                       "number", "closed_day", "client", "technician", "gross", "commission",
+                       "parts_by_technician", "collected_by_technician", "balance",
+                       "settled")]), empty_text="No closed jobs for this period."),
+        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        rx.heading("Payouts", size="4"),
+        data_table(["Paid", "Technician", "Period", "Jobs", "Balance", "Direction", "", ""],
+                   S.payouts, _payout_row, empty_text="No payouts recorded yet."),
+        _dialogs(), width="100%", spacing="4")

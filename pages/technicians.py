@@ -1,0 +1,84 @@
+"""Technicians: everyone in the office reads the list; the company admin edits it."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from components.forms import error_callout, field, pager, submit_button
+from components.layout import app_page
+from components.tables import data_table, status_badge
+from pages import routes
+from state.technicians import TechniciansState as S
+
+OFFICE = ("company_admin", "user")
+
+
+def _form() -> rx.Component:
+    values = S.form_values
+    return rx.form(rx.vstack(
+        error_callout(S.form_error),
+        field("Name", "name", default_value=values["name"], required=True),
+        field("Nickname (shown to clients)", "nickname", default_value=values["nickname"]),
+        field("Mobile phone", "phone", type_="tel", default_value=values["phone"],
+              required=True, placeholder="(212) 555-0100"),
+        field("Email", "email", type_="email", default_value=values["email"]),
+        rx.hstack(field("Commission %", "commission_percent",
+                        default_value=values["commission_percent"], input_mode="decimal"),
+                  field("Per-job fee $", "job_fee", default_value=values["job_fee"],
+                        input_mode="decimal"), width="100%"),
+        field("Board color", "color", type_="color", default_value=values["color"]),
+        rx.text("Rate changes apply to jobs closed from now on; closed jobs keep their rates.",
+                size="1", color_scheme="gray"),
+        submit_button("Save technician"),
+        spacing="3", width="100%"), on_submit=S.save, key=S.form_key, width="100%")
+
+
+def _dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title(rx.cond(S.editing_id != "", "Edit technician", "New technician")),
+            _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
+                                                width="100%", margin_top="0.5em")),
+            max_width="30em"),
+        open=S.dialog_open, on_open_change=S.set_dialog_open)
+
+
+def _actions(row: rx.Var) -> rx.Component:
+    return rx.cond(S.is_admin, rx.hstack(
+        rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
+        rx.cond(row["active"],
+                rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
+                          on_click=S.set_active(row["id"], False)),
+                rx.button("Reactivate", size="1", variant="soft",
+                          on_click=S.set_active(row["id"], True))),
+        spacing="2"))
+
+
+def _row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.hstack(rx.box(width="0.8em", height="0.8em", border_radius="50%",
+                                       background=row["color"]),
+                                rx.text(row["name"]), align="center")),
+        rx.table.cell(row["nickname"]), rx.table.cell(row["phone_display"]),
+        rx.table.cell(row["commission_text"]), rx.table.cell(row["job_fee_text"]),
+        rx.table.cell(status_badge(row["status"])), rx.table.cell(_actions(row)))
+
+
+@app_page(routes.TECHNICIANS, "Technicians", roles=OFFICE, on_load=[S.load])
+def technicians_page() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.select.root(rx.select.trigger(aria_label="Show"), rx.select.content(
+                rx.select.item("Active", value="active"),
+                rx.select.item("Deactivated", value="inactive"),
+                rx.select.item("All", value="all")), value=S.show, on_change=S.set_show),
+            rx.spacer(),
+            rx.cond(S.is_admin, rx.button(rx.icon("plus"), "Add technician", size="3",
+                                          on_click=S.open_new)),
+            width="100%", align="center"),
+        data_table(["Name", "Nickname", "Phone", "Commission", "Per-job fee", "Status", ""],
+                   S.rows, _row, empty_text="No technicians here yet."),
+        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        _dialog(),
+        width="100%", spacing="4")
+

@@ -1,0 +1,20 @@
+"""Reflex configuration; every value comes from iprodash.settings."""
+
+import reflex as rx
+
+from iprodash.settings import get_settings
+
+_settings = get_settings()
+
+config = rx.Config(
+    app_name="iprodash",
+    telemetry_enabled=False,
+    state_auto_setters=False,
+    cors_allowed_origins=_settings.allowed_origins,
+    frontend_port=_settings.port,
+    backend_port=_settings.port,
+    api_url=_settings.public_url,
+    deploy_url=_settings.public_url,
+    show_built_with_reflex=False,
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,75 @@
+"""API keys page: create (the secret is shown once), list, revoke."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.domain.errors import ValidationError
+from iprodash.services import api_keys
+from state.session import SessionState, handles_errors, loads_page
+
+SCOPE_CHOICES = {"read": ["read"], "read and write": ["read", "write"]}
+
+
+class ApiKeysState(SessionState):
+    rows: list[dict] = []
+    cursor_stack: list[str] = []
+    has_next: bool = False
+    new_secret: str = ""
+    new_name: str = ""
+    error: str = ""
+    form_key: int = 0
+
+    def _reload(self) -> None:
+        before = self.cursor_stack[-1] if self.cursor_stack else ""
+        page = api_keys.list_api_keys(get_db(), actor=self._actor(), before_id=before)
+        self.rows = [{**row.__dict__} for row in page]
+        self.has_next = len(page) == api_keys.PAGE_SIZE
+
+    @rx.event
+    @loads_page
+    def load(self):
+        self.cursor_stack, self.new_secret, self.new_name, self.error = [], "", "", ""
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def create(self, form: dict):
+        scopes = SCOPE_CHOICES.get(str(form.get("scopes", "")), [])
+        try:
+            row, secret = api_keys.create_api_key(get_db(), actor=self._actor(),
+                                                  name=str(form.get("name", "")), scopes=scopes)
+        except ValidationError as exc:
+            self.error = exc.message
+            return None
+        self.error, self.new_secret, self.new_name = "", secret, row.name
+        self.form_key += 1
+        self.cursor_stack = []
+        self._reload()
+        return rx.toast.success("Key created. Copy it now: it is not shown again.")
+
+    @rx.event
+    def forget_secret(self):
+        """Hide the secret once the admin has stored it."""
+        self.new_secret, self.new_name = "", ""
+
+    @rx.event
+    @handles_errors
+    def revoke(self, key_id: str):
+        api_keys.revoke_api_key(get_db(), actor=self._actor(), key_id=str(key_id))
+        self._reload()
+        return rx.toast.success("Key revoked. Requests with it are refused from now on.")
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.rows and self.has_next:
+            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["id"]]
+            self._reload()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._reload()

@@ -1,0 +1,108 @@
+"""Audit log page (company-admin)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.services import audit_log
+from state.session import SessionState, handles_errors, loads_page
+
+
+class AuditState(SessionState):
+    rows: list[dict] = []
+    action_filter: str = ""
+    days: int = 0
+    who_filter: str = ""
+    people: list[dict] = []
+    date_from: str = ""
+    date_to: str = ""
+    target_type: str = ""
+    target_id: str = ""
+    cursor_stack: list[int] = []
+    has_next: bool = False
+    verify_message: str = ""
+
+    def _reload(self) -> None:
+        before = self.cursor_stack[-1] if self.cursor_stack else 0
+        page = audit_log.list_audit(get_db(), actor=self._actor(), action=self.action_filter,
+                                    days=self.days, before_seq=before, actor_id=self.who_filter,
+                                    date_from=self.date_from, date_to=self.date_to,
+                                    target_type=self.target_type, target_id=self.target_id)
+        self.rows = [{**row.__dict__} for row in page]
+        self.has_next = len(page) == audit_log.PAGE_SIZE
+
+    @rx.event
+    @loads_page
+    def load(self):
+        self.cursor_stack, self.verify_message = [], ""
+        self.people = audit_log.audit_people(get_db(), actor=self._actor())
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_action_filter(self, value: str):
+        self.action_filter = value.strip()[:80]
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_days(self, value: str):
+        self.days = {"all": 0, "1": 1, "7": 7, "30": 30, "90": 90}.get(value, 0)
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_who_filter(self, value: str):
+        known = {person["id"] for person in self.people}
+        self.who_filter = value if value in known else ""
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_date_from(self, value: str):
+        self.date_from = value.strip()[:10]
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_date_to(self, value: str):
+        self.date_to = value.strip()[:10]
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_target_type(self, value: str):
+        self.target_type = value.strip()[:40]
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_target_id(self, value: str):
+        self.target_id = value.strip()[:64]
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.rows and self.has_next:
+            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["seq"]]
+            self._reload()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def verify(self):
+        self.verify_message = audit_log.verify_company_audit(get_db(), actor=self._actor())

@@ -1,0 +1,102 @@
+"""Clients page: search by name, address or phone; add and edit clients."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.domain.errors import ValidationError
+from iprodash.services import clients
+from iprodash.services.clients import ClientForm
+from state.address_autocomplete import AddressState
+from state.session import SessionState, handles_errors, loads_page
+
+_FIELDS = ("name", "phone", "email", "address_line", "city", "state", "zip", "lat", "lng")
+
+
+class ClientsState(SessionState):
+    rows: list[dict] = []
+    query: str = ""
+    cursor_stack: list[list[str]] = []
+    has_next: bool = False
+    dialog_open: bool = False
+    editing_id: str = ""
+    form_values: dict[str, str] = {key: "" for key in _FIELDS}
+    form_error: str = ""
+    form_key: int = 0
+
+    def _reload(self) -> None:
+        after = tuple(self.cursor_stack[-1]) if self.cursor_stack else None
+        rows, self.has_next = clients.list_clients(get_db(), actor=self._actor(),
+                                                   query=self.query, after=after)
+        self.rows = [dict(row.__dict__) for row in rows]
+
+    @rx.event
+    @loads_page
+    def load(self):
+        self.cursor_stack, self.dialog_open = [], False
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def search(self, form: dict):
+        self.query = str(form.get("query", "")).strip()[:100]
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.rows and self.has_next:
+            last = self.rows[-1]
+            self.cursor_stack = [*self.cursor_stack, [last["name"], last["id"]]]
+            self._reload()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._reload()
+
+    def _open(self, editing_id: str, values: dict[str, str]):
+        self.editing_id, self.form_values, self.form_error = editing_id, values, ""
+        self.form_key += 1
+        self.dialog_open = True
+        return AddressState.prefill(values["address_line"], values["city"], values["state"],
+                                    values["zip"])
+
+    @rx.event
+    @handles_errors
+    def open_new(self):
+        self._actor()
+        return self._open("", {key: "" for key in _FIELDS})
+
+    @rx.event
+    @handles_errors
+    def open_edit(self, client_id: str):
+        client = clients.get_client(get_db(), actor=self._actor(), client_id=client_id)
+        return self._open(client.id, {
+            "name": client.name, "phone": client.phone_display, "email": client.email,
+            "address_line": client.address_line, "city": client.city, "state": client.state,
+            "zip": client.zip, "lat": "", "lng": ""})
+
+    @rx.event
+    def set_dialog_open(self, value: bool):
+        self.dialog_open = bool(value)
+
+    @rx.event
+    @handles_errors
+    def save(self, form: dict):
+        values = {key: str(form.get(key, ""))[:200] for key in _FIELDS}
+        try:
+            if self.editing_id:
+                clients.update_client(get_db(), actor=self._actor(), client_id=self.editing_id,
+                                      form=ClientForm(**values))
+            else:
+                clients.create_client(get_db(), actor=self._actor(), form=ClientForm(**values))
+        except ValidationError as exc:
+            self.form_error, self.form_values = exc.message, values
+            return None
+        self.dialog_open = False
+        self._reload()
+        return rx.toast.success(f"{values['name'].strip()} saved.")

@@ -1,0 +1,157 @@
+"""Job page: details, edit dialog, status moves (cancel/reopen with a reason).
+
+Payments, parts and closing are in :mod:`state.job_money`; after any change
+both states reload the job, so the page always shows what was saved.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.domain.errors import ValidationError
+from iprodash.domain.job_status import status_label
+from iprodash.services import job_lifecycle, jobs
+from iprodash.services.job_views import job_detail
+from iprodash.services.lead_sources import lead_source_choices
+from iprodash.services.technicians import technician_choices
+from state.address_autocomplete import AddressState
+from state.job_form import NONE, blank_values, form_from
+from state.session import SessionState, handles_errors, loads_page
+
+_LISTS = ("payments", "parts", "finance_lines", "history", "moves")
+
+
+def job_id_from_path(path: str) -> str:
+    """The ``[job_id]`` part of ``/jobs/<id>``."""
+    return (path or "").rstrip("/").rsplit("/", 1)[-1][:64]
+
+
+class JobDetailState(SessionState):
+    job: dict = {}
+    history: list[dict] = []
+    moves: list[dict] = []
+    finance_lines: list[dict] = []
+    edit_open: bool = False
+    values: dict[str, str] = blank_values()
+    technician: str = NONE
+    source: str = NONE
+    technicians: list[dict] = []
+    sources: list[dict] = []
+    form_error: str = ""
+    client_key: int = 0
+    form_key: int = 0
+    reason_open: bool = False
+    reason_target: str = ""
+    reason_title: str = ""
+    reason_error: str = ""
+
+    def _job_id(self) -> str:
+        return job_id_from_path(self.router.url.path)
+
+    def _show(self) -> None:
+        detail = job_detail(get_db(), actor=self._actor(), job_id=self._job_id())
+        data = dict(detail.__dict__)
+        self.history, self.moves = data.pop("history"), data.pop("moves")
+        self.finance_lines = data.pop("finance_lines")
+        for name in _LISTS:
+            data.pop(name, None)
+        self.job = data
+
+    def _after_change(self, change, message: str) -> list:
+        from state.job_money import JobMoneyState
+
+        self._show()
+        return [JobMoneyState.refresh, rx.toast.success(message),
+                *[rx.toast.info(note) for note in change.notices]]
+
+    @rx.event
+    @loads_page
+    def load(self):
+        self.edit_open = self.reason_open = False
+        self._show()
+
+    @rx.event
+    @handles_errors
+    def refresh(self):
+        self._show()
+
+    @rx.event
+    @handles_errors
+    def open_edit(self):
+        actor, job = self._actor(), self.job
+        self.values = {**blank_values(), **{k: str(job.get(k, "")) for k in blank_values()},
+                       "client_phone": job.get("client_phone_display", "")}
+        self.technician = job.get("technician_id") or NONE
+        self.source = job.get("lead_source_id") or NONE
+        self.technicians = [{"id": t.id, "name": t.name}
+                            for t in technician_choices(get_db(), actor=actor)]
+        self.sources = [{"id": s.id, "name": s.name}
+                        for s in lead_source_choices(get_db(), actor=actor)]
+        for options, current, name in ((self.technicians, job.get("technician_id"),
+                                        job.get("technician_name")),
+                                       (self.sources, job.get("lead_source_id"),
+                                        job.get("lead_source_name"))):
+            if current and current not in [o["id"] for o in options]:
+                options.append({"id": current, "name": f"{name} (inactive)"})
+        self.form_error, self.edit_open = "", True
+        self.client_key += 1
+        self.form_key += 1
+        return AddressState.prefill(job.get("address_line", ""), job.get("city", ""),
+                                    job.get("state", ""), job.get("zip", ""))
+
+    @rx.event
+    def set_edit_open(self, value: bool):
+        self.edit_open = bool(value)
+
+    @rx.event
+    def set_choice(self, name: str, value: str):
+        if name == "technician":
+            self.technician = str(value)[:40]
+        elif name == "source":
+            self.source = str(value)[:40]
+
+    @rx.event
+    @handles_errors
+    def save_edit(self, data: dict):
+        form = form_from({**data, "client_id": ""}, technician=self.technician,
+                         source=self.source)
+        try:
+            change = jobs.update_job(get_db(), actor=self._actor(), job_id=self._job_id(),
+                                     form=form, version=self.job.get("version"))
+        except ValidationError as exc:
+            self.form_error = exc.message
+            return None
+        self.edit_open = False
+        return self._after_change(change, "Job saved.")
+
+    @rx.event
+    @handles_errors
+    def move(self, target: str):
+        change = job_lifecycle.change_status(get_db(), actor=self._actor(),
+                                             job_id=self._job_id(), target=str(target)[:40])
+        return self._after_change(change, f"Job is now {status_label(change.job['status'])}.")
+
+    @rx.event
+    @handles_errors
+    def open_reason(self, target: str, title: str):
+        self._actor()
+        self.reason_target, self.reason_title = str(target)[:40], str(title)[:60]
+        self.reason_error, self.reason_open = "", True
+
+    @rx.event
+    def set_reason_open(self, value: bool):
+        self.reason_open = bool(value)
+
+    @rx.event
+    @handles_errors
+    def confirm_reason(self, data: dict):
+        try:
+            change = job_lifecycle.change_status(
+                get_db(), actor=self._actor(), job_id=self._job_id(),
+                target=self.reason_target, reason=str(data.get("reason", ""))[:600])
+        except ValidationError as exc:
+            self.reason_error = exc.message
+            return None
+        self.reason_open = False
+        return self._after_change(change, f"{self.reason_title}: done.")

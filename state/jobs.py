@@ -1,0 +1,156 @@
+"""Jobs list: every filter lives in the URL, so a view can be bookmarked.
+
+A filter change rewrites the URL (``rx.redirect(..., replace=True)``); the
+page's ``on_load`` reads it back and loads the first page. The count can
+take a moment on a big company, so it arrives after the rows, from a
+background event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from urllib.parse import urlencode
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.services import job_queries
+from iprodash.services.dispatch_board import company_today
+from iprodash.services.job_queries import JobListFilters, count_text, parse_list_filters
+from iprodash.services.lead_sources import all_lead_sources
+from iprodash.services.technicians import all_technicians
+from pages import routes
+from state.session import SessionState, handles_errors, loads_page
+
+ANY = "any"
+_EXPORT_FIELDS = ("q", "status", "technician", "source", "date_field", "from", "to")
+
+
+class JobsState(SessionState):
+    q: str = ""
+    status: str = ANY
+    technician: str = ANY
+    source: str = ANY
+    date_field: str = "scheduled"
+    date_from: str = ""
+    date_to: str = ""
+    order: str = "desc"
+    rows: list[dict] = []
+    mode: str = "window"
+    cursor_stack: list[str] = []
+    has_next: bool = False
+    count_text: str = ""
+    technicians: list[dict] = []
+    sources: list[dict] = []
+    filters_key: int = 0
+
+    def _filters(self) -> JobListFilters:
+        return parse_list_filters(self._params(), today=company_today(get_db(),
+                                                                      actor=self._actor()))
+
+    def _params(self) -> dict[str, str]:
+        values = {"q": self.q, "status": self.status, "technician": self.technician,
+                  "source": self.source, "date_field": self.date_field,
+                  "from": self.date_from, "to": self.date_to, "order": self.order}
+        return {k: v for k, v in values.items() if v and v != ANY}
+
+    def _show(self, filters: JobListFilters) -> None:
+        params = filters.as_params()
+        self.q, self.order = filters.search, filters.order
+        self.status = filters.status or ANY
+        self.technician, self.source = filters.technician or ANY, filters.lead_source or ANY
+        self.date_field = filters.date_field
+        self.date_from, self.date_to = params.get("from", ""), params.get("to", "")
+        self.filters_key += 1
+
+    def _reload(self) -> None:
+        after = self.cursor_stack[-1] if self.cursor_stack else ""
+        page = job_queries.list_jobs(get_db(), actor=self._actor(), filters=self._filters(),
+                                     after=after)
+        self.rows = [dict(row.__dict__) for row in page.rows]
+        self.has_next, self.mode = page.has_next, page.mode
+
+    @rx.event
+    @loads_page
+    def load(self):
+        actor = self._actor()
+        today = company_today(get_db(), actor=actor)
+        self._show(parse_list_filters(dict(self.router.url.query_parameters), today=today))
+        self.technicians = [{"id": t.id, "name": t.name + ("" if t.active else " (inactive)")}
+                            for t in all_technicians(get_db(), actor=actor)]
+        self.sources = [{"id": s.id, "name": s.name} for s in all_lead_sources(get_db(),
+                                                                              actor=actor)]
+        self.cursor_stack, self.count_text = [], "Counting…"
+        self._reload()
+        return JobsState.count_matches
+
+    @rx.event(background=True)
+    async def count_matches(self):
+        """Count the matching jobs (up to 1,000+) without holding up the rows."""
+        async with self:
+            try:
+                actor, filters = self._actor(), self._filters()
+            except Exception:  # noqa: BLE001 - the page's own loader reports session errors
+                return
+        total = await asyncio.to_thread(job_queries.count_jobs, get_db(), actor=actor,
+                                        filters=filters)
+        async with self:
+            if filters != self._filters():
+                return  # the filters changed meanwhile; that load counts again
+            self.count_text = count_text(total)
+
+    def _go(self, **changes: str):
+        params = {**self._params(), **changes}
+        params = {k: v for k, v in params.items() if v and v != ANY}
+        query = urlencode(params)
+        return rx.redirect(routes.JOBS + (f"?{query}" if query else ""), replace=True)
+
+    @rx.event
+    @handles_errors
+    def search(self, form: dict):
+        self._actor()
+        return self._go(q=str(form.get("q", "")).strip()[:100])
+
+    @rx.event
+    @handles_errors
+    def set_filter(self, name: str, value: str):
+        """Change one of status, technician, source, date_field or order."""
+        self._actor()
+        if name not in ("status", "technician", "source", "date_field", "order"):
+            return None
+        return self._go(**{name: str(value)[:40]})
+
+    @rx.event
+    @handles_errors
+    def set_dates(self, form: dict):
+        self._actor()
+        return self._go(**{"from": str(form.get("from", ""))[:10],
+                           "to": str(form.get("to", ""))[:10]})
+
+    @rx.event
+    def clear_filters(self):
+        return rx.redirect(routes.JOBS, replace=True)
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.rows and self.has_next:
+            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["cursor"]]
+            self._reload()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._reload()
+
+    @rx.var
+    def export_url(self) -> str:
+        params = {k: v for k, v in self._params().items() if k in _EXPORT_FIELDS}
+        if params.get("date_field") == "unscheduled":
+            params.pop("date_field")
+        return routes.API_JOBS_EXPORT + ("?" + urlencode(params) if params else "")
+
+    @rx.var
+    def page_number(self) -> int:
+        return len(self.cursor_stack) + 1

@@ -1,0 +1,48 @@
+"""Previous/next through keyset-paged tables, shared by list states.
+
+A state mixes this in, defines ``_reload`` (load ``rows`` after the cursor
+``self._cursor()``) and ``_cursor_of(row)`` (the keyset value of a row).
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from state.session import handles_errors
+
+
+class KeysetPager(rx.State, mixin=True):
+    rows: list[dict] = []
+    cursor_stack: list[str] = []
+    has_next: bool = False
+
+    def _reload(self) -> None:
+        raise NotImplementedError
+
+    def _cursor_of(self, row: dict) -> str:
+        raise NotImplementedError
+
+    def _cursor(self) -> str:
+        """The cursor of the page on screen ("" for the first page)."""
+        return self.cursor_stack[-1] if self.cursor_stack else ""
+
+    def _first_page(self) -> None:
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.rows and self.has_next:
+            self.cursor_stack = [*self.cursor_stack, str(self._cursor_of(self.rows[-1]))]
+            self._reload()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._reload()
+
+    @rx.var
+    def has_previous(self) -> bool:
+        return len(self.cursor_stack) > 0

@@ -1,0 +1,147 @@
+"""Settlements page: per-technician balances, the jobs behind them, payouts."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.domain.money import format_money
+from iprodash.services import settlements
+from iprodash.services.dashboard import PERIODS
+from state.session import SessionState, handles_errors, loads_page
+
+ALL = "all"
+
+
+def _money_row(row) -> dict[str, str]:
+    return {k: format_money(getattr(row, k)) for k in (
+        "gross", "commission", "parts_by_technician", "collected_by_technician")}
+
+
+class SettlementsState(SessionState):
+    """Filters, one page of jobs, the technician totals and recent payouts."""
+
+    period: str = "last_month"
+    start: str = ""
+    end: str = ""
+    technician: str = ALL
+    technicians: list[dict[str, str]] = []
+    summaries: list[dict[str, str]] = []
+    jobs: list[dict[str, str]] = []
+    cursor_stack: list[str] = []
+    has_next: bool = False
+    payouts: list[dict[str, str]] = []
+    confirm_technician: str = ""
+    confirm_text: str = ""
+    void_id: str = ""
+    void_reason: str = ""
+
+    def _filters(self) -> dict:
+        return {"period": self.period, "start": self.start, "end": self.end,
+                "technician_id": "" if self.technician == ALL else self.technician}
+
+    def _load_jobs(self) -> None:
+        after = self.cursor_stack[-1] if self.cursor_stack else ""
+        rows = settlements.settlement_jobs(db=get_db(), actor=self._actor(), after=after,
+                                           **self._filters())
+        self.jobs = [{"id": r.id, "number": f"#{r.number}", "closed_day": r.closed_day,
+                      "client": r.client, "technician": r.technician, **_money_row(r),
+                      "balance": format_money(r.balance), "settled": "Yes" if r.settled else "",
+                      "cursor": r.cursor} for r in rows]
+        self.has_next = len(rows) == settlements.PAGE_SIZE
+
+    def _reload(self) -> None:
+        db, actor = get_db(), self._actor()
+        self.technicians = [{"id": i, "name": n}
+                            for i, n in settlements.technician_choices(db=db, actor=actor)]
+        rows = settlements.settlement_summaries(db=db, actor=actor, **self._filters())
+        self.summaries = [{
+            "id": r.technician_id, "name": r.name, "jobs": str(r.summary.jobs),
+            **_money_row(r.summary), "balance": r.summary.balance_text,
+            "unsettled": str(r.unsettled_jobs),
+            "pay_text": f"Record a payout to {r.name} for {r.unsettled_jobs} unsettled job(s): "
+                        f"balance {format_money(r.unsettled_balance)} "
+                        f"({'company pays' if r.unsettled_balance >= 0 else 'technician pays'})."
+        } for r in rows]
+        self.cursor_stack = []
+        self._load_jobs()
+        self.payouts = [{**p.__dict__, "jobs": str(p.jobs), "balance": format_money(p.balance),
+                         "voided": "Voided" if p.voided else ""}
+                        for p in settlements.list_payouts(
+                            db=db, actor=actor, technician_id=self._filters()["technician_id"])]
+
+    @rx.event
+    @loads_page
+    def load(self):
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_period(self, value: str):
+        if value in PERIODS:
+            self.period = value
+            if value != "custom":
+                self._reload()
+
+    @rx.event
+    @handles_errors
+    def apply_custom(self, form: dict):
+        self.start, self.end = str(form.get("start", ""))[:10], str(form.get("end", ""))[:10]
+        self.period = "custom"
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def set_technician(self, value: str):
+        known = {t["id"] for t in self.technicians}
+        self.technician = value if value in known else ALL
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.jobs and self.has_next:
+            self.cursor_stack = [*self.cursor_stack, self.jobs[-1]["cursor"]]
+            self._load_jobs()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._load_jobs()
+
+    @rx.event
+    def ask_payout(self, technician_id: str):
+        row = next((r for r in self.summaries if r["id"] == technician_id), None)
+        if row is not None:
+            self.confirm_technician, self.confirm_text = row["id"], row["pay_text"]
+
+    @rx.event
+    def cancel_dialogs(self):
+        self.confirm_technician, self.void_id, self.void_reason = "", "", ""
+
+    @rx.event
+    @handles_errors
+    def record_payout(self):
+        technician_id, self.confirm_technician = self.confirm_technician, ""
+        settlements.record_payout(db=get_db(), actor=self._actor(), technician_id=technician_id,
+                                  period=self.period, start=self.start, end=self.end)
+        self._reload()
+        return rx.toast.success("Payout recorded; those jobs are settled and the period locked.")
+
+    @rx.event
+    def ask_void(self, settlement_id: str):
+        self.void_id, self.void_reason = settlement_id[:64], ""
+
+    @rx.event
+    def set_void_reason(self, value: str):
+        self.void_reason = value[:500]
+
+    @rx.event
+    @handles_errors
+    def void_payout(self):
+        settlements.void_payout(db=get_db(), actor=self._actor(), settlement_id=self.void_id,
+                                reason=self.void_reason)
+        self.void_id, self.void_reason = "", ""
+        self._reload()
+        return rx.toast.success("Payout voided; its jobs can be settled again.")

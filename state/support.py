@@ -1,0 +1,167 @@
+"""Support tickets: company staff open and follow them; the operator answers and closes."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.domain.errors import DomainError, NotAuthenticated
+from iprodash.services import support
+from pages import routes
+from state.session import SessionState, handles_errors, loads_page
+
+UPLOAD_ID = "support_attachment"
+
+
+def _ticket_dict(view: support.TicketView) -> dict:
+    return {"id": view.id, "number": view.number, "subject": view.subject,
+            "status": view.status, "company": view.company, "opened_by": view.opened_by,
+            "opened": view.opened, "attachment_name": view.attachment_name}
+
+
+class _TicketListState(SessionState):
+    """Shared paging and the selected ticket's thread."""
+
+    rows: list[dict] = []
+    cursor_stack: list[str] = []
+    has_next: bool = False
+    selected: dict[str, str] = {}
+    thread: list[dict] = []
+    reply_text: str = ""
+
+    def _page(self, before: str) -> list[support.TicketView]:
+        raise NotImplementedError
+
+    def _open(self, ticket_id: str) -> support.TicketView:
+        raise NotImplementedError
+
+    def _reload(self) -> None:
+        page = self._page(self.cursor_stack[-1] if self.cursor_stack else "")
+        self.rows = [_ticket_dict(v) for v in page]
+        self.has_next = len(page) == support.PAGE_SIZE
+
+    def _show(self, view: support.TicketView) -> None:
+        self.selected, self.thread = _ticket_dict(view), list(view.messages)
+
+    @rx.event
+    @loads_page
+    def load(self):
+        self.cursor_stack, self.selected, self.thread = [], {}, []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def select(self, ticket_id: str):
+        self._show(self._open(ticket_id))
+        self.reply_text = ""
+
+    @rx.event
+    def set_reply_text(self, text: str):
+        self.reply_text = str(text)[:support.MAX_MESSAGE]
+
+    @rx.event
+    @handles_errors
+    def next_page(self):
+        if self.rows and self.has_next:
+            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["id"]]
+            self._reload()
+
+    @rx.event
+    @handles_errors
+    def previous_page(self):
+        self.cursor_stack = self.cursor_stack[:-1]
+        self._reload()
+
+    @rx.var
+    def attachment_url(self) -> str:
+        ticket_id = self.selected.get("id", "")
+        return f"/api/support/tickets/{ticket_id}/attachment" if ticket_id else ""
+
+
+class SupportState(_TicketListState):
+    subject: str = ""
+    message: str = ""
+    error: str = ""
+    busy: bool = False
+
+    def _page(self, before: str) -> list[support.TicketView]:
+        return support.list_my_tickets(get_db(), actor=self._actor(), before_id=before)
+
+    def _open(self, ticket_id: str) -> support.TicketView:
+        return support.company_ticket(get_db(), actor=self._actor(), ticket_id=ticket_id)
+
+    @rx.event
+    def set_subject(self, text: str):
+        self.subject = str(text)[:120]
+
+    @rx.event
+    def set_message(self, text: str):
+        self.message = str(text)[:support.MAX_MESSAGE]
+
+    @rx.event
+    async def open_ticket(self, files: list[rx.UploadFile]):
+        """Open a ticket with the typed subject and message and at most one file."""
+        try:
+            actor = self._actor()
+            attachment = None
+            if len(files) > 1:
+                raise DomainError("Attach one file at most.")
+            if files:
+                upload = files[0]
+                if upload.size is not None and upload.size > support.MAX_ATTACHMENT:
+                    raise DomainError("Attachments can be at most 5 MB.")
+                data = upload.file.read(support.MAX_ATTACHMENT + 1)  # never more than the limit
+                attachment = support.Attachment(filename=upload.filename or "file", data=data)
+            ticket_id = support.open_ticket(get_db(), actor=actor, subject=self.subject,
+                                            message=self.message, attachment=attachment)
+        except NotAuthenticated:
+            return rx.redirect(routes.SESSION_EXPIRED)
+        except DomainError as exc:
+            self.error = exc.message
+            return None
+        self.subject, self.message, self.error = "", "", ""
+        self.cursor_stack = []
+        self._reload()
+        self._show(self._open(ticket_id))
+        return [rx.clear_selected_files(UPLOAD_ID),
+                rx.toast.success("Ticket sent. We answer by email within one business day.")]
+
+    @rx.event
+    @handles_errors
+    def send_reply(self):
+        view = support.add_company_reply(get_db(), actor=self._actor(),
+                                         ticket_id=self.selected.get("id", ""),
+                                         text=self.reply_text)
+        self.reply_text = ""
+        self._show(view)
+        self._reload()
+
+
+class SupportDeskState(_TicketListState):
+    status_filter: str = "open"
+
+    def _page(self, before: str) -> list[support.TicketView]:
+        return support.list_desk_tickets(get_db(), actor=self._actor(),
+                                         status=self.status_filter, before_id=before)
+
+    def _open(self, ticket_id: str) -> support.TicketView:
+        return support.desk_ticket(get_db(), actor=self._actor(), ticket_id=ticket_id)
+
+    @rx.event
+    @handles_errors
+    def set_status_filter(self, value: str):
+        self.status_filter = "" if value == "all" else value
+        self.cursor_stack = []
+        self._reload()
+
+    @rx.event
+    @handles_errors
+    def answer(self, close: bool):
+        view = support.answer_ticket(get_db(), actor=self._actor(),
+                                     ticket_id=self.selected.get("id", ""),
+                                     text=self.reply_text, close=bool(close))
+        self.reply_text = ""
+        self._show(view)
+        self._reload()
+        return rx.toast.success("Closed; the customer was emailed." if close
+                                else "Answer sent by email.")

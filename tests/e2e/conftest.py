@@ -1,0 +1,160 @@
+"""Browser tests: the real app in production mode, driven by Debian's chromium.
+
+One app process per test session (the frontend build takes a few minutes
+the first time), on its own port and its own database.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.fakes.stripe_fake import FakeStripe
+
+CHROMIUM = "/usr/bin/chromium"
+E2E_PORT = int(os.environ.get("IPRODASH_E2E_PORT", "3123"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _wait_health(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the app exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(1)
+    raise RuntimeError("the app did not become healthy in time")
+
+
+STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_secret"
+
+
+@pytest.fixture(scope="session")
+def fake_stripe():
+    """A local fake Stripe API and hosted pages that post signed webhooks to the app."""
+    url = f"http://localhost:{E2E_PORT}/api/webhooks/stripe"
+    with FakeStripe(webhook_secret=STRIPE_WEBHOOK_SECRET, webhook_url=url,
+                    plans={"price_basic": 4900}) as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def app_server(mongo_uri, tmp_path_factory, fake_stripe):
+    """Start ``reflex run --env prod`` on E2E_PORT against a fresh database."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+    db_name = f"e2e_{uuid.uuid4().hex[:8]}"
+    url = f"http://localhost:{E2E_PORT}"
+    venv_bin = str(Path(sys.executable).parent)
+    env = {**os.environ, "MONGODB_URI": mongo_uri, "MONGODB_DB": db_name, "PORT": str(E2E_PORT),
+           "STRIPE_API_KEY": "sk_test_e2e", "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+           "STRIPE_API_BASE": fake_stripe.url, "IPRODASH_PLANS": "price_basic:Basic:4900",
+           "IPRODASH_TRIAL_DAYS": "1",
+           "IPRODASH_PUBLIC_URL": url, "REFLEX_USE_NPM": "1",
+           "IPRODASH_DATA_DIR": str(tmp_path_factory.mktemp("e2e-data")),
+           "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
+    subprocess.run([sys.executable, "-m", "iprodash.cli", "seed", "--demo"], cwd=ROOT, env=env,
+                   check=True)
+    log_path = tmp_path_factory.mktemp("e2e-logs") / "app.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            [str(Path(venv_bin) / "reflex"), "run", "--env", "prod", "--frontend-port",
+             str(E2E_PORT), "--backend-port", str(E2E_PORT)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_health(url, proc, timeout_s=900)
+        yield {"url": url, "env": env, "db_name": db_name, "mongo_uri": mongo_uri}
+    except RuntimeError:
+        print(log_path.read_text()[-5000:])
+        raise
+    finally:
+        os.killpg(proc.pid, 15)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def app_db(app_server):
+    """The app's database, for reading emails from the outbox and checking state."""
+    from pymongo import MongoClient
+
+    client = MongoClient(app_server["mongo_uri"], tz_aware=True)
+    yield client[app_server["db_name"]]
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                              args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, app_server):
+    context = browser.new_context(base_url=app_server["url"], viewport={"width": 1280,
+                                                                         "height": 900})
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, app_server):
+    context = browser.new_context(base_url=app_server["url"], viewport={"width": 375,
+                                                                         "height": 740},
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def login(page, email: str, password: str = "demo-pass-1234") -> None:
+    """Log in through the real form and wait for the start page."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda u: "/login" not in u and "/home" not in u)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Save a screenshot of the failing page next to the test run."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    for name in ("page", "phone_page"):
+        browser_page = item.funcargs.get(name)
+        if browser_page is not None:
+            target = Path(os.environ.get("IPRODASH_E2E_ARTIFACTS", "/tmp")) / (
+                f"e2e-{item.name}-{name}.png")
+            try:
+                browser_page.screenshot(path=str(target), full_page=True)
+                print(f"screenshot: {target}")
+            except Exception:  # noqa: BLE001 - a closed page cannot be captured
+                pass

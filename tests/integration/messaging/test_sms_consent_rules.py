@@ -1,0 +1,141 @@
+"""Consent, STOP/START/HELP, first-message disclosure: the rules of DOMAIN.md "Messages"."""
+
+from __future__ import annotations
+
+import pytest
+
+from iprodash.domain.errors import NotFound, ValidationError
+from iprodash.repositories.sms_consents import SmsConsentRepository
+from iprodash.services.inbound_sms import handle_telnyx_event
+from iprodash.services.outbox_dispatch import drain_outbox
+from iprodash.services.sms import enqueue_sms
+from iprodash.services.sms_consent import DISCLOSURE_VERSION, record_web_consent
+from iprodash.services.sms_templates import DISCLOSURE
+from tests.integration.messaging.conftest import CLIENT_PHONE, SENDING_NUMBER, opt_in
+
+
+def inbound(event_id: str, text: str, sender: str = CLIENT_PHONE, **extra) -> dict:
+    payload = {"id": f"msg-{event_id}", "direction": "inbound", "text": text,
+               "from": {"phone_number": sender}, "to": [{"phone_number": SENDING_NUMBER}],
+               **extra}
+    return {"data": {"event_type": "message.received", "id": event_id,
+                     "record_type": "event", "payload": payload}}
+
+
+def _send(db, company, clock, key):
+    return enqueue_sms(db, company=company, to=CLIENT_PHONE, kind="test",
+                       text="Acme Locks: your tech is near.", idempotency_key=key,
+                       now=clock.now())
+
+
+def _texts_to(db, phone=CLIENT_PHONE):
+    return list(db["sent_box"].find({"to": phone}).sort("_id", 1))
+
+
+def test_no_consent_no_text_and_the_reason_names_the_opt_in_page(db, company, clock):
+    outcome = _send(db, company, clock, "k1")
+    assert not outcome.queued
+    assert "has not opted in" in outcome.reason
+    assert f"/sms/optin/{company['code']}" in outcome.reason
+    kept = db["outbox"].find_one({"idempotency_key": "k1"})
+    assert kept["status"] == "suppressed" and kept["last_error"] == outcome.reason
+
+
+def test_stop_then_send_attempt_nothing_sent_start_sends_again(db, company, clock):
+    opt_in(db, company)
+    assert _send(db, company, clock, "before-stop").queued  # queued, not yet sent
+
+    assert handle_telnyx_event(db, inbound("e1", " Stop. "), now=clock.now()) == "opted_out"
+    refused = _send(db, company, clock, "after-stop")
+    assert not refused.queued and "replied STOP" in refused.reason
+
+    drain_outbox(db, clock=clock.now)
+    texts = _texts_to(db)
+    assert [t["text"] for t in texts] == [
+        "Acme Locks: You are unsubscribed and will get no more texts. "
+        "Reply START to subscribe again."]
+    queued_before = db["outbox"].find_one({"idempotency_key": "before-stop"})
+    assert queued_before["status"] == "suppressed"  # checked again at sending time
+
+    assert handle_telnyx_event(db, inbound("e2", "START"), now=clock.now()) == "opted_in"
+    assert _send(db, company, clock, "after-start").queued
+    drain_outbox(db, clock=clock.now)
+    texts = _texts_to(db)
+    assert texts[1]["text"].endswith(DISCLOSURE) and "subscribed" in texts[1]["text"]
+    assert texts[2]["text"] == "Acme Locks: your tech is near."
+
+
+def test_stop_variants_suppress_and_confirm_only_once(db, company, clock):
+    opt_in(db, company)
+    for n, word in enumerate(["UNSUBSCRIBE", "stop all", "Opt-Out!", "quit"]):
+        handle_telnyx_event(db, inbound(f"e{n}", word), now=clock.now())
+    drain_outbox(db, clock=clock.now)
+    assert len(_texts_to(db)) == 1
+    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
+    assert consent["status"] == "opted_out"
+    assert [e["action"] for e in consent["events"]].count("opted_out") == 4
+
+
+def test_a_sentence_with_stop_in_it_is_a_conversation_not_an_opt_out(db, company, clock):
+    opt_in(db, company)
+    assert handle_telnyx_event(db, inbound("e1", "please stop by after 5"),
+                               now=clock.now()) == "stored"
+    assert SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)["status"] == \
+        "opted_in"
+    assert db["sms_inbound"].find_one({"phone": CLIENT_PHONE})["text"] == "please stop by after 5"
+
+
+def test_help_answers_with_company_contact_and_stop_line(db, company, clock):
+    handle_telnyx_event(db, inbound("e1", "help"), now=clock.now())
+    drain_outbox(db, clock=clock.now)
+    [reply] = _texts_to(db)
+    assert reply["text"].startswith("Acme Locks: for help call (212) 555-0100 or email ")
+    assert company["admin_email"] in reply["text"]
+    assert "Reply STOP to opt out" in reply["text"]
+
+
+def test_when_telnyx_already_auto_replied_we_do_not_send_a_second(db, company, clock):
+    opt_in(db, company)
+    handle_telnyx_event(db, inbound("e1", "STOP", autoresponse_type="STOP"), now=clock.now())
+    assert SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)["status"] == \
+        "opted_out"
+    assert db["outbox"].count_documents({}) == 0
+
+
+def test_first_message_names_the_company_and_carries_the_disclosure(db, company, clock):
+    opt_in(db, company, introduced=False)
+    enqueue_sms(db, company=company, to=CLIENT_PHONE, kind="test", text="Your tech is near.",
+                idempotency_key="first", now=clock.now())
+    enqueue_sms(db, company=company, to=CLIENT_PHONE, kind="test", text="Done, thanks!",
+                idempotency_key="second", now=clock.now())
+    first = db["outbox"].find_one({"idempotency_key": "first"})["text"]
+    second = db["outbox"].find_one({"idempotency_key": "second"})["text"]
+    assert first == f"Acme Locks: Your tech is near. {DISCLOSURE}"
+    assert second == "Done, thanks!"
+
+
+def test_web_form_records_time_ip_and_text_version(db, company, clock):
+    name = record_web_consent(db, company_code=company["code"].lower(), phone="(212) 555-0123",
+                              agreed=True, ip="198.51.100.7", now=clock.now())
+    assert name == "Acme Locks"
+    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
+    assert consent["status"] == "opted_in" and consent["opted_in_method"] == "web_form"
+    assert consent["ip"] == "198.51.100.7" and consent["text_version"] == DISCLOSURE_VERSION
+    assert consent["opted_in_at"] == clock.now()
+    drain_outbox(db, clock=clock.now)
+    [confirmation] = _texts_to(db)
+    assert confirmation["text"].startswith("Acme Locks: You are subscribed")
+    assert confirmation["text"].endswith(DISCLOSURE)
+
+
+def test_web_form_needs_the_ticked_box_and_a_real_company(db, company, clock):
+    with pytest.raises(ValidationError, match="Tick the box"):
+        record_web_consent(db, company_code=company["code"], phone=CLIENT_PHONE, agreed=False,
+                           ip="1.2.3.4")
+    with pytest.raises(ValidationError, match="valid phone"):
+        record_web_consent(db, company_code=company["code"], phone="12", agreed=True,
+                           ip="1.2.3.4")
+    with pytest.raises(NotFound):
+        record_web_consent(db, company_code="NOPE", phone=CLIENT_PHONE, agreed=True,
+                           ip="1.2.3.4")
+    assert db["sms_consents"].count_documents({}) == 0

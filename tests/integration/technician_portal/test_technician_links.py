@@ -1,0 +1,97 @@
+"""Technician sign-in links: single technician, expiring, revocable."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from iprodash.api.app import create_api
+from iprodash.api.security import SESSION_COOKIE
+from iprodash.domain.errors import NotAuthenticated, NotFound, PermissionDenied
+from iprodash.repositories.base import utcnow
+from iprodash.repositories.technicians import TechnicianRepository
+from iprodash.services import auth
+from iprodash.services.actor import TECHNICIAN, USER
+from iprodash.services.technician_access import (create_technician_link,
+                                                 open_technician_link,
+                                                 revoke_technician_links)
+from tests.factories import actor_for, admin_of, make_company, make_user
+
+
+def _technician(db, company, **fields):
+    tech_id = TechnicianRepository(db, company["_id"]).insert({
+        "name": "Tom Tech", "nickname": "Tom", "phone": "+12125550123", "email": "tom@x.test",
+        "commission_bp": 4000, "job_fee_cents": 0, "color": "#3366ff", "active": True, **fields})
+    return str(tech_id)
+
+
+def _token(path: str) -> str:
+    return path.rsplit("/", 1)[-1]
+
+
+def test_link_starts_a_technician_session(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    session = open_technician_link(db, token=_token(path), ip="10.0.0.1")
+    actor = auth.authenticate(db, token=session)
+    assert actor.role == TECHNICIAN and str(actor.technician_id) == tech_id
+    assert actor.company_id == company["_id"]
+    assert db["tech_links"].find_one({})["token_hash"] != _token(path)  # stored hashed
+
+
+def test_expired_revoked_and_unknown_links_refused(db):
+    company = make_company(db)
+    admin = admin_of(db, company)
+    tech_id = _technician(db, company)
+    with pytest.raises(NotAuthenticated, match="Ask your office"):
+        open_technician_link(db, token="made-up", ip="10.0.0.1")
+
+    path = create_technician_link(db, actor=admin, technician_id=tech_id)
+    db["tech_links"].update_many({}, {"$set": {"expires_at": utcnow() - timedelta(seconds=1)}})
+    with pytest.raises(NotAuthenticated):
+        open_technician_link(db, token=_token(path), ip="10.0.0.1")
+
+    path = create_technician_link(db, actor=admin, technician_id=tech_id)
+    session = open_technician_link(db, token=_token(path), ip="10.0.0.1")
+    revoke_technician_links(db, actor=admin, technician_id=tech_id)
+    with pytest.raises(NotAuthenticated):
+        open_technician_link(db, token=_token(path), ip="10.0.0.1")
+    with pytest.raises(NotAuthenticated):
+        auth.authenticate(db, token=session)
+
+
+def test_deactivated_technician_loses_access(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    session = open_technician_link(db, token=_token(path), ip="10.0.0.1")
+    TechnicianRepository(db, company["_id"]).update_one({}, {"$set": {"active": False}})
+    with pytest.raises(NotAuthenticated):
+        auth.authenticate(db, token=session)
+
+
+def test_only_own_company_and_admin_may_revoke(db):
+    mine, theirs = make_company(db), make_company(db)
+    their_tech = _technician(db, theirs)
+    with pytest.raises(NotFound):
+        create_technician_link(db, actor=admin_of(db, mine), technician_id=their_tech)
+    office = actor_for(make_user(db, company=theirs, role=USER))
+    with pytest.raises(PermissionDenied):
+        revoke_technician_links(db, actor=office, technician_id=their_tech)
+
+
+def test_open_route_sets_cookie_or_shows_expired_page(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/tech"
+        assert "HttpOnly" in response.headers["set-cookie"]
+        assert auth.authenticate(db, token=response.cookies[SESSION_COOKIE]).role == TECHNICIAN
+        bad = client.get("/api/tech/open/nope", follow_redirects=False)
+        assert bad.headers["location"] == "/tech/link-expired"
+        assert "set-cookie" not in bad.headers
