@@ -21,6 +21,7 @@ import pages.support  # noqa: F401
 import pages.reports  # noqa: F401
 import pages.settlements  # noqa: F401
 import pages.technician_portal  # noqa: F401
+import pages.technician_earnings  # noqa: F401
 import pages.jobs  # noqa: F401
 import pages.job_new  # noqa: F401
 import pages.job_detail  # noqa: F401

@@ -40,6 +40,9 @@ def my_jobs_page() -> rx.Component:
         _section("Recent", TechJobsState.recent),
         rx.cond(TechJobsState.rows.length() == 0,
                 rx.callout("No jobs assigned to you right now.", icon="inbox")),
+        rx.cond(TechJobsState.earnings_allowed,
+                rx.link(rx.button(rx.icon("wallet"), "My earnings", size="3", variant="soft",
+                                  width="100%"), href=routes.TECH_EARNINGS, width="100%")),
         width="100%", spacing="4",
     )
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.services import job_photos
+from iprodash.services import job_photos, technician_earnings
 from iprodash.services import technician_portal as portal
 from state.session import SessionState, handles_errors, loads_page
 
 
 class TechJobsState(SessionState):
     rows: list[dict] = []
+    earnings_allowed: bool = False
 
     @rx.event
     @loads_page
     def load(self):
-        self.rows = [dict(row.__dict__) for row in portal.my_jobs(get_db(), actor=self._actor())]
+        actor = self._actor()
+        self.rows = [dict(row.__dict__) for row in portal.my_jobs(get_db(), actor=actor)]
+        self.earnings_allowed = technician_earnings.earnings_allowed(get_db(), actor=actor)
 
     @rx.var
     def today(self) -> list[dict]:

@@ -25,7 +25,8 @@ INDEXES = {
     ],
 }
 FINANCE_PROJECTION = {"technician_id": 1, "finance": 1, "settlement_id": 1}
-ROW_PROJECTION = {"number": 1, "client.name": 1, "closed_at": 1, "closed_day": 1,
+ROW_PROJECTION = {"number": 1, "client.name": 1, "address.city": 1, "closed_at": 1,
+                  "closed_day": 1,
                   "technician_id": 1, "finance": 1, "settlement_id": 1}
 
 

@@ -29,6 +29,7 @@ from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor, require_financials
 from iprodash.services.dashboard import Period, resolve_period
+from iprodash.services.plan_access import require_writable
 from iprodash.services.rollups import company_zone
 
 PAGE_SIZE = 50
@@ -75,6 +76,7 @@ class SettlementJobRow:
     balance: int
     settled: bool
     cursor: str
+    city: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,16 @@ class PayoutRow:
     voided: bool
 
 
-def _bounds(db: Database, actor: Actor, period: Period) -> tuple[datetime, datetime]:
+def period_bounds(db: Database, company_id: ObjectId, period: Period) -> tuple[datetime, datetime]:
     """UTC [start, end) of the period's company-local days."""
-    zone = company_zone(db, actor.company_id)
+    zone = company_zone(db, company_id)
     start = datetime.combine(period.first, time(0), zone).astimezone(timezone.utc)
     end = datetime.combine(period.last + timedelta(days=1), time(0), zone)
     return start, end.astimezone(timezone.utc)
+
+
+def _bounds(db: Database, actor: Actor, period: Period) -> tuple[datetime, datetime]:
+    return period_bounds(db, actor.company_id, period)
 
 
 def _period(db: Database, actor: Actor, kind: str, start: str, end: str) -> Period:
@@ -104,8 +110,8 @@ def _period(db: Database, actor: Actor, kind: str, start: str, end: str) -> Peri
     return resolve_period(kind, today=today, start=start, end=end)
 
 
-def _names(db: Database, actor: Actor, ids) -> dict[ObjectId, str]:
-    docs = TechnicianRepository(db, actor.company_id).by_ids([i for i in ids if i])
+def _names(db: Database, company_id: ObjectId, ids) -> dict[ObjectId, str]:
+    docs = TechnicianRepository(db, company_id).by_ids([i for i in ids if i])
     return {tech_id: doc.get("name", "") for tech_id, doc in docs.items()}
 
 
@@ -130,13 +136,24 @@ def settlement_summaries(*, db: Database, actor: Actor, period: str, start: str 
     actor = require_financials(actor)
     resolved = _period(db, actor, period, start, end)
     tech_id = _technician(db, actor, technician_id)
+    window_start, window_end = _bounds(db, actor, resolved)
+    return summaries_in_window(db, company_id=actor.company_id, start=window_start,
+                               end=window_end, technician_id=tech_id)
+
+
+def summaries_in_window(db: Database, *, company_id: ObjectId, start: datetime, end: datetime,
+                        technician_id: ObjectId | None) -> list[TechnicianSettlement]:
+    """Per-technician totals of the jobs closed in ``[start, end)``.
+
+    The caller has checked who may see them (office financials, or a
+    technician's own figures); ``technician_id`` None means every technician.
+    """
     by_tech: dict[ObjectId, list[tuple[JobFinance, bool]]] = defaultdict(list)
-    for job in SettlementJobs(db, actor.company_id).finances(*_bounds(db, actor, resolved),
-                                                             tech_id):
+    for job in SettlementJobs(db, company_id).finances(start, end, technician_id):
         if job.get("finance"):
             by_tech[job["technician_id"]].append((JobFinance.from_dict(job["finance"]),
                                                   job.get("settlement_id") is not None))
-    names = _names(db, actor, by_tech)
+    names = _names(db, company_id, by_tech)
     rows = []
     for tid, jobs in by_tech.items():
         unsettled = summarize_settlement(f for f, settled in jobs if not settled)
@@ -167,9 +184,24 @@ def settlement_jobs(*, db: Database, actor: Actor, period: str, start: str = "",
     actor = require_financials(actor)
     resolved = _period(db, actor, period, start, end)
     tech_id = _technician(db, actor, technician_id)
-    jobs = SettlementJobs(db, actor.company_id).page(
-        *_bounds(db, actor, resolved), tech_id, after=_parse_cursor(after), limit=PAGE_SIZE)
-    names = _names(db, actor, [j["technician_id"] for j in jobs])
+    window_start, window_end = _bounds(db, actor, resolved)
+    return job_rows_in_window(db, company_id=actor.company_id, start=window_start,
+                              end=window_end, technician_id=tech_id, after=after, limit=PAGE_SIZE)
+
+
+def job_rows_in_window(db: Database, *, company_id: ObjectId, start: datetime, end: datetime,
+                       technician_id: ObjectId | None, after: str,
+                       limit: int) -> list[SettlementJobRow]:
+    """One page of the jobs closed in ``[start, end)``, oldest close first.
+
+    The caller has checked access (see :func:`summaries_in_window`).
+
+    Raises:
+        ValidationError: ``after`` is not a cursor of this table.
+    """
+    jobs = SettlementJobs(db, company_id).page(start, end, technician_id,
+                                               after=_parse_cursor(after), limit=limit)
+    names = _names(db, company_id, [j["technician_id"] for j in jobs])
     rows = []
     for job in jobs:
         finance = JobFinance.from_dict(job["finance"])
@@ -180,7 +212,8 @@ def settlement_jobs(*, db: Database, actor: Actor, period: str, start: str = "",
             commission=finance.tech_commission, parts_by_technician=finance.parts_by_technician,
             collected_by_technician=finance.collected_by_technician,
             balance=summarize_settlement([finance]).balance,
-            settled=job.get("settlement_id") is not None, cursor=_cursor(job)))
+            settled=job.get("settlement_id") is not None, cursor=_cursor(job),
+            city=(job.get("address") or {}).get("city", "")))
     return rows
 
 
@@ -205,6 +238,7 @@ def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str
         ValidationError: no unsettled closed jobs in the period.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     if not technician_id:
         raise ValidationError("Choose the technician to pay.", field="technician")
     tech_id = _technician(db, actor, technician_id)
@@ -256,6 +290,7 @@ def void_payout(*, db: Database, actor: Actor, settlement_id: str, reason: str) 
         Conflict: the payout was already voided.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     text = (reason or "").strip()
     if not text:
         raise ValidationError("Give a reason for voiding the payout.", field="reason")
@@ -286,7 +321,7 @@ def list_payouts(*, db: Database, actor: Actor, technician_id: str = "",
     before_id = to_object_id(before, "payout") if before else None
     docs = SettlementRepository(db, actor.company_id).page(technician_id=tech_id,
                                                            before_id=before_id, limit=PAGE_SIZE)
-    names = _names(db, actor, [d["technician_id"] for d in docs])
+    names = _names(db, actor.company_id, [d["technician_id"] for d in docs])
     zone = company_zone(db, actor.company_id)
     return [PayoutRow(id=str(d["_id"]), technician=names.get(d["technician_id"], "(removed)"),
                       period=_window_text(db, actor, d), jobs=d["totals"]["jobs"],

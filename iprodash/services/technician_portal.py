@@ -52,6 +52,12 @@ def require_technician(actor: Actor | None) -> Actor:
     return actor
 
 
+def shows_commission(db: Database, company_id) -> bool:
+    """The company setting that lets technicians see what they earn."""
+    company = CompanyRepository(db).by_id(company_id) or {}
+    return bool(company.get("show_tech_commission"))
+
+
 def company_zone(db: Database, actor: Actor) -> ZoneInfo:
     company = CompanyRepository(db).by_id(actor.company_id) or {}
     return ZoneInfo(company.get("timezone") or "America/New_York")
@@ -113,11 +119,10 @@ def navigate_url(address: dict) -> str:
 def job_view(db: Database, *, actor: Actor, job_id: str) -> dict:
     """Everything the technician's job page shows, ready for state."""
     job = load_my_job(db, actor=actor, job_id=job_id)
-    company = CompanyRepository(db).by_id(actor.company_id) or {}
     client, address = job.get("client", {}), job.get("address", {})
     phone = client.get("phone", "")
     commission = ""
-    if company.get("show_tech_commission") and job.get("finance"):
+    if job.get("finance") and shows_commission(db, actor.company_id):
         commission = format_money(JobFinance.from_dict(job["finance"]).tech_commission)
     return {
         "id": str(job["_id"]), "number": job["number"], "status": job["status"],
