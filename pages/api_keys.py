@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, field, pager
+from components.forms import error_callout, field, keyset_pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
@@ -67,8 +67,7 @@ def api_keys_page() -> rx.Component:
             key=ApiKeysState.form_key), width="100%", max_width="32em"),
         data_table(["Name", "Key", "Scopes", "Created", "By", "Last used", ""],
                    ApiKeysState.rows, _key_row, empty_text="No API keys yet."),
-        pager(ApiKeysState.cursor_stack.length() > 0, ApiKeysState.has_next,
-              ApiKeysState.previous_page, ApiKeysState.next_page),
+        keyset_pager(ApiKeysState),
         width="100%", spacing="4",
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.address_fields import address_fields
-from components.forms import error_callout, field, pager, submit_button
+from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table
 from pages import routes
@@ -51,7 +51,7 @@ def clients_page() -> rx.Component:
             gap="3", wrap="wrap", width="100%"),
         data_table(["Name", "Phone", "Email", "Address", ""], S.rows, _row,
                    empty_text="No clients match."),
-        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        keyset_pager(S),
         rx.dialog.root(rx.dialog.content(
             rx.dialog.title(rx.cond(S.editing_id != "", "Edit client", "New client")),
             _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, field, pager, submit_button
+from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
 from pages import routes
@@ -61,7 +61,7 @@ def lead_sources_page() -> rx.Component:
             width="100%", align="center"),
         data_table(["Name", "Commission", "Status", ""], S.rows, _row,
                    empty_text="No lead sources here yet."),
-        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        keyset_pager(S),
         rx.dialog.root(rx.dialog.content(
             rx.dialog.title(rx.cond(S.editing_id != "", "Edit lead source", "New lead source")),
             _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",

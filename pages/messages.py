@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, pager
+from components.forms import error_callout, keyset_pager, pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table, status_badge
@@ -34,8 +34,7 @@ def inbox_page() -> rx.Component:
                        rx.table.cell(rx.cond(r["keyword"] != "",
                                              rx.badge(r["keyword"], color_scheme="amber")))),
                    empty_text="No texts received yet."),
-        pager(InboxState.cursor_stack.length() > 0, InboxState.has_next,
-              InboxState.previous_page, InboxState.next_page),
+        keyset_pager(InboxState),
         width="100%", spacing="4",
     )
 
@@ -102,7 +101,7 @@ def outbox_page() -> rx.Component:
                                              on_change=O.set_status_filter), align="center"),
         data_table(["Created", "Channel", "Kind", "To", "Message", "Status", "Reason", ""],
                    O.rows, _outbox_row, empty_text="No messages match."),
-        pager(O.cursor_stack.length() > 0, O.has_next, O.previous_page, O.next_page),
+        keyset_pager(O),
         rx.heading("Sent box (local delivery)", size="4"),
         rx.text("Without provider keys, messages are delivered here instead of phones and "
                 "inboxes.", size="2", color_scheme="gray"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, pager
+from components.forms import error_callout, keyset_pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
@@ -71,8 +71,7 @@ def support_page() -> rx.Component:
     return rx.vstack(
         _new_ticket(),
         _ticket_table(SupportState),
-        pager(SupportState.cursor_stack.length() > 0, SupportState.has_next,
-              SupportState.previous_page, SupportState.next_page),
+        keyset_pager(SupportState),
         _thread(SupportState, rx.button("Send reply", on_click=SupportState.send_reply)),
         width="100%", spacing="4",
     )
@@ -87,7 +86,7 @@ def support_desk_page() -> rx.Component:
                                              default_value="open",
                                              on_change=d.set_status_filter), align="center"),
         _ticket_table(d),
-        pager(d.cursor_stack.length() > 0, d.has_next, d.previous_page, d.next_page),
+        keyset_pager(d),
         _thread(d, rx.hstack(rx.button("Send answer", on_click=d.answer(False)),
                              rx.button("Answer and close", variant="soft", color_scheme="gray",
                                        on_click=d.answer(True)))),

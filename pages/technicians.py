@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, field, pager, submit_button
+from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
 from pages import routes
@@ -78,7 +78,7 @@ def technicians_page() -> rx.Component:
             width="100%", align="center"),
         data_table(["Name", "Nickname", "Phone", "Commission", "Per-job fee", "Status", ""],
                    S.rows, _row, empty_text="No technicians here yet."),
-        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        keyset_pager(S),
         _dialog(),
         width="100%", spacing="4")
 

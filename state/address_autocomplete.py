@@ -48,6 +48,13 @@ class AddressState(SessionState):
         self.fill_key += 1
 
     @rx.event
+    def clear(self):
+        """Empty the fields for a new form; leave the inputs alone when already empty,
+        so an early keystroke is not wiped when the page's load arrives after it."""
+        if self.line or self.city or self.region or self.zip or self.lat or self.query:
+            self.prefill("", "", "", "")
+
+    @rx.event
     @handles_errors
     def search(self, text: str):
         self.query = text[:200]

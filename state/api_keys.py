@@ -7,15 +7,13 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import api_keys
+from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 SCOPE_CHOICES = {"read": ["read"], "read and write": ["read", "write"]}
 
 
-class ApiKeysState(SessionState):
-    rows: list[dict] = []
-    cursor_stack: list[str] = []
-    has_next: bool = False
+class ApiKeysState(KeysetPager, SessionState):
     new_secret: str = ""
     new_name: str = ""
     error: str = ""
@@ -61,15 +59,3 @@ class ApiKeysState(SessionState):
         self._reload()
         return rx.toast.success("Key revoked. Requests with it are refused from now on.")
 
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["id"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()

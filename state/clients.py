@@ -9,59 +9,36 @@ from iprodash.domain.errors import ValidationError
 from iprodash.services import clients
 from iprodash.services.clients import ClientForm
 from state.address_autocomplete import AddressState
+from state.catalog import EditDialog, NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 _FIELDS = ("name", "phone", "email", "address_line", "city", "state", "zip", "lat", "lng")
 
 
-class ClientsState(SessionState):
-    rows: list[dict] = []
+class ClientsState(NameKeysetPager, EditDialog, SessionState):
     query: str = ""
-    cursor_stack: list[list[str]] = []
-    has_next: bool = False
-    dialog_open: bool = False
-    editing_id: str = ""
     form_values: dict[str, str] = {key: "" for key in _FIELDS}
-    form_error: str = ""
-    form_key: int = 0
 
     def _reload(self) -> None:
-        after = tuple(self.cursor_stack[-1]) if self.cursor_stack else None
         rows, self.has_next = clients.list_clients(get_db(), actor=self._actor(),
-                                                   query=self.query, after=after)
+                                                   query=self.query, after=self._after())
         self.rows = [dict(row.__dict__) for row in rows]
 
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.dialog_open = [], False
-        self._reload()
+        self.dialog_open = False
+        self._first_page()
 
     @rx.event
     @handles_errors
     def search(self, form: dict):
         self.query = str(form.get("query", "")).strip()[:100]
-        self.cursor_stack = []
-        self._reload()
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            last = self.rows[-1]
-            self.cursor_stack = [*self.cursor_stack, [last["name"], last["id"]]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()
+        self._first_page()
 
     def _open(self, editing_id: str, values: dict[str, str]):
-        self.editing_id, self.form_values, self.form_error = editing_id, values, ""
-        self.form_key += 1
-        self.dialog_open = True
+        self.form_values = values
+        self._show_dialog(editing_id)
         return AddressState.prefill(values["address_line"], values["city"], values["state"],
                                     values["zip"])
 
@@ -81,10 +58,6 @@ class ClientsState(SessionState):
             "zip": client.zip, "lat": "", "lng": ""})
 
     @rx.event
-    def set_dialog_open(self, value: bool):
-        self.dialog_open = bool(value)
-
-    @rx.event
     @handles_errors
     def save(self, form: dict):
         values = {key: str(form.get(key, ""))[:200] for key in _FIELDS}
@@ -97,6 +70,4 @@ class ClientsState(SessionState):
         except ValidationError as exc:
             self.form_error, self.form_values = exc.message, values
             return None
-        self.dialog_open = False
-        self._reload()
-        return rx.toast.success(f"{values['name'].strip()} saved.")
+        return self._saved(values["name"])

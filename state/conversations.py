@@ -8,13 +8,11 @@ from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import conversations
 from pages import routes
+from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 
-class InboxState(SessionState):
-    rows: list[dict] = []
-    cursor_stack: list[str] = []
-    has_next: bool = False
+class InboxState(KeysetPager, SessionState):
 
     def _reload(self) -> None:
         before = self.cursor_stack[-1] if self.cursor_stack else ""
@@ -25,19 +23,6 @@ class InboxState(SessionState):
     @loads_page
     def load(self):
         self.cursor_stack = []
-        self._reload()
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["id"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
         self._reload()
 
 

@@ -46,15 +46,17 @@ class NewJobState(SessionState):
     @loads_page
     def load(self):
         actor = self._actor()
+        stale = self.values != blank_values() or self.client_id != ""
         self.values, self.client_id, self.matches, self.form_error = blank_values(), "", [], ""
         self.technician = self.source = NONE
         self.technicians = [{"id": t.id, "name": t.name}
                             for t in technician_choices(get_db(), actor=actor)]
         self.sources = [{"id": s.id, "name": s.name}
                         for s in lead_source_choices(get_db(), actor=actor)]
-        self.client_key += 1
-        self.form_key += 1
-        return AddressState.prefill("", "", "", "")
+        if stale:  # remount the inputs only when they show an earlier job's values
+            self.client_key += 1
+            self.form_key += 1
+        return AddressState.clear
 
     @rx.event
     @handles_errors

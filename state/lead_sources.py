@@ -8,63 +8,31 @@ from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import lead_sources
 from iprodash.services.lead_sources import LeadSourceForm
+from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
-SHOW = {"active": True, "inactive": False, "all": None}
 _BLANK = {"name": "", "kind": "percent", "rate_percent": "0", "fixed_amount": "0"}
 
 
-class LeadSourcesState(SessionState):
-    rows: list[dict] = []
-    show: str = "active"
-    cursor_stack: list[list[str]] = []
-    has_next: bool = False
-    dialog_open: bool = False
-    editing_id: str = ""
+class LeadSourcesState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     form_values: dict[str, str] = dict(_BLANK)
     form_kind: str = "percent"
-    form_error: str = ""
-    form_key: int = 0
 
     def _reload(self) -> None:
-        after = tuple(self.cursor_stack[-1]) if self.cursor_stack else None
         rows, self.has_next = lead_sources.list_lead_sources(
-            get_db(), actor=self._actor(), after=after, active=SHOW.get(self.show, True))
+            get_db(), actor=self._actor(), after=self._after(), active=self._active_only())
         self.rows = [{**row.__dict__, "status": "active" if row.active else "deactivated"}
                      for row in rows]
 
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.dialog_open = [], False
-        self._reload()
-
-    @rx.event
-    @handles_errors
-    def set_show(self, value: str):
-        self.show = value if value in SHOW else "active"
-        self.cursor_stack = []
-        self._reload()
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            last = self.rows[-1]
-            self.cursor_stack = [*self.cursor_stack, [last["name"], last["id"]]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()
+        self.dialog_open = False
+        self._first_page()
 
     def _open(self, editing_id: str, values: dict[str, str]) -> None:
-        self.editing_id, self.form_values, self.form_error = editing_id, values, ""
-        self.form_kind = values["kind"]
-        self.form_key += 1
-        self.dialog_open = True
+        self.form_values, self.form_kind = values, values["kind"]
+        self._show_dialog(editing_id)
 
     @rx.event
     @handles_errors
@@ -79,10 +47,6 @@ class LeadSourcesState(SessionState):
         self._open(source.id, {"name": source.name, "kind": source.kind,
                                "rate_percent": f"{source.rate_bp / 100:g}",
                                "fixed_amount": f"{source.fixed_cents / 100:.2f}"})
-
-    @rx.event
-    def set_dialog_open(self, value: bool):
-        self.dialog_open = bool(value)
 
     @rx.event
     def set_form_kind(self, value: str):
@@ -104,9 +68,7 @@ class LeadSourcesState(SessionState):
         except ValidationError as exc:
             self.form_error, self.form_values = exc.message, values
             return None
-        self.dialog_open = False
-        self._reload()
-        return rx.toast.success(f"{values['name'].strip()} saved.")
+        return self._saved(values["name"])
 
     @rx.event
     @handles_errors

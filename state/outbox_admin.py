@@ -6,14 +6,12 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import outbox_admin
+from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 
-class OutboxAdminState(SessionState):
-    rows: list[dict] = []
+class OutboxAdminState(KeysetPager, SessionState):
     status_filter: str = ""
-    cursor_stack: list[str] = []
-    has_next: bool = False
     sent_rows: list[dict] = []
     sent_cursor_stack: list[str] = []
     sent_has_next: bool = False
@@ -51,19 +49,6 @@ class OutboxAdminState(SessionState):
         outbox_admin.retry_dead_message(get_db(), actor=self._actor(), message_id=message_id)
         self._reload()
         return rx.toast.success("The message is queued again and will be sent shortly.")
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["id"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()
 
     @rx.event
     @handles_errors

@@ -1,7 +1,8 @@
 """Previous/next through keyset-paged tables, shared by list states.
 
-A state mixes this in, defines ``_reload`` (load ``rows`` after the cursor
-``self._cursor()``) and ``_cursor_of(row)`` (the keyset value of a row).
+A state mixes this in and defines ``_reload`` (load ``rows`` after the cursor
+``self._cursor()``); ``_cursor_of(row)`` is the row's ``id`` unless the list
+is ordered by something else.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ class KeysetPager(rx.State, mixin=True):
         raise NotImplementedError
 
     def _cursor_of(self, row: dict) -> str:
-        raise NotImplementedError
+        return row["id"]
 
     def _cursor(self) -> str:
         """The cursor of the page on screen ("" for the first page)."""

@@ -8,6 +8,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import support
 from pages import routes
+from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 UPLOAD_ID = "support_attachment"
@@ -19,12 +20,9 @@ def _ticket_dict(view: support.TicketView) -> dict:
             "opened": view.opened, "attachment_name": view.attachment_name}
 
 
-class _TicketListState(SessionState):
+class _TicketListState(KeysetPager, SessionState):
     """Shared paging and the selected ticket's thread."""
 
-    rows: list[dict] = []
-    cursor_stack: list[str] = []
-    has_next: bool = False
     selected: dict[str, str] = {}
     thread: list[dict] = []
     reply_text: str = ""
@@ -58,19 +56,6 @@ class _TicketListState(SessionState):
     @rx.event
     def set_reply_text(self, text: str):
         self.reply_text = str(text)[:support.MAX_MESSAGE]
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["id"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()
 
     @rx.var
     def attachment_url(self) -> str:

@@ -91,24 +91,36 @@ def _enter_money(page):
     page.get_by_role("button", name="Save payments and parts").click()
 
 
+def _closed_tile(page):
+    """The dashboard's "Jobs closed" figure (this month, the default period)."""
+    page.goto("/dashboard")
+    tile = page.locator("div.rt-Card").filter(has=page.get_by_text("Jobs closed", exact=True))
+    return tile.get_by_role("heading")
+
+
 def test_book_assign_work_close_and_settle(page, app_server):
     login(page, "admin@demo.test")
+    closed_tile = _closed_tile(page)
+    expect(closed_tile).to_have_text(re.compile(r"^\d+$"))
+    closed_before = int(closed_tile.inner_text())
     _create_technician_and_source(page)
     job_url = _book_job(page)
     _assign_on_board(page)
 
     page.goto(job_url)
     for status in ("Scheduled", "En route", "In progress", "Pending approval"):
-        page.get_by_role("button", name=status, exact=True).click()
+        page.get_by_role("button", name=f"Mark {status}", exact=True).click()
         expect(page.get_by_text(f"Job is now {status}.")).to_be_visible()
     _enter_money(page)
     page.get_by_role("button", name=re.compile("^Close")).first.click()
     _dialog(page).get_by_label("Closing price $").fill("400")
     _dialog(page).get_by_role("button", name="Close job").click()
-    expect(page.get_by_text("Job is now Closed.")).to_be_visible()
+    expect(page.get_by_text("Job closed at $400.00.")).to_be_visible()
     money = page.locator("div.rt-Card").filter(has=page.get_by_role("heading", name="Money"))
     for figure in EXPECTED:
         expect(money.get_by_text(figure, exact=True).first).to_be_visible()
+
+    expect(_closed_tile(page)).to_have_text(str(closed_before + 1))
 
     page.goto("/settlements")
     expect(page.get_by_text("Eve Flowtest").first).to_be_visible()

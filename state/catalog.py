@@ -1,0 +1,65 @@
+"""Shared parts of the office's list-and-dialog pages (technicians, lead
+sources, clients): pages through rows ordered by name, an add/edit dialog,
+and the active/inactive/all filter.
+"""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from state.paging import KeysetPager
+from state.session import handles_errors
+
+SHOW = {"active": True, "inactive": False, "all": None}
+
+
+class NameKeysetPager(KeysetPager, mixin=True):
+    """Keyset paging on ``(name, id)``; ``_after()`` is the service's ``after``."""
+
+    def _cursor_of(self, row: dict) -> str:
+        return json.dumps([row["name"], row["id"]])
+
+    def _after(self) -> tuple[str, str] | None:
+        cursor = self._cursor()
+        return tuple(json.loads(cursor)) if cursor else None
+
+
+class EditDialog(rx.State, mixin=True):
+    """An add/edit dialog: which row is edited, the error and a key to reset the form."""
+
+    dialog_open: bool = False
+    editing_id: str = ""
+    form_error: str = ""
+    form_key: int = 0
+
+    def _show_dialog(self, editing_id: str) -> None:
+        self.editing_id, self.form_error = editing_id, ""
+        self.form_key += 1
+        self.dialog_open = True
+
+    def _saved(self, name: str):
+        """Close the dialog, reload the list and say what was saved."""
+        self.dialog_open = False
+        self._reload()
+        return rx.toast.success(f"{name.strip()} saved.")
+
+    @rx.event
+    def set_dialog_open(self, value: bool):
+        self.dialog_open = bool(value)
+
+
+class ActiveFilter(rx.State, mixin=True):
+    """Show active, inactive or all rows."""
+
+    show: str = "active"
+
+    def _active_only(self) -> bool | None:
+        return SHOW.get(self.show, True)
+
+    @rx.event
+    @handles_errors
+    def set_show(self, value: str):
+        self.show = value if value in SHOW else "active"
+        self._first_page()
