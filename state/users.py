@@ -7,11 +7,11 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.services import users
 from iprodash.services.company_settings import get_company_settings
-from state.paging import KeysetPager
+from state.catalog import NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 
-class UsersState(KeysetPager, SessionState):
+class UsersState(NameKeysetPager, SessionState):
     status_filter: str = ""
     company_code: str = ""
     invite_email: str = ""
@@ -19,13 +19,10 @@ class UsersState(KeysetPager, SessionState):
     def _reload(self) -> None:
         actor = self._actor()
         page = users.list_users(get_db(), actor=actor, status=self.status_filter,
-                                after_name=self._cursor())
+                                after=self._after())
         self.rows = [{**row.__dict__} for row in page]
         self.has_next = len(page) == users.PAGE_SIZE
         self.company_code = get_company_settings(get_db(), actor=actor).code
-
-    def _cursor_of(self, row: dict) -> str:
-        return row["name"]
 
     @rx.event
     @loads_page

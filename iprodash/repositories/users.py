@@ -9,11 +9,14 @@ from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.database import Database
 
 from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.keyset import keyset_page
 
 INDEXES = {
     "users": [
         IndexModel([("email", ASCENDING)], unique=True),
-        IndexModel([("company_id", ASCENDING), ("status", ASCENDING), ("name", ASCENDING)]),
+        IndexModel([("company_id", ASCENDING), ("status", ASCENDING), ("name", ASCENDING),
+                    ("_id", ASCENDING)]),
+        IndexModel([("company_id", ASCENDING), ("name", ASCENDING), ("_id", ASCENDING)]),
     ],
 }
 
@@ -56,14 +59,12 @@ class UserRepository(TenantRepository):
 
     collection_name = "users"
 
-    def page(self, *, status: str | None, after_name: str | None, limit: int) -> list[dict]:
-        query: dict[str, Any] = {}
-        if status:
-            query["status"] = status
-        if after_name:
-            query["name"] = {"$gt": after_name}
-        return list(self.find(query, projection={"password_hash": 0})
-                    .sort("name", ASCENDING).limit(limit))
+    def page(self, *, status: str | None, after: tuple[str, Any] | None,
+             limit: int) -> list[dict]:
+        """Users by name, keyset-paged on ``(name, _id)`` (names repeat)."""
+        base = {"status": status} if status else {}
+        return keyset_page(self, base, field="name", after=after, limit=limit,
+                           projection={"password_hash": 0})
 
     def set_fields(self, user_id: Any, fields: dict[str, Any]) -> dict | None:
         return self.find_one_and_update(

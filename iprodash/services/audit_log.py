@@ -81,5 +81,5 @@ def verify_company_audit(db: Database, *, actor: Actor) -> str:
 def audit_people(db: Database, *, actor: Actor) -> list[dict[str, str]]:
     """Company members to filter the log by (id and name), by name."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
-    rows = UserRepository(db, actor.company_id).page(status=None, after_name=None, limit=200)
+    rows = UserRepository(db, actor.company_id).page(status=None, after=None, limit=200)
     return [{"id": str(r["_id"]), "name": r["name"]} for r in rows]

@@ -9,7 +9,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from iprodash.domain.validation import required_text, validate_email, validate_password
-from iprodash.repositories.base import utcnow
+from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
 from iprodash.repositories.tokens import TokenRepository
@@ -35,10 +35,11 @@ class UserRow:
 
 
 def list_users(db: Database, *, actor: Actor, status: str = "",
-               after_name: str = "") -> list[UserRow]:
+               after: tuple[str, str] | None = None) -> list[UserRow]:
+    """One page of the company's users by name; ``after`` is the last row's ``(name, id)``."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
-    rows = UserRepository(db, actor.company_id).page(status=status or None,
-                                                     after_name=after_name or None,
+    cursor = (after[0], to_object_id(after[1], "user")) if after else None
+    rows = UserRepository(db, actor.company_id).page(status=status or None, after=cursor,
                                                      limit=PAGE_SIZE)
     return [UserRow(id=str(r["_id"]), name=r["name"], email=r["email"], role=r["role"],
                     status=r["status"], view_financials=bool(r.get("view_financials")))

@@ -143,3 +143,21 @@ def test_audit_chain_detects_tampering(db):
     ok, checked, problem = AuditChain(db).verify(company["_id"])
     assert not ok and checked == 1 and "entry 2" in problem
     assert "tampered" in audit_log.verify_company_audit(db, actor=admin)
+
+
+def test_user_pages_do_not_skip_people_with_the_same_name(db, monkeypatch):
+    monkeypatch.setattr(users, "PAGE_SIZE", 2)
+    company = make_company(db)
+    admin = admin_of(db, company)
+    for n in range(3):
+        twin = make_user(db, company=company, email=f"sam{n}@twins.test", role=USER)
+        db["users"].update_one({"_id": twin["_id"]}, {"$set": {"name": "Sam Same"}})
+    seen, after = [], None
+    while True:
+        page = users.list_users(db, actor=admin, after=after)
+        seen += [row.id for row in page]
+        if len(page) < users.PAGE_SIZE:
+            break
+        after = (page[-1].name, page[-1].id)
+    everyone = {str(u["_id"]) for u in db["users"].find({"company_id": company["_id"]})}
+    assert sorted(seen) == sorted(everyone) and len(seen) == len(set(seen))
