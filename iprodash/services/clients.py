@@ -21,6 +21,7 @@ from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.services import audit
 from iprodash.services.actor import Actor, require_company_actor
+from iprodash.services.plan_access import require_writable
 
 PAGE_SIZE = 25
 ADDRESS_FIELDS = ("line", "city", "state", "zip")
@@ -154,6 +155,7 @@ def get_client(db: Database, *, actor: Actor, client_id: str) -> ClientView:
 def create_client(db: Database, *, actor: Actor, form: ClientForm) -> ClientView:
     """Add a client (office staff)."""
     actor = require_company_actor(actor)
+    require_writable(db, actor=actor)
     doc = create_client_record(db, actor=actor, fields=_parse(form))
     return view(doc)
 
@@ -181,6 +183,7 @@ def client_fields(*, name: str, phone: str, email: str, address: dict) -> dict[s
 def update_client(db: Database, *, actor: Actor, client_id: str, form: ClientForm) -> ClientView:
     """Change a client's details (jobs keep the contact details they were booked with)."""
     actor = require_company_actor(actor)
+    require_writable(db, actor=actor)
     repo = ClientRepository(db, actor.company_id)
     before = repo.get(client_id, "client")
     fields = _parse(form)

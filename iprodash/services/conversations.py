@@ -24,6 +24,7 @@ from iprodash.services import audit
 from iprodash.services.actor import Actor, require_company_actor
 from iprodash.services.inbound_sms import client_for_phone
 from iprodash.services.outbox_admin import company_time
+from iprodash.services.plan_access import require_writable
 from iprodash.services.sms import SmsOutcome, block_reason, enqueue_sms
 
 THREAD_LENGTH = 50
@@ -109,6 +110,7 @@ def reply(db: Database, *, actor: Actor, phone: str, text: str) -> SmsOutcome:
         ValidationError: empty or too long, or not a phone number.
     """
     actor = require_company_actor(actor)
+    require_writable(db, actor=actor)
     body = " ".join((text or "").split())
     if not body:
         raise ValidationError("Write a message first.", field="text")

@@ -34,6 +34,7 @@ from iprodash.services.job_documents import (build_client_document, build_job_do
 from iprodash.services.job_import_rows import (CLIENTS, IMPORT_KINDS, ClientSpec, ImportContext,
                                                JobSpec, RowError, parse_client_row,
                                                parse_job_row, phone_key, read_rows)
+from iprodash.services.plan_access import require_writable
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -130,7 +131,7 @@ def preview_import(*, db: Database, actor: Actor, kind: str, data: bytes) -> Imp
         ValidationError: the file as a whole cannot be read (size, encoding,
             columns); problems of single rows are listed in ``errors``.
     """
-    actor = require_company_actor(actor)
+    actor = require_company_actor(actor)  # a preview writes nothing: read-only plans may check
     return _check(db, actor, kind, data)
 
 
@@ -167,6 +168,7 @@ def run_import(*, db: Database, actor: Actor, kind: str, data: bytes) -> str:
             lines); nothing is written.
     """
     actor = require_company_actor(actor)
+    require_writable(db, actor=actor)
     plan = _check(db, actor, kind, data)
     if not plan.ok:
         first = "; ".join(str(error) for error in plan.errors[:3])

@@ -23,6 +23,7 @@ from iprodash.services.job_documents import snapshot_rates
 from iprodash.services.job_records import (JobChange, company_of, local_day, now_ms, write_job,
                                            zone_of)
 from iprodash.services.jobs import load_job
+from iprodash.services.plan_access import require_writable
 
 SETTLED = ("This job is part of a recorded technician payout. Void the payout on the "
            "Settlements page before reopening it.")
@@ -62,6 +63,7 @@ def change_status(db: Database, *, actor: Actor, job_id: str, target: str,
         Conflict: someone else moved the job first.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     if target == CLOSED and job["status"] != CLOSED:
         check_move(current=job["status"], target=target, role=actor.role)
@@ -97,6 +99,7 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
             line is invalid, or no technician is assigned.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=CLOSED, role=actor.role)
     payments = list(payments if payments is not None else
@@ -141,6 +144,7 @@ def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
         Conflict: the job is in a recorded technician payout.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=PENDING_APPROVAL, role=actor.role, reason=reason)
     if job.get("settlement_id") is not None:
@@ -161,6 +165,7 @@ def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
 def cancel_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobChange:
     """Cancel an open job with a reason; it stays in the statistics."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=CANCELED, role=actor.role, reason=reason)
     after = _moved(db, actor, job, CANCELED, reason.strip())
@@ -171,6 +176,7 @@ def cancel_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
 def restore_job(db: Database, *, actor: Actor, job_id: str) -> JobChange:
     """Bring a canceled job back as New."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=NEW, role=actor.role)
     after = _moved(db, actor, job, NEW, "")

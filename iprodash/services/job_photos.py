@@ -17,6 +17,7 @@ from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.photos import PhotoRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor
+from iprodash.services.plan_access import require_writable
 
 MAX_UPLOAD_BYTES = 12 * 1024 * 1024
 MAX_SIDE_PX = 1600
@@ -84,6 +85,7 @@ def prepare_image(data: bytes, *, keep_location: bool) -> tuple[bytes, str]:
 def add_photo(db: Database, *, actor: Actor, job_id: str, data: bytes, kind: str) -> str:
     """Store a photo for a job; returns its id."""
     job = _job_for(db, actor, job_id)
+    require_writable(db, actor=actor)
     if kind not in KINDS:
         raise ValidationError("Choose before, after, receipt or other.", field="kind")
     company = CompanyRepository(db).by_id(actor.company_id) or {}

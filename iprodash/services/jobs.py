@@ -27,6 +27,7 @@ from iprodash.services.clients import client_fields, create_client_record
 from iprodash.services.job_forms import JobForm, parse_client_id, parse_job_form
 from iprodash.services.job_records import (JobChange, company_of, keys_for, now_ms,
                                            refuse_if_final, write_job, zone_of)
+from iprodash.services.plan_access import require_writable
 
 EDITABLE = ("client", "address", "job_type", "description", "notes", "scheduled_start",
             "scheduled_end", "technician_id", "lead_source_id")
@@ -76,6 +77,7 @@ def create_job(db: Database, *, actor: Actor, form: JobForm) -> JobChange:
     form); otherwise a client record is created from the form.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     company = company_of(db, actor)
     fields = parse_job_form(db, actor=actor, form=form, zone=zone_of(company))
     client_id = _client_for(db, actor, form, fields)
@@ -107,6 +109,7 @@ def update_job(db: Database, *, actor: Actor, job_id: str, form: JobForm,
             changed since then is refused with a Conflict.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     refuse_if_final(job, "edited")
     fields = parse_job_form(db, actor=actor, form=form, zone=zone_of(company_of(db, actor)),
@@ -134,6 +137,7 @@ def assign_technician(db: Database, *, actor: Actor, job_id: str,
                       technician_id: str | None) -> JobChange:
     """Assign, reassign or unassign (``None``/"") an open job's technician."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     refuse_if_final(job, "reassigned")
     new_id = None
@@ -169,6 +173,7 @@ def save_payments_and_parts(db: Database, *, actor: Actor, job_id: str,
     Office staff may do this on any open job; a technician on their own.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
+    require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     refuse_if_final(job, "changed")
     new = {"payments": _lines(list(payments), validate_payment, "payments"),

@@ -19,6 +19,7 @@ from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.plan_access import require_writable
 
 PAGE_SIZE = 25
 CHOICES_LIMIT = 500
@@ -106,6 +107,7 @@ def all_lead_sources(db: Database, *, actor: Actor) -> list[LeadSourceView]:
 
 def create_lead_source(db: Database, *, actor: Actor, form: LeadSourceForm) -> LeadSourceView:
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     fields = _parse(form)
     now = utcnow()
     repo = LeadSourceRepository(db, actor.company_id)
@@ -119,6 +121,7 @@ def update_lead_source(db: Database, *, actor: Actor, source_id: str,
                        form: LeadSourceForm) -> LeadSourceView:
     """Change a source; closed jobs keep the rates snapshotted when they closed."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     repo = LeadSourceRepository(db, actor.company_id)
     before = repo.get(source_id, "lead source")
     fields = _parse(form)
@@ -133,6 +136,7 @@ def update_lead_source(db: Database, *, actor: Actor, source_id: str,
 def set_lead_source_active(db: Database, *, actor: Actor, source_id: str,
                            active: bool) -> LeadSourceView:
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     repo = LeadSourceRepository(db, actor.company_id)
     before = repo.get(source_id, "lead source")
     after = repo.set_fields(before["_id"], {"active": bool(active)})

@@ -19,6 +19,7 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sms_inbound import company_for_sending_number
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.plan_access import require_writable
 from iprodash.services.reminders import reminder_hours
 from iprodash.services.sms import optin_link
 from iprodash.services.sms_templates import (DEFAULT_TEMPLATES, EDITABLE_KINDS, Preview, preview,
@@ -88,6 +89,7 @@ def update_messaging_settings(db: Database, *, actor: Actor, sending_number: str
         Conflict: another company already texts from that number.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     number = normalize_phone(sending_number, field="sending_number") \
         if (sending_number or "").strip() else ""
     if number:

@@ -20,6 +20,7 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.outbox import CompanyOutbox
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.plan_access import require_writable
 from iprodash.services.quiet_hours import zone_info
 
 PAGE_SIZE = 25
@@ -83,6 +84,7 @@ def retry_dead_message(db: Database, *, actor: Actor, message_id: str) -> None:
         NotFound: no dead message with that id in this company.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     message = CompanyOutbox(db, actor.company_id).retry(message_id, utcnow())
     if message is None:
         raise NotFound("That message is not waiting for a retry (it may have been sent).")

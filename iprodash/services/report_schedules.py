@@ -30,6 +30,7 @@ from iprodash.repositories.users import AccountLookup
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
 from iprodash.services.notifications import enqueue_email
+from iprodash.services.plan_access import require_writable
 from iprodash.services.report_builders import (PROFIT_LOSS, REPORT_ATTACHMENT, SETTLEMENT,
                                                ReportRequest)
 from iprodash.services.report_data import Period
@@ -67,6 +68,7 @@ def subscribe(*, db: Database, actor: Actor | None, cadence: str, email: str,
         Conflict: the address already gets this pack.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     if cadence not in CADENCE_LABELS:
         raise ValidationError("Pick weekly or monthly.", field="cadence")
     address = validate_email(email)
@@ -85,7 +87,10 @@ def subscribe(*, db: Database, actor: Actor | None, cadence: str, email: str,
 
 
 def unsubscribe(*, db: Database, actor: Actor | None, subscription_id: str) -> None:
-    """Stop one scheduled delivery (company-admin)."""
+    """Stop one scheduled delivery (company-admin).
+
+    Not gated by the plan: a read-only company may still stop emails going out.
+    """
     actor = require_company_actor(actor, COMPANY_ADMIN)
     removed = ReportSubscriptions(db, actor.company_id).remove(subscription_id)
     if removed is None:

@@ -123,6 +123,9 @@ def generate_report(*, db: Database, actor: Actor | None, kind: str, start: str 
         ValidationError: a missing or wrong period, technician or job.
         NotFound: the job, technician or source is not in the caller's company.
     """
+    # Not gated by the plan: a PDF is a read of the company's figures (like an
+    # export), so a read-only company may still make one; storing the file
+    # changes no company data.
     actor = _require_kind(actor, kind)
     request = ReportRequest.parse(kind=kind, start=start, end=end, technician_id=technician_id,
                                   source_id=source_id, job=job)
@@ -178,6 +181,7 @@ def email_report(*, db: Database, actor: Actor | None, report_id: Any, to: str,
         ValidationError: an invalid address, or the confirmation differs.
         Conflict: this report was already sent to this address.
     """
+    # Not gated by the plan: sending a stored report is an export.
     actor, doc = _stored_report(db, actor, report_id)
     kind = doc["metadata"].get("kind", "")
     if kind in FINANCIAL_KINDS and actor.role != COMPANY_ADMIN:

@@ -21,6 +21,7 @@ from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
 from iprodash.services.auth import sign_session
+from iprodash.services.plan_access import require_writable
 from iprodash.settings import get_settings
 
 LINK_EXPIRED = "This link has expired or was turned off. Ask your office for a new link."
@@ -50,6 +51,7 @@ def create_technician_link(db: Database, *, actor: Actor, technician_id: str) ->
     The caller sends it (text or email) through the outbox.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
     if not technician.get("active", True):
         raise ValidationError("This technician is deactivated; reactivate them first.")
@@ -61,7 +63,11 @@ def create_technician_link(db: Database, *, actor: Actor, technician_id: str) ->
 
 
 def revoke_technician_links(db: Database, *, actor: Actor, technician_id: str) -> int:
-    """Turn off every link and end every session of a technician (admin)."""
+    """Turn off every link and end every session of a technician (admin).
+
+    Not gated by the plan: cutting someone's access stays possible on a
+    read-only account (security), like deactivating a user.
+    """
     actor = require_company_actor(actor, COMPANY_ADMIN)
     technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
     count = TechLinkRepository(db, actor.company_id).revoke_all(technician["_id"])

@@ -26,6 +26,7 @@ from iprodash.repositories.jobs import SCHEDULED_START, JobRepository, filter_ke
 from iprodash.services import audit, job_lifecycle, jobs
 from iprodash.services.actor import TECHNICIAN, Actor
 from iprodash.services.job_records import write_job
+from iprodash.services.plan_access import require_writable
 
 _LIST_FIELDS = {"number": 1, "client.name": 1, "address.city": 1, "status": 1,
                 "scheduled_start": 1, "scheduled_end": 1, "job_type": 1}
@@ -150,6 +151,7 @@ def job_view(db: Database, *, actor: Actor, job_id: str) -> dict:
 
 def add_my_payment(db: Database, *, actor: Actor, job_id: str, method: str, amount: str) -> None:
     """Record money the technician collected on their job."""
+    require_writable(db, actor=require_technician(actor))
     job = load_my_job(db, actor=actor, job_id=job_id)
     payment = Payment(method=method, amount_cents=parse_money(amount), collected_by="technician")
     jobs.save_payments_and_parts(
@@ -161,6 +163,7 @@ def add_my_payment(db: Database, *, actor: Actor, job_id: str, method: str, amou
 def add_my_part(db: Database, *, actor: Actor, job_id: str, description: str, cost: str,
                 paid_by: str) -> None:
     """Record a part used on the technician's job (paid by them or the company)."""
+    require_writable(db, actor=require_technician(actor))
     job = load_my_job(db, actor=actor, job_id=job_id)
     part = Part(description=required_text(description, "Part", max_len=120),
                 cost_cents=parse_money(cost, field="cost"), paid_by=paid_by)
@@ -172,6 +175,7 @@ def add_my_part(db: Database, *, actor: Actor, job_id: str, description: str, co
 
 def add_my_note(db: Database, *, actor: Actor, job_id: str, text: str) -> None:
     """Append a technician note to the job (kept apart from the office notes)."""
+    require_writable(db, actor=require_technician(actor))
     job = load_my_job(db, actor=actor, job_id=job_id)
     note = required_text(text, "Note", max_len=2000)
     notes = [*job.get("tech_notes", []), {"at": utcnow(), "by_name": actor.name, "text": note}]
@@ -188,5 +192,6 @@ def move_my_job(db: Database, *, actor: Actor, job_id: str, target: str) -> list
     Returns:
         Notices about side effects (e.g. why the client was not texted).
     """
+    require_writable(db, actor=require_technician(actor))
     load_my_job(db, actor=actor, job_id=job_id)
     return job_lifecycle.change_status(db, actor=actor, job_id=job_id, target=target).notices

@@ -20,6 +20,7 @@ from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.plan_access import require_writable
 
 PAGE_SIZE = 25
 CHOICES_LIMIT = 500
@@ -123,6 +124,7 @@ def all_technicians(db: Database, *, actor: Actor) -> list[TechnicianView]:
 def create_technician(db: Database, *, actor: Actor, form: TechnicianForm) -> TechnicianView:
     """Add an active technician (company admin)."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     fields = _parse(form)
     now = utcnow()
     repo = TechnicianRepository(db, actor.company_id)
@@ -136,6 +138,7 @@ def update_technician(db: Database, *, actor: Actor, technician_id: str,
                       form: TechnicianForm) -> TechnicianView:
     """Change a technician's details; later closes use the new rates, closed jobs keep theirs."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
     repo = TechnicianRepository(db, actor.company_id)
     before = repo.get(technician_id, "technician")
     fields = _parse(form)
@@ -151,6 +154,8 @@ def set_technician_active(db: Database, *, actor: Actor, technician_id: str,
                           active: bool) -> TechnicianView:
     """Deactivate (hide from pickers, keep history) or reactivate a technician."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
+    if active:  # deactivating stays possible on a read-only plan (security), as for users
+        require_writable(db, actor=actor)
     repo = TechnicianRepository(db, actor.company_id)
     before = repo.get(technician_id, "technician")
     after = repo.set_fields(before["_id"], {"active": bool(active)})
