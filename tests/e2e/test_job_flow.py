@@ -112,7 +112,7 @@ def test_book_assign_work_close_and_settle(page, app_server):
         page.get_by_role("button", name=f"Mark {status}", exact=True).click()
         expect(page.get_by_text(f"Job is now {status}.")).to_be_visible()
     _enter_money(page)
-    page.get_by_role("button", name=re.compile("^Close")).first.click()
+    page.get_by_role("button", name="Close job", exact=True).click()
     _dialog(page).get_by_label("Closing price $").fill("400")
     _dialog(page).get_by_role("button", name="Close job").click()
     expect(page.get_by_text("Job closed at $400.00.")).to_be_visible()
@@ -123,6 +123,8 @@ def test_book_assign_work_close_and_settle(page, app_server):
     expect(_closed_tile(page)).to_have_text(str(closed_before + 1))
 
     page.goto("/settlements")
+    page.get_by_role("combobox", name="Period").click()
+    page.get_by_role("option", name="This month").click()
     expect(page.get_by_text("Eve Flowtest").first).to_be_visible()
     expect(page.get_by_text(re.compile(r"111\.20")).first).to_be_visible()
 
