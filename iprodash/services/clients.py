@@ -17,9 +17,9 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.phones import format_phone_display, normalize_phone, phone_digits
 from iprodash.domain.search_keys import normalize_query, search_keys_for
 from iprodash.domain.validation import required_text, validate_email
-from iprodash.repositories.base import to_object_id, utcnow
+from iprodash.repositories.base import to_object_id
 from iprodash.repositories.clients import ClientRepository
-from iprodash.services import audit
+from iprodash.services.audited_records import insert_audited, update_audited
 from iprodash.services.actor import Actor, require_company_actor
 from iprodash.services.plan_access import require_writable
 
@@ -162,14 +162,9 @@ def create_client(db: Database, *, actor: Actor, form: ClientForm) -> ClientView
 
 def create_client_record(db: Database, *, actor: Actor, fields: dict[str, Any]) -> dict:
     """Insert already validated client fields and audit it (the job form uses this too)."""
-    now = utcnow()
-    record = {"no_sms": False, "no_marketing": False, **fields, "created_at": now,
-              "updated_at": now}
-    repo = ClientRepository(db, actor.company_id)
-    new_id = repo.insert(record)
-    audit.record(db, actor=actor, action="client.created", target_type="client",
-                 target_id=new_id, after={k: v for k, v in fields.items() if k != "search_keys"})
-    return repo.get(new_id, "client")
+    return insert_audited(db, actor=actor, repo=ClientRepository(db, actor.company_id),
+                          kind="client", fields=fields,
+                          defaults={"no_sms": False, "no_marketing": False})
 
 
 def client_fields(*, name: str, phone: str, email: str, address: dict) -> dict[str, Any]:
@@ -188,10 +183,5 @@ def update_client(db: Database, *, actor: Actor, client_id: str, form: ClientFor
     before = repo.get(client_id, "client")
     fields = _parse(form)
     fields["address"] = keep_coordinates(fields["address"], before.get("address"))
-    after = repo.set_fields(before["_id"], fields)
-    old, new = audit.changed_fields(before, {k: v for k, v in fields.items()
-                                             if k != "search_keys"})
-    if new:
-        audit.record(db, actor=actor, action="client.updated", target_type="client",
-                     target_id=before["_id"], before=old, after=new)
-    return view(after)
+    return view(update_audited(db, actor=actor, repo=repo, kind="client", before=before,
+                               fields=fields))

@@ -15,9 +15,10 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.finance import SOURCE_FIXED, SOURCE_PERCENT
 from iprodash.domain.money import format_money, format_percent, parse_money, parse_percent_bp
 from iprodash.domain.validation import required_text
-from iprodash.repositories.base import to_object_id, utcnow
+from iprodash.repositories.base import to_object_id
 from iprodash.repositories.lead_sources import LeadSourceRepository
-from iprodash.services import audit
+from iprodash.services.audited_records import (insert_audited, set_active_audited,
+                                                update_audited)
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
 from iprodash.services.plan_access import require_writable
 
@@ -108,13 +109,9 @@ def all_lead_sources(db: Database, *, actor: Actor) -> list[LeadSourceView]:
 def create_lead_source(db: Database, *, actor: Actor, form: LeadSourceForm) -> LeadSourceView:
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
-    fields = _parse(form)
-    now = utcnow()
-    repo = LeadSourceRepository(db, actor.company_id)
-    new_id = repo.insert({**fields, "active": True, "created_at": now, "updated_at": now})
-    audit.record(db, actor=actor, action="lead_source.created", target_type="lead_source",
-                 target_id=new_id, after=fields)
-    return _view(repo.get(new_id, "lead source"))
+    return _view(insert_audited(db, actor=actor, repo=LeadSourceRepository(db, actor.company_id),
+                                kind="lead_source", fields=_parse(form),
+                                defaults={"active": True}))
 
 
 def update_lead_source(db: Database, *, actor: Actor, source_id: str,
@@ -124,25 +121,14 @@ def update_lead_source(db: Database, *, actor: Actor, source_id: str,
     require_writable(db, actor=actor)
     repo = LeadSourceRepository(db, actor.company_id)
     before = repo.get(source_id, "lead source")
-    fields = _parse(form)
-    after = repo.set_fields(before["_id"], fields)
-    old, new = audit.changed_fields(before, fields)
-    if new:
-        audit.record(db, actor=actor, action="lead_source.updated", target_type="lead_source",
-                     target_id=before["_id"], before=old, after=new)
-    return _view(after)
+    return _view(update_audited(db, actor=actor, repo=repo, kind="lead_source", before=before,
+                                fields=_parse(form)))
 
 
 def set_lead_source_active(db: Database, *, actor: Actor, source_id: str,
                            active: bool) -> LeadSourceView:
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
-    repo = LeadSourceRepository(db, actor.company_id)
-    before = repo.get(source_id, "lead source")
-    after = repo.set_fields(before["_id"], {"active": bool(active)})
-    if bool(before.get("active", True)) != bool(active):
-        audit.record(db, actor=actor, action=("lead_source.reactivated" if active
-                                              else "lead_source.deactivated"),
-                     target_type="lead_source", target_id=before["_id"],
-                     before={"active": before.get("active", True)}, after={"active": active})
-    return _view(after)
+    return _view(set_active_audited(db, actor=actor,
+                                    repo=LeadSourceRepository(db, actor.company_id),
+                                    kind="lead_source", record_id=source_id, active=active))

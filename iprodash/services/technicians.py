@@ -16,9 +16,10 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.money import format_money, format_percent, parse_money, parse_percent_bp
 from iprodash.domain.phones import format_phone_display, normalize_phone, phone_digits
 from iprodash.domain.validation import required_text, validate_email
-from iprodash.repositories.base import to_object_id, utcnow
+from iprodash.repositories.base import to_object_id
 from iprodash.repositories.technicians import TechnicianRepository
-from iprodash.services import audit
+from iprodash.services.audited_records import (insert_audited, set_active_audited,
+                                                update_audited)
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
 from iprodash.services.plan_access import require_writable
 
@@ -125,13 +126,9 @@ def create_technician(db: Database, *, actor: Actor, form: TechnicianForm) -> Te
     """Add an active technician (company admin)."""
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
-    fields = _parse(form)
-    now = utcnow()
-    repo = TechnicianRepository(db, actor.company_id)
-    new_id = repo.insert({**fields, "active": True, "created_at": now, "updated_at": now})
-    audit.record(db, actor=actor, action="technician.created", target_type="technician",
-                 target_id=new_id, after=fields)
-    return _view(repo.get(new_id, "technician"))
+    return _view(insert_audited(db, actor=actor, repo=TechnicianRepository(db, actor.company_id),
+                                kind="technician", fields=_parse(form),
+                                defaults={"active": True}))
 
 
 def update_technician(db: Database, *, actor: Actor, technician_id: str,
@@ -141,13 +138,8 @@ def update_technician(db: Database, *, actor: Actor, technician_id: str,
     require_writable(db, actor=actor)
     repo = TechnicianRepository(db, actor.company_id)
     before = repo.get(technician_id, "technician")
-    fields = _parse(form)
-    after = repo.set_fields(before["_id"], fields)
-    old, new = audit.changed_fields(before, fields)
-    if new:
-        audit.record(db, actor=actor, action="technician.updated", target_type="technician",
-                     target_id=before["_id"], before=old, after=new)
-    return _view(after)
+    return _view(update_audited(db, actor=actor, repo=repo, kind="technician", before=before,
+                                fields=_parse(form)))
 
 
 def set_technician_active(db: Database, *, actor: Actor, technician_id: str,
@@ -156,12 +148,6 @@ def set_technician_active(db: Database, *, actor: Actor, technician_id: str,
     actor = require_company_actor(actor, COMPANY_ADMIN)
     if active:  # deactivating stays possible on a read-only plan (security), as for users
         require_writable(db, actor=actor)
-    repo = TechnicianRepository(db, actor.company_id)
-    before = repo.get(technician_id, "technician")
-    after = repo.set_fields(before["_id"], {"active": bool(active)})
-    if bool(before.get("active", True)) != bool(active):
-        audit.record(db, actor=actor, action=("technician.reactivated" if active
-                                              else "technician.deactivated"),
-                     target_type="technician", target_id=before["_id"],
-                     before={"active": before.get("active", True)}, after={"active": active})
-    return _view(after)
+    return _view(set_active_audited(db, actor=actor,
+                                    repo=TechnicianRepository(db, actor.company_id),
+                                    kind="technician", record_id=technician_id, active=active))
