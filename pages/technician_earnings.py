@@ -56,7 +56,7 @@ def _figures() -> rx.Component:
         rx.foreach(S.rows, _job),
         rx.cond(S.rows.length() == 0,
                 rx.text("No closed jobs in this period.", color_scheme="gray")),
-        keyset_pager(S),
+        rx.cond(S.has_previous | S.has_next, keyset_pager(S)),
         width="100%", spacing="3")
 
 
