@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, field, keyset_pager, pager, submit_button
+from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
 from pages import routes
@@ -123,7 +123,6 @@ def audit_page() -> rx.Component:
                    lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in (
                        "seq", "when", "who", "action", "target", "changes", "reason", "ip")]),
                    empty_text="No audit entries match."),
-        pager(AuditState.cursor_stack.length() > 0, AuditState.has_next,
-              AuditState.previous_page, AuditState.next_page),
+        keyset_pager(AuditState),
         width="100%", spacing="4",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import pager
+from components.forms import keyset_pager
 from components.layout import app_page
 from components.navigation import NAV_ITEMS, NavItem, register_nav_item
 from components.tables import data_table
@@ -97,7 +97,7 @@ def jobs_page() -> rx.Component:
                 rx.text("Search looks at jobs of every date.", size="1", color_scheme="gray")),
         data_table(["Job", "When", "Client", "Address", "Technician", "Source", "Status",
                     "Price"], S.rows, _row, empty_text="No jobs match these filters."),
-        rx.hstack(pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        rx.hstack(keyset_pager(S),
                   rx.text("Page ", S.page_number, size="2", color_scheme="gray"),
                   align="center"),
         width="100%", spacing="4")

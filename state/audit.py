@@ -6,11 +6,11 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import audit_log
+from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 
-class AuditState(SessionState):
-    rows: list[dict] = []
+class AuditState(KeysetPager, SessionState):
     action_filter: str = ""
     days: int = 0
     who_filter: str = ""
@@ -19,12 +19,13 @@ class AuditState(SessionState):
     date_to: str = ""
     target_type: str = ""
     target_id: str = ""
-    cursor_stack: list[int] = []
-    has_next: bool = False
     verify_message: str = ""
 
+    def _cursor_of(self, row: dict) -> str:
+        return str(row["seq"])
+
     def _reload(self) -> None:
-        before = self.cursor_stack[-1] if self.cursor_stack else 0
+        before = int(self._cursor() or 0)
         page = audit_log.list_audit(get_db(), actor=self._actor(), action=self.action_filter,
                                     days=self.days, before_seq=before, actor_id=self.who_filter,
                                     date_from=self.date_from, date_to=self.date_to,
@@ -87,19 +88,6 @@ class AuditState(SessionState):
     def set_target_id(self, value: str):
         self.target_id = value.strip()[:64]
         self.cursor_stack = []
-        self._reload()
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["seq"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
         self._reload()
 
     @rx.event

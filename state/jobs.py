@@ -20,13 +20,14 @@ from iprodash.services.job_queries import JobListFilters, count_text, parse_list
 from iprodash.services.lead_sources import all_lead_sources
 from iprodash.services.technicians import all_technicians
 from pages import routes
+from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 ANY = "any"
 _EXPORT_FIELDS = ("q", "status", "technician", "source", "date_field", "from", "to")
 
 
-class JobsState(SessionState):
+class JobsState(KeysetPager, SessionState):
     q: str = ""
     status: str = ANY
     technician: str = ANY
@@ -35,10 +36,7 @@ class JobsState(SessionState):
     date_from: str = ""
     date_to: str = ""
     order: str = "desc"
-    rows: list[dict] = []
     mode: str = "window"
-    cursor_stack: list[str] = []
-    has_next: bool = False
     count_text: str = ""
     technicians: list[dict] = []
     sources: list[dict] = []
@@ -63,8 +61,11 @@ class JobsState(SessionState):
         self.date_from, self.date_to = params.get("from", ""), params.get("to", "")
         self.filters_key += 1
 
+    def _cursor_of(self, row: dict) -> str:
+        return row["cursor"]
+
     def _reload(self) -> None:
-        after = self.cursor_stack[-1] if self.cursor_stack else ""
+        after = self._cursor()
         page = job_queries.list_jobs(get_db(), actor=self._actor(), filters=self._filters(),
                                      after=after)
         self.rows = [dict(row.__dict__) for row in page.rows]
@@ -130,19 +131,6 @@ class JobsState(SessionState):
     @rx.event
     def clear_filters(self):
         return rx.redirect(routes.JOBS, replace=True)
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.rows and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.rows[-1]["cursor"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()
 
     @rx.var
     def export_url(self) -> str:
