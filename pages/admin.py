@@ -67,6 +67,16 @@ def users_page() -> rx.Component:
     )
 
 
+def _checkbox(name: str, checked: rx.Var, label: str) -> rx.Component:
+    """A native checkbox, so the form's data carries it ("on" when ticked)."""
+    return rx.el.label(
+        rx.el.input(type="checkbox", name=name, default_checked=checked, id=name,
+                    style={"width": "1.1em", "height": "1.1em", "margin_top": "0.15em"}),
+        rx.text(label, size="2"), html_for=name,
+        style={"display": "flex", "gap": "0.5em", "align_items": "flex-start",
+               "cursor": "pointer"})
+
+
 @app_page(routes.SETTINGS, "Company settings", roles=ADMIN, on_load=[CompanySettingsState.load])
 def settings_page() -> rx.Component:
     s = CompanySettingsState
@@ -82,6 +92,10 @@ def settings_page() -> rx.Component:
                                 size="3", width="100%"), width="100%", spacing="1"),
             field("Card processing fee %", "card_fee_percent", default_value=s.card_fee_percent,
                   required=True),
+            _checkbox("show_tech_commission", s.show_tech_commission,
+                      "Technicians see the commission each job earns them and their earnings"),
+            _checkbox("keep_photo_location", s.keep_photo_location,
+                      "Keep the GPS location stored in job photos (removed by default)"),
             submit_button("Save settings"), spacing="3", width="100%"),
             on_submit=s.save, key=s.form_key), width="100%", max_width="36em"),
         rx.card(rx.vstack(

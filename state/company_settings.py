@@ -16,6 +16,8 @@ class CompanySettingsState(SessionState):
     timezone: str = ""
     card_fee_percent: str = ""
     code: str = ""
+    show_tech_commission: bool = False
+    keep_photo_location: bool = False
     error: str = ""
     form_key: int = 0
 
@@ -23,6 +25,8 @@ class CompanySettingsState(SessionState):
         self.name, self.phone, self.admin_email = view.name, view.phone, view.admin_email
         self.timezone, self.card_fee_percent, self.code = (view.timezone,
                                                            view.card_fee_percent, view.code)
+        self.show_tech_commission = view.show_tech_commission
+        self.keep_photo_location = view.keep_photo_location
         self.form_key += 1  # re-mount the form so inputs show the saved values
 
     @rx.event
@@ -41,7 +45,9 @@ class CompanySettingsState(SessionState):
                 get_db(), actor=self._actor(), name=str(form.get("name", "")),
                 phone=str(form.get("phone", "")), admin_email=str(form.get("admin_email", "")),
                 timezone=str(form.get("timezone", "")),
-                card_fee_percent=str(form.get("card_fee_percent", "")))
+                card_fee_percent=str(form.get("card_fee_percent", "")),
+                show_tech_commission=bool(form.get("show_tech_commission")),
+                keep_photo_location=bool(form.get("keep_photo_location")))
         except ValidationError as exc:
             self.error = exc.message
             return None

@@ -25,6 +25,8 @@ class CompanySettings:
     card_fee_percent: str
     code: str
     status: str
+    show_tech_commission: bool = False  # technicians see their commission and earnings
+    keep_photo_location: bool = False  # job photos keep their GPS position
 
 
 def _view(company: dict) -> CompanySettings:
@@ -32,7 +34,9 @@ def _view(company: dict) -> CompanySettings:
                            admin_email=company.get("admin_email", ""),
                            timezone=company.get("timezone", "America/New_York"),
                            card_fee_percent=format_percent(company.get("card_fee_bp", 0)).rstrip("%"),
-                           code=company["code"], status=company["status"])
+                           code=company["code"], status=company["status"],
+                           show_tech_commission=bool(company.get("show_tech_commission")),
+                           keep_photo_location=bool(company.get("keep_photo_location")))
 
 
 def get_company_settings(db: Database, *, actor: Actor) -> CompanySettings:
@@ -49,8 +53,12 @@ def company_name(db: Database, *, actor: Actor) -> str:
 
 def update_company_settings(db: Database, *, actor: Actor, name: str, phone: str,
                             admin_email: str, timezone: str,
-                            card_fee_percent: str) -> CompanySettings:
-    """Validate every field first; save nothing unless all are good."""
+                            card_fee_percent: str, show_tech_commission: bool | None = None,
+                            keep_photo_location: bool | None = None) -> CompanySettings:
+    """Validate every field first; save nothing unless all are good.
+
+    ``show_tech_commission`` and ``keep_photo_location`` stay as they are when None.
+    """
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
     fields = {
@@ -60,6 +68,10 @@ def update_company_settings(db: Database, *, actor: Actor, name: str, phone: str
         "timezone": validate_timezone(timezone),
         "card_fee_bp": parse_percent_bp(card_fee_percent),
     }
+    for key, value in (("show_tech_commission", show_tech_commission),
+                       ("keep_photo_location", keep_photo_location)):
+        if value is not None:
+            fields[key] = bool(value)
     companies = CompanyRepository(db)
     before = companies.by_id(actor.company_id)
     after = companies.update(actor.company_id, fields)

@@ -124,7 +124,7 @@ def page(browser, app_server):
 @pytest.fixture
 def phone_page(browser, app_server):
     context = browser.new_context(base_url=app_server["url"], viewport={"width": 375,
-                                                                         "height": 740},
+                                                                         "height": 812},
                                   is_mobile=True, has_touch=True)
     context.set_default_timeout(20_000)
     page = context.new_page()

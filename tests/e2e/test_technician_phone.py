@@ -4,7 +4,6 @@ closes it with DOMAIN.md's figures and the technician sees the commission."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -97,8 +96,6 @@ def _money(cents: int) -> str:
 
 def _job_for_today(app_db, admin) -> tuple[dict, object]:
     company = app_db["companies"].find_one({"_id": admin.company_id})
-    app_db["companies"].update_one({"_id": company["_id"]},
-                                   {"$set": {"show_tech_commission": True}})
     tech = create_technician(app_db, actor=admin, form=TechnicianForm(
         name="Rita Route", nickname="Rita", phone="(212) 555-0178", commission_percent="40",
         job_fee="0"))
@@ -128,6 +125,12 @@ def _add_payment(phone, method: str, amount: str) -> None:
 def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page, app_db,
                                                                tmp_path):
     admin = _office_actor(app_db)
+    login(page, "admin@demo.test")  # the owner lets technicians see their commission
+    page.goto("/settings")
+    page.get_by_label("Technicians see the commission each job earns them").check()
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()
+    assert app_db["companies"].find_one({"_id": admin.company_id})["show_tech_commission"]
     job, tech = _job_for_today(app_db, admin)
     phone = phone_page
 
@@ -165,10 +168,9 @@ def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page,
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 380, f"the job page scrolls sideways on a phone ({width}px)"
 
-    login(page, "admin@demo.test")
     page.goto(f"/jobs/{job['_id']}")
     expect(page.get_by_text("Olga Ortiz").first).to_be_visible()
-    page.get_by_role("button", name=re.compile("^Close")).first.click()
+    page.get_by_role("button", name="Close job", exact=True).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Closing price $").fill("400")
     dialog.get_by_role("button", name="Close job").click()

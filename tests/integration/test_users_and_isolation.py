@@ -130,6 +130,22 @@ def test_settings_validate_all_before_saving(db):
     assert rows[0].action == "company.settings_updated"
 
 
+def test_settings_switch_technician_commission_and_photo_location(db):
+    company = make_company(db)
+    admin = admin_of(db, company)
+    base = dict(name="Same", phone="312-555-0100", admin_email="a@b.test",
+                timezone="America/Chicago", card_fee_percent="3")
+    view = company_settings.update_company_settings(db, actor=admin, show_tech_commission=True,
+                                                    keep_photo_location=True, **base)
+    assert view.show_tech_commission and view.keep_photo_location
+    view = company_settings.update_company_settings(db, actor=admin, **base)  # left as they were
+    assert view.show_tech_commission and view.keep_photo_location
+    company_settings.update_company_settings(db, actor=admin, show_tech_commission=False,
+                                             keep_photo_location=False, **base)
+    saved = db["companies"].find_one({"_id": company["_id"]})
+    assert saved["show_tech_commission"] is False and saved["keep_photo_location"] is False
+
+
 def test_audit_chain_detects_tampering(db):
     company = make_company(db)
     admin = admin_of(db, company)
