@@ -9,6 +9,7 @@ from components.layout import app_page
 from components.tables import data_table
 from pages import routes
 from pages.job_form import job_form_fields
+from pages.job_receipt import email_receipt_button, email_receipt_dialog
 from pages.jobs import job_status_badge
 from state.job_detail import JobDetailState as S
 from state.job_money import JobMoneyState as M
@@ -47,6 +48,7 @@ def _header() -> rx.Component:
         rx.flex(rx.foreach(S.moves, _move_button),
                 rx.cond(job["editable"], rx.button(rx.icon("pencil"), "Edit job", variant="soft",
                                                    color_scheme="gray", on_click=S.open_edit)),
+                email_receipt_button(),
                 rx.link(rx.button("Back to jobs", variant="ghost"), href=routes.JOBS),
                 gap="2", wrap="wrap"),
         width="100%", spacing="2")
@@ -171,5 +173,5 @@ def job_detail_page() -> rx.Component:
         rx.grid(rx.vstack(_details(), _money_editor(), width="100%", spacing="4"),
                 rx.vstack(_finance(), _history(), width="100%", spacing="4"),
                 columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),
-        _dialogs(),
+        _dialogs(), email_receipt_dialog(),
         width="100%", spacing="4")

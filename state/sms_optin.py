@@ -9,6 +9,12 @@ from iprodash.domain.errors import DomainError
 from iprodash.services import sms_consent
 
 
+def _ticked(value) -> bool:
+    """The consent box as submitted: Reflex sends a checkbox that has an ``id`` as
+    ``True``/``False`` (read from its ref), a plain one as "on" or nothing."""
+    return value is True or value == "on"
+
+
 class SmsOptinState(rx.State):
     company_name: str = ""
     disclosure: str = ""
@@ -35,7 +41,7 @@ class SmsOptinState(rx.State):
         try:
             sms_consent.record_web_consent(
                 get_db(), company_code=self._code(), phone=str(form.get("phone", ""))[:40],
-                agreed=form.get("agreed") == "on", ip=self.router.session.client_ip)
+                agreed=_ticked(form.get("agreed")), ip=self.router.session.client_ip)
         except DomainError as exc:
             self.error = exc.message
             return

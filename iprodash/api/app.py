@@ -10,6 +10,7 @@ from iprodash.api import webhooks_stripe
 from iprodash.api import exports
 from iprodash.api import report_downloads
 from iprodash.api import photos
+from iprodash.api import receipts
 
 
 def create_api() -> FastAPI:
@@ -24,5 +25,6 @@ def create_api() -> FastAPI:
     api.include_router(webhooks_stripe.router)
     api.include_router(report_downloads.router)
     api.include_router(photos.router)
+    api.include_router(receipts.router)
     api.mount(v1.PREFIX, v1.create_v1_app())
     return api

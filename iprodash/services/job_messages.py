@@ -21,8 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta, timezone
 
 from pymongo.database import Database
 
@@ -41,24 +40,40 @@ from iprodash.services.sms_templates import (APPOINTMENT_CONFIRMATION, JOB_ASSIG
 from iprodash.settings import get_settings
 
 TECH_LINK_PATH = "/tech"
-RECEIPT_PATH = "/receipt/{job_id}/{token}"
+# Served by iprodash.api.receipts (FastAPI, beside the other public links under /api).
+RECEIPT_PATH = "/api/receipt/{job_id}/{token}"
 _URGENT_ASSIGNMENT = timedelta(hours=3)
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
-def receipt_token(job_id: Any) -> str:
-    """An unguessable token for the client's receipt link of one job."""
-    digest = hmac.new(get_settings().secret_key.encode(), f"receipt:{job_id}".encode(),
-                      hashlib.sha256).hexdigest()
-    return digest[:32]
+def _close_stamp(closed_at: datetime | None) -> str:
+    """``closed_at`` in whole milliseconds (what MongoDB keeps), or "" when unset."""
+    if closed_at is None:
+        return ""
+    if closed_at.tzinfo is None:
+        closed_at = closed_at.replace(tzinfo=timezone.utc)
+    return str((closed_at - _EPOCH) // timedelta(milliseconds=1))
 
 
-def receipt_token_valid(job_id: Any, token: str) -> bool:
-    """True when ``token`` is the receipt token of ``job_id`` (for the receipt page)."""
-    return hmac.compare_digest(receipt_token(job_id), token or "")
+def receipt_token(job: dict) -> str:
+    """An unguessable token for the client's receipt link of one close of ``job``.
+
+    The HMAC covers the job id and the moment it was closed, so a link texted
+    at one close stops working when the job is reopened and closed again (the
+    receipt may then show other payments, or another client).
+    """
+    message = f"receipt:v2:{job['_id']}:{_close_stamp(job.get('closed_at'))}"
+    digest = hmac.new(get_settings().secret_key.encode(), message.encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def receipt_token_valid(job: dict, token: str) -> bool:
+    """True when ``token`` is the receipt token of ``job`` as it is now (constant time)."""
+    return hmac.compare_digest(receipt_token(job).encode(), (token or "").encode()[:64])
 
 
 def receipt_link(job: dict) -> str:
-    return app_link(RECEIPT_PATH.format(job_id=job["_id"], token=receipt_token(job["_id"])))
+    return app_link(RECEIPT_PATH.format(job_id=job["_id"], token=receipt_token(job)))
 
 
 def _local(moment: datetime | None, company: dict) -> datetime | None:

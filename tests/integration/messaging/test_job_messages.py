@@ -68,14 +68,16 @@ def test_en_route_is_urgent_and_names_the_technician(db, company):
 
 def test_closing_sends_job_done_with_a_working_receipt_token(db, company):
     opt_in(db, company)
-    job = _job(db, company, status="closed")
+    job = _job(db, company, status="closed", closed_at=DAYTIME)
     job_messages.job_status_changed(db, job=job, old_status="pending_approval", actor=None,
                                     now=DAYTIME)
     text = db["outbox"].find_one({"kind": "job_done"})["text"]
-    token = job_messages.receipt_token(job["_id"])
-    assert text.endswith(f"/receipt/{job['_id']}/{token}")
-    assert job_messages.receipt_token_valid(job["_id"], token)
-    assert not job_messages.receipt_token_valid(job["_id"], "0" * 32)
+    token = job_messages.receipt_token(job)
+    assert text.endswith(f"/api/receipt/{job['_id']}/{token}")
+    assert job_messages.receipt_token_valid(job, token)
+    assert not job_messages.receipt_token_valid(job, "0" * 32)
+    reclosed = {**job, "closed_at": DAYTIME + timedelta(hours=1)}
+    assert not job_messages.receipt_token_valid(reclosed, token)
     assert job_messages.job_status_changed(db, job=job, old_status="canceled", actor=None,
                                            now=DAYTIME) is None
 
