@@ -44,14 +44,21 @@ def _dialog() -> rx.Component:
 
 
 def _actions(row: rx.Var) -> rx.Component:
-    return rx.cond(S.is_admin, rx.hstack(
-        rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
-        rx.cond(row["active"],
-                rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
-                          on_click=S.set_active(row["id"], False)),
-                rx.button("Reactivate", size="1", variant="soft",
-                          on_click=S.set_active(row["id"], True))),
-        spacing="2"))
+    send_link = rx.cond(row["active"], rx.button(
+        rx.icon("send", size=14), "Send sign-in link", size="1", variant="soft",
+        on_click=S.send_link(row["id"])))
+    return rx.flex(
+        send_link,
+        rx.cond(S.is_admin, rx.fragment(
+            rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
+            rx.button("Turn off links", size="1", variant="soft", color_scheme="orange",
+                      on_click=S.revoke_links(row["id"])),
+            rx.cond(row["active"],
+                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
+                              on_click=S.set_active(row["id"], False)),
+                    rx.button("Reactivate", size="1", variant="soft",
+                              on_click=S.set_active(row["id"], True))))),
+        gap="2", wrap="wrap")
 
 
 def _row(row: rx.Var) -> rx.Component:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
-from iprodash.services import technicians
+from iprodash.services import technician_access, technicians
 from iprodash.services.technicians import DEFAULT_COLOR, TechnicianForm
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
@@ -75,3 +75,20 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
                                                  active=bool(active))
         self._reload()
         return rx.toast.success(f"{tech.name} {'reactivated' if active else 'deactivated'}.")
+
+    @rx.event
+    @handles_errors
+    def send_link(self, technician_id: str):
+        """Text/email the technician a fresh sign-in link for their phone."""
+        result = technician_access.send_technician_link(get_db(), actor=self._actor(),
+                                                        technician_id=str(technician_id)[:64])
+        return (rx.toast.success if result.sent else rx.toast.warning)(result.message)
+
+    @rx.event
+    @handles_errors
+    def revoke_links(self, technician_id: str):
+        """Turn off every link the technician has and sign them out (admin)."""
+        count = technician_access.revoke_technician_links(
+            get_db(), actor=self._actor(), technician_id=str(technician_id)[:64])
+        return rx.toast.success(f"Turned off {count} link{'s' if count != 1 else ''}; "
+                                "the technician is signed out everywhere.")

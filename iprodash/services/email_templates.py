@@ -98,6 +98,11 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "Hello {name},\n\n{cancelled_by} cancelled the deletion of {company}. Everything "
         "works as before: {link}",
     ),
+    "technician_link": (
+        "Your jobs at {company}",
+        "Hello {name},\n\n{company} sent you a sign-in link for your jobs on your phone:\n"
+        "{link}\n\nIt works for {days} days. No password needed; keep it to yourself.",
+    ),
     "report_pdf": (
         "{title} from {company}",
         "Hello,\n\n{sender} at {company} sent you this report: {title}.\n"

@@ -8,6 +8,7 @@ starts a technician session limited to that technician's jobs.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 from pymongo.database import Database
@@ -115,3 +116,50 @@ def technician_actor(db: Database, *, session: dict, ip: str = "") -> Actor:
     return Actor(user_id=technician["_id"], role=TECHNICIAN, name=technician["name"],
                  email=technician.get("email", ""), company_id=company["_id"], ip=ip,
                  session_jti=session["jti"], technician_id=technician["_id"])
+
+
+@dataclass(frozen=True)
+class LinkSent:
+    """Where a sign-in link went, as a sentence for the office."""
+
+    message: str
+    sent: bool
+
+
+def send_technician_link(db: Database, *, actor: Actor, technician_id: str) -> LinkSent:
+    """Text (and email, when known) a fresh sign-in link to a technician.
+
+    Both go through the outbox. A text the technician's number may not get
+    (STOP) is kept as suppressed and the sentence says why.
+    """
+    from iprodash.services.notifications import app_link, enqueue_email
+    from iprodash.services.sms import enqueue_sms
+
+    path = create_technician_link(db, actor=actor, technician_id=technician_id)
+    technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
+    company = CompanyRepository(db).by_id(actor.company_id)
+    link, key = app_link(path), f"techlink:{path.rsplit('/', 1)[-1][:16]}"
+    channels, problems = [], []
+    if technician.get("phone"):
+        outcome = enqueue_sms(
+            db, company=company, to=technician["phone"], kind="technician_link",
+            text=f"{company['name']}: your jobs are here: {link} (valid "
+                 f"{get_settings().tech_link_days} days)",
+            idempotency_key=f"{key}:sms", urgent=True,
+            related={"technician_id": technician["_id"]})
+        (channels if outcome.queued else problems).append(
+            "a text" if outcome.queued else f"no text ({outcome.reason})")
+    if technician.get("email"):
+        enqueue_email(db, company_id=actor.company_id, to=technician["email"],
+                      kind="technician_link", idempotency_key=f"{key}:email",
+                      name=technician.get("nickname") or technician["name"],
+                      company=company["name"], link=link,
+                      days=str(get_settings().tech_link_days))
+        channels.append("an email")
+    name = technician["name"]
+    if not channels:
+        why = "; ".join(problems) or "no phone or email on file"
+        return LinkSent(f"No sign-in link went to {name}: {why}.", sent=False)
+    extra = f" ({'; '.join(problems)})" if problems else ""
+    return LinkSent(f"Sign-in link sent to {name} by {' and '.join(channels)}{extra}.",
+                    sent=True)

@@ -32,6 +32,10 @@ def _create_technician_and_source(page):
     dialog.get_by_label("Per-job fee $").fill("0")
     dialog.get_by_role("button", name="Save technician").click()
     expect(page.get_by_role("cell", name="Eve Flowtest")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="Eve Flowtest")
+    row.get_by_role("button", name="Send sign-in link").click()  # no SMS consent yet: says why
+    expect(page.get_by_text(re.compile(r"No sign-in link went to Eve Flowtest: no text"))
+           ).to_be_visible()
 
     page.goto("/lead-sources")
     page.get_by_role("button", name="Add lead source").click()

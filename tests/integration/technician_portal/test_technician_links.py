@@ -95,3 +95,46 @@ def test_open_route_sets_cookie_or_shows_expired_page(db):
         bad = client.get("/api/tech/open/nope", follow_redirects=False)
         assert bad.headers["location"] == "/tech/link-expired"
         assert "set-cookie" not in bad.headers
+
+
+def test_office_sends_a_link_by_text_and_email_through_the_outbox(db):
+    from iprodash.services.sms_consent import record_web_consent
+    from iprodash.services.technician_access import send_technician_link
+
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    record_web_consent(db, company_code=company["code"], phone="+12125550123", agreed=True,
+                       ip="127.0.0.1")
+    office = actor_for(make_user(db, company=company, role=USER))
+    result = send_technician_link(db, actor=office, technician_id=tech_id)
+    assert result.sent and "by a text and an email" in result.message
+    text = db["outbox"].find_one({"kind": "technician_link", "channel": "sms"})
+    email = db["outbox"].find_one({"kind": "technician_link", "channel": "email"})
+    assert text["to"] == "+12125550123" and email["to"] == "tom@x.test"
+    token = text["text"].split("/api/tech/open/")[1].split()[0]
+    assert token in email["text"]
+    assert auth.authenticate(db, token=open_technician_link(db, token=token, ip="1.1.1.1"))
+
+
+def test_without_sms_consent_no_text_goes_and_the_office_is_told_why(db):
+    from iprodash.services.technician_access import send_technician_link
+
+    company = make_company(db)
+    tech_id = _technician(db, company, email="")
+    result = send_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    assert not result.sent
+    assert result.message.startswith("No sign-in link went to Tom Tech: no text (")
+    assert "has not opted in to texts yet" in result.message
+    assert db["outbox"].count_documents({"kind": "technician_link", "status": "pending"}) == 0
+
+
+def test_another_company_cannot_send_or_revoke_links(db):
+    from iprodash.services.technician_access import send_technician_link
+
+    company, other = make_company(db), make_company(db)
+    tech_id = _technician(db, company)
+    with pytest.raises(NotFound):
+        send_technician_link(db, actor=admin_of(db, other), technician_id=tech_id)
+    with pytest.raises(NotFound):
+        revoke_technician_links(db, actor=admin_of(db, other), technician_id=tech_id)
+    assert db["outbox"].count_documents({}) == 0
