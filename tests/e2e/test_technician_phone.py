@@ -127,6 +127,7 @@ def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page,
     admin = _office_actor(app_db)
     login(page, "admin@demo.test")  # the owner lets technicians see their commission
     page.goto("/settings")
+    expect(page.get_by_label("Company name")).to_have_value("Demo Locksmith")  # form loaded
     page.get_by_label("Technicians see the commission each job earns them").check()
     page.get_by_role("button", name="Save settings").click()
     expect(page.get_by_text("Settings saved.")).to_be_visible()

@@ -7,16 +7,17 @@ tech_commission, source_commission, company_profit).
 
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field, create_model
 
 from iprodash.api.v1.clients import Address, AddressOut
 from iprodash.api.v1.common import StrictModel
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.finance import Part, Payment
+from iprodash.domain.finance import JobFinance, Part, Payment
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.services.job_forms import JobForm, local_parts
 
@@ -63,20 +64,10 @@ class PartOut(BaseModel):
     paid_by: str
 
 
-class Finance(BaseModel):
-    """Every money line of a closed job, in cents (DOMAIN.md, Money)."""
-
-    gross: int
-    card: int
-    cc_fee: int
-    parts: int
-    parts_by_company: int
-    parts_by_technician: int
-    net: int
-    tech_commission: int
-    source_commission: int
-    company_profit: int
-    collected_by_technician: int
+# Every money line of a closed job, in cents (DOMAIN.md, Money): the same
+# fields as the domain's JobFinance, so the API can never drift from it.
+Finance = create_model("Finance", __doc__="Every money line of a closed job, in cents.",
+                       **{f.name: (int, ...) for f in dataclass_fields(JobFinance)})
 
 
 class JobOut(BaseModel):
