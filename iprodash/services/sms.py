@@ -62,7 +62,7 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
         return (f"{shown} replied STOP and is opted out of texts. It gets no texts until "
                 "it texts START again.")
     if status != OPTED_IN:
-        return (f"{shown} has not opted in to texts yet. The client can opt in at "
+        return (f"{shown} has not opted in to texts yet. They can opt in at "
                 f"{optin_link(company)} or by texting START to your number.")
     return ""
 
