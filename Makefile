@@ -56,11 +56,11 @@ test: install-dev
 	$(PY) -m pytest tests -q
 
 bench: install-dev
-	$(PY) -m bench.run
-	$(PY) -m bench.reports_bench
+	$(PY) -u -m bench.run
+	$(PY) -u -m bench.reports_bench
 
 bench-reports: install-dev
-	$(PY) -m bench.reports_bench
+	$(PY) -u -m bench.reports_bench
 
 clean:
 	rm -rf .web .states data/test-*
