@@ -12,7 +12,6 @@ import secrets
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.integrations.maps import maps_enabled
 from iprodash.services import addresses
 from state.session import SessionState, handles_errors
 
@@ -31,7 +30,7 @@ class AddressState(SessionState):
 
     @rx.var
     def enabled(self) -> bool:
-        return maps_enabled()
+        return addresses.autocomplete_enabled()
 
     def _token(self) -> str:
         if not self._session_token:

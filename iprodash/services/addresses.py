@@ -10,6 +10,11 @@ from iprodash.repositories.geocode_cache import GeocodeCache
 from iprodash.services.actor import Actor, require_company_actor
 
 
+def autocomplete_enabled() -> bool:
+    """Whether address suggestions are on (a Maps key is set); plain inputs otherwise."""
+    return maps.maps_enabled()
+
+
 def suggest_addresses(db: Database, *, actor: Actor, text: str,
                       session_token: str) -> list[dict]:
     """Up to five suggestions; [] without a Maps key or when Google fails."""
