@@ -8,6 +8,13 @@ address), with ``last_error`` saying why; ``canceled`` when it would arrive
 too late (a reminder after the appointment). ``delivery_status`` comes from
 the providers' webhooks. Retention (``jobs/retention.py``) deletes settled
 messages after ``IPRODASH_OUTBOX_RETENTION_DAYS``.
+
+Emails sent to Resend in one batch request are recorded as a group before
+the request: every member gets ``batch_key`` (the request's idempotency key)
+and ``batch_ids``; all but the first (the leader) get ``batch_follows``, the
+leader's id. Followers are never claimed on their own: whoever claims the
+leader claims them too, so a retried batch is the same request under the
+same key. An email once sent on its own (``send_alone``) is never batched.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
@@ -69,26 +76,90 @@ class OutboxRepository:
         return self.collection.find_one({"idempotency_key": idempotency_key})
 
     def claim_due(self, worker: str, lease_until: datetime,
-                  now: datetime | None = None) -> dict | None:
-        """Atomically take one due message for sending (one claimer wins)."""
+                  now: datetime | None = None, *, fresh_email: bool = False) -> dict | None:
+        """Atomically take one due message for sending (one claimer wins).
+
+        Followers of a batch are left to their leader's claimer. With
+        ``fresh_email`` only an email that may join a new batch is taken: no
+        attachments, never sent alone, not part of an earlier batch.
+        """
+        query: dict[str, Any] = {"status": QUEUED, "next_attempt_at": {"$lte": now or utcnow()},
+                                 "batch_follows": {"$exists": False}}
+        if fresh_email:
+            query.update({"channel": "email", "attachments": {"$exists": False},
+                          "send_alone": {"$exists": False}, "batch_key": {"$exists": False}})
         return self.collection.find_one_and_update(
-            {"status": QUEUED, "next_attempt_at": {"$lte": now or utcnow()}},
+            query,
             {"$set": {"status": SENDING, "claimed_by": worker, "lease_until": lease_until},
              "$inc": {"attempts": 1}},
             sort=[("next_attempt_at", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
 
+    def claim_followers(self, leader_id: ObjectId, worker: str,
+                        lease_until: datetime) -> list[dict]:
+        """Take the queued followers of a batch whose leader ``worker`` has just claimed."""
+        self.collection.update_many(
+            {"batch_follows": leader_id, "status": QUEUED},
+            {"$set": {"status": SENDING, "claimed_by": worker, "lease_until": lease_until},
+             "$inc": {"attempts": 1}})
+        return list(self.collection.find({"batch_follows": leader_id, "status": SENDING,
+                                          "claimed_by": worker}))
+
+    def record_batch(self, ids: list[ObjectId], key: str) -> None:
+        """Before the request: these claimed emails go as one batch under ``key``."""
+        self.collection.update_many({"_id": {"$in": ids}},
+                                    {"$set": {"batch_key": key, "batch_ids": ids},
+                                     "$unset": {"batch_follows": ""}})
+        if len(ids) > 1:
+            self.collection.update_many({"_id": {"$in": ids[1:]}},
+                                        {"$set": {"batch_follows": ids[0]}})
+
+    def record_alone(self, ids: list[ObjectId]) -> None:
+        """Before the request: these claimed emails go one by one from now on."""
+        self.collection.update_many(
+            {"_id": {"$in": ids}},
+            {"$set": {"send_alone": True},
+             "$unset": {"batch_key": "", "batch_ids": "", "batch_follows": ""}})
+
     def release_stale_claims(self, now: datetime | None = None) -> int:
-        """Return messages whose sender died mid-send to the queue."""
-        return self.collection.update_many(
+        """Return messages whose sender died mid-send to the queue.
+
+        Also frees followers whose leader was settled without them (a sender
+        that died between the two), so they are not stuck.
+        """
+        released = self.collection.update_many(
             {"status": SENDING, "lease_until": {"$lt": now or utcnow()}},
             {"$set": {"status": QUEUED}}).modified_count
+        leaders = self.collection.distinct("batch_follows", {"status": QUEUED,
+                                                             "batch_follows": {"$exists": True}})
+        if leaders:
+            alive = {doc["_id"] for doc in self.collection.find(
+                {"_id": {"$in": leaders}, "status": {"$in": [QUEUED, SENDING]}}, {"_id": 1})}
+            gone = [leader for leader in leaders if leader not in alive]
+            if gone:
+                self.collection.update_many({"batch_follows": {"$in": gone}, "status": QUEUED},
+                                            {"$unset": {"batch_follows": ""}})
+        return released
 
     def mark(self, message_id: ObjectId, status: str, **fields: Any) -> None:
         """Settle a claimed message (only the claimer calls this)."""
         self.collection.update_one({"_id": message_id},
                                    {"$set": {"status": status, "updated_at": utcnow(), **fields}})
+
+    def mark_many(self, ids: list[ObjectId], status: str, **fields: Any) -> None:
+        """Settle a claimed batch in one write (its members move together)."""
+        self.collection.update_many({"_id": {"$in": ids}},
+                                    {"$set": {"status": status, "updated_at": utcnow(), **fields}})
+
+    def mark_batch_sent(self, ids: list[ObjectId], provider: str, provider_ids: list[str],
+                        sent_at: datetime) -> None:
+        """The batch was accepted: all sent at once, then each its provider id."""
+        self.mark_many(ids, SENT, provider=provider, sent_at=sent_at, last_error="")
+        updates = [UpdateOne({"_id": i}, {"$set": {"provider_id": p}})
+                   for i, p in zip(ids, provider_ids) if p]
+        if updates:
+            self.collection.bulk_write(updates, ordered=False)
 
     def postpone(self, message_id: ObjectId, until: datetime, reason: str) -> None:
         """Put a claimed message back until ``until`` without spending a try."""
@@ -146,11 +217,15 @@ class CompanyOutbox(TenantRepository):
         return list(self.find(query).sort("_id", DESCENDING).limit(limit))
 
     def retry(self, message_id: Any, now: datetime) -> dict | None:
-        """A dead letter goes back to the queue with a fresh set of tries."""
+        """A dead letter goes back to the queue with a fresh set of tries.
+
+        An email leaves its batch and goes on its own under its own key.
+        """
         return self.find_one_and_update(
             {"_id": to_object_id(message_id, "message"), "status": DEAD},
             {"$set": {"status": QUEUED, "attempts": 0, "next_attempt_at": now,
-                      "last_error": "", "retried_at": now}},
+                      "last_error": "", "retried_at": now, "send_alone": True},
+             "$unset": {"batch_key": "", "batch_ids": "", "batch_follows": ""}},
             return_document=ReturnDocument.AFTER)
 
     def texts_to(self, phone: str, limit: int) -> list[dict]:

@@ -9,10 +9,20 @@ key (Telnyx and Resend both drop a repeated key). Temporary failures (429,
 reason, for a company admin to retry. At sending time a text is checked
 again for consent (a STOP may have arrived since it was queued) and for
 quiet hours; an email for a bounced or complaining address is suppressed.
+
+Emails to Resend go in batches (one request for up to 100): the due emails
+are claimed one by one, recorded as a group with the key
+:func:`batch_key` derives from their ids, and sent in one request; a
+retry (429, 5xx, network, or a lease that ran out) sends the same group under
+the same key, so Resend drops it if the first one got through. An email
+with attachments, or one sent on its own before, goes alone under its own
+key; so does a lone due email. When Resend rejects a batch (4xx), nothing
+was sent and its emails go one by one so only the faulty one fails.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import socket
@@ -59,6 +69,12 @@ def backoff_seconds(attempts: int) -> int:
     return min(_BACKOFF_BASE_S * 2 ** max(attempts - 1, 0), 3600)
 
 
+def batch_key(ids) -> str:
+    """The ``Idempotency-Key`` of a batch: the same members give the same key."""
+    joined = ",".join(sorted(str(i) for i in ids))
+    return "batch:" + hashlib.sha256(joined.encode()).hexdigest()[:48]
+
+
 def email_sender(company_name: str | None) -> str:
     """The verified sender, shown with the company's name when there is one."""
     name, address = parseaddr(get_settings().email_from)
@@ -68,7 +84,7 @@ def email_sender(company_name: str | None) -> str:
 
 
 class Dispatcher:
-    """Claims due messages one by one and settles each."""
+    """Claims due messages one by one and settles each (emails to Resend in batches)."""
 
     def __init__(self, db: Database, *, limiter: SendRateLimiter | None = None,
                  clock: Callable[[], datetime] = utcnow):
@@ -85,15 +101,113 @@ class Dispatcher:
         counts = {"sent": 0, "retry": 0, "dead": 0, "suppressed": 0, "postponed": 0,
                   "canceled": 0}
         lease = timedelta(minutes=self.settings.outbox_lease_minutes)
-        for _ in range(max_messages):
+        handled = 0
+        while handled < max_messages:
             now = self.clock()
             message = self.outbox.claim_due(self.worker, now + lease, now)
             if message is None:
                 break
-            counts[self._settle(message, now)] += 1
+            if self._batches(message):
+                outcomes = self._drain_emails(message, now, now + lease, max_messages - handled)
+            else:
+                outcomes = [self._settle(message, now)]
+            for outcome in outcomes:
+                counts[outcome] += 1
+            handled += len(outcomes)
         if any(counts.values()):
             log.info("outbox drained: %s", counts)
         return counts
+
+    def _batches(self, message: dict) -> bool:
+        """An email for Resend that may go in a batch (its own, or a new one)."""
+        return (message["channel"] == "email" and not message.get("attachments")
+                and not message.get("send_alone") and email_provider.email_provider() == "resend")
+
+    def _drain_emails(self, first: dict, now: datetime, lease_until: datetime,
+                      room: int) -> list[str]:
+        """Send ``first`` with the emails that go in the same batch; outcomes of each."""
+        if first.get("batch_key"):  # a batch tried before: the same members again
+            group = [first, *self.outbox.claim_followers(first["_id"], self.worker, lease_until)]
+        else:
+            group = [first]
+            while len(group) < min(email_provider.BATCH_MAX, room):
+                more = self.outbox.claim_due(self.worker, lease_until, now, fresh_email=True)
+                if more is None:
+                    break
+                group.append(more)
+        group.sort(key=lambda m: m["_id"])
+        outcomes, ready = [], []
+        for message in group:
+            blocked = self._email_blocked(message, now)
+            if blocked:
+                outcomes.append(blocked)
+            else:
+                ready.append(message)
+        if len(ready) == 1:
+            outcomes.append(self._settle(ready[0], now))
+        elif ready:
+            outcomes += self._send_batch(ready, now)
+        return outcomes
+
+    def _email_blocked(self, message: dict, now: datetime) -> str | None:
+        """Settle an email that must not go now; its outcome, else None."""
+        if message.get("expires_at") and now >= message["expires_at"]:
+            self.outbox.mark(message["_id"], CANCELED,
+                             last_error="Not sent: it would arrive too late.")
+            return "canceled"
+        reason = self._suppression(message)
+        if reason:
+            self.outbox.mark(message["_id"], SUPPRESSED, last_error=reason)
+            return "suppressed"
+        return None
+
+    def _send_batch(self, members: list[dict], now: datetime) -> list[str]:
+        """One Resend request for ``members`` (sorted by id); outcomes of each."""
+        ids = [m["_id"] for m in members]
+        key = batch_key(ids)
+        if any(m.get("batch_key") != key or m.get("batch_ids") != ids for m in members):
+            self.outbox.record_batch(ids, key)  # before the request: a retry re-forms it
+        senders: dict = {}
+        emails = [email_provider.BatchEmail(
+            to=m["to"], subject=m["subject"], text=m["text"], html=m["html"],
+            reply_to=m.get("reply_to", ""), sender=self._sender(m, senders)) for m in members]
+        self.limiter.wait([("resend", self.settings.resend_per_second)])
+        try:
+            results = email_provider.send_batch(emails, idempotency_key=key)
+        except TemporaryFailure as exc:
+            attempts = max(m["attempts"] for m in members)
+            if attempts >= self.settings.outbox_max_attempts:
+                self.outbox.mark_many(ids, DEAD, last_error=f"Gave up after {attempts} tries "
+                                      f"(batch of {len(ids)}): {exc}"[:500])
+                return ["dead"] * len(ids)
+            retry_at = now + timedelta(seconds=backoff_seconds(attempts))
+            self.outbox.mark_many(ids, QUEUED, next_attempt_at=retry_at,
+                                  last_error=str(exc)[:500])
+            return ["retry"] * len(ids)
+        except email_provider.BatchRejected as exc:
+            log.info("Resend rejected batch %s (%s); sending its %d emails one by one",
+                     key, exc, len(ids))
+            self.outbox.record_alone(ids)
+            return [self._settle(_alone(m), now) for m in members]
+        except PermanentFailure as exc:
+            self.outbox.mark_many(ids, DEAD, last_error=str(exc)[:500])
+            return ["dead"] * len(ids)
+        self.outbox.mark_batch_sent(ids, "resend", [r.provider_id for r in results], now)
+        return ["sent"] * len(ids)
+
+    def _sender(self, message: dict, cache: dict) -> str:
+        company_id = message.get("company_id")
+        if company_id not in cache:
+            company = self._company(message)
+            cache[company_id] = email_sender(company["name"] if company else None)
+        return cache[company_id]
+
+    def _suppression(self, message: dict) -> str:
+        suppressed = EmailSuppressionRepository(self.db).get(message["to"])
+        if not suppressed:
+            return ""
+        return (f"{message['to']} {suppressed['reason']} earlier "
+                f"({suppressed.get('detail') or 'reported by the provider'}).")
 
     def _settle(self, message: dict, now: datetime) -> str:
         mark = self.outbox.mark
@@ -167,14 +281,18 @@ class Dispatcher:
             idempotency_key=message["idempotency_key"])
 
     def _deliver_email(self, message: dict) -> SendResult:
-        suppressed = EmailSuppressionRepository(self.db).get(message["to"])
-        if suppressed:
-            raise _Suppress(f"{message['to']} {suppressed['reason']} earlier "
-                            f"({suppressed.get('detail') or 'reported by the provider'}).")
+        reason = self._suppression(message)
+        if reason:
+            raise _Suppress(reason)
         attachments = attachments_for(self.db, message)  # GridFS refs -> bytes, checked
         if email_provider.email_provider() == "local":
             sent_id = self.outbox.record_sent_locally(message)
             return SendResult(provider="local", provider_id=str(sent_id))
+        if not message.get("attachments") and (not message.get("send_alone")
+                                               or message.get("batch_key")):
+            # Before the request: from now on it goes alone under its own key, so a
+            # retry after a lost answer is never sent again inside a batch.
+            self.outbox.record_alone([message["_id"]])
         company = self._company(message)
         self.limiter.wait([("resend", self.settings.resend_per_second)])
         return email_provider.send_email(
@@ -182,6 +300,13 @@ class Dispatcher:
             html=message["html"], idempotency_key=message["idempotency_key"],
             sender=email_sender(company["name"] if company else None),
             reply_to=message.get("reply_to", ""), attachments=attachments)
+
+
+def _alone(message: dict) -> dict:
+    """``message`` as :meth:`OutboxRepository.record_alone` left it."""
+    rest = {k: v for k, v in message.items()
+            if k not in ("batch_key", "batch_ids", "batch_follows")}
+    return {**rest, "send_alone": True}
 
 
 def drain_outbox(db: Database, *, max_messages: int = 200, limiter: SendRateLimiter | None = None,

@@ -1,4 +1,7 @@
-"""The real resend SDK against a fake Resend: exact request, retries, rate limit, bounces."""
+"""The real resend SDK against a fake Resend: exact request, retries, rate limit, bounces.
+
+A lone due email goes as one ``POST /emails``; batches are in test_email_batches.py.
+"""
 
 from __future__ import annotations
 
@@ -63,9 +66,11 @@ def test_validation_error_is_dead_at_once(db, company, clock, limiter, resend_fa
 
 
 def test_two_requests_per_second(db, company, clock, limiter, resend_fake):
-    for n in range(3):
+    for n in range(3):  # each alone: sent to Resend on its own before
         _invite(db, company, key=f"invite:{n}", to=f"p{n}@example.test")
+    db["outbox"].update_many({}, {"$set": {"send_alone": True}})
     assert drain_outbox(db, clock=clock.now, limiter=limiter)["sent"] == 3
+    assert len(resend_fake.email_requests()) == 3 and resend_fake.batch_requests() == []
     assert [round(s, 3) for s in clock.sleeps] == [0.5, 0.5]
 
 
