@@ -41,7 +41,7 @@ def not_found() -> rx.Component:
         min_height="80vh")
 
 
-app = rx.App(api_transformer=create_api(), theme=rx.theme(accent_color="indigo", radius="medium"),
+app = rx.App(api_transformer=create_api(),
              toaster=rx.toast.provider(position="top-center", close_button=True))
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)
