@@ -61,14 +61,15 @@ class Cases:
                                         after=after, limit=PAGE, descending=True)
 
     def cursor_at_page(self, pages: int):
-        """The keyset cursor after ``pages`` pages (walked once, not timed)."""
-        after = None
-        for _ in range(pages):
+        """``(n, cursor)``: the keyset cursor after ``n`` pages, ``n`` being ``pages`` or,
+        with fewer jobs in the window, the last full page (walked once, not timed)."""
+        after, walked = None, 0
+        while walked < pages:
             rows = self.list_page(after)
             if len(rows) < PAGE:
-                raise RuntimeError(f"The window holds fewer than {pages} pages.")
-            after = (rows[-1][SCHEDULED_START], rows[-1]["_id"])
-        return after
+                break
+            after, walked = (rows[-1][SCHEDULED_START], rows[-1]["_id"]), walked + 1
+        return walked, after
 
     def naive_list_page(self, page: int) -> list[dict]:
         cursor = self.raw.find({"company_id": self.actor.company_id})

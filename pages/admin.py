@@ -81,6 +81,7 @@ def _checkbox(name: str, checked: rx.Var, label: str) -> rx.Component:
 def settings_page() -> rx.Component:
     s = CompanySettingsState
     return rx.vstack(
+        rx.cond(~s.loaded, rx.hstack(rx.spinner(), rx.text("Loading settings…", size="2"))),
         rx.card(rx.form(rx.vstack(
             error_callout(s.error),
             field("Company name", "name", default_value=s.name, required=True),
@@ -97,7 +98,8 @@ def settings_page() -> rx.Component:
             _checkbox("keep_photo_location", s.keep_photo_location,
                       "Keep the GPS location stored in job photos (removed by default)"),
             submit_button("Save settings"), spacing="3", width="100%"),
-            on_submit=s.save, key=s.form_key), width="100%", max_width="36em"),
+            on_submit=s.save, key=s.form_key), width="100%", max_width="36em",
+            display=rx.cond(s.loaded, "block", "none")),
         rx.card(rx.vstack(
             rx.heading("Company code", size="3"),
             rx.text("Staff join with this code: ", rx.code(s.code, size="4")),

@@ -20,6 +20,7 @@ class CompanySettingsState(SessionState):
     keep_photo_location: bool = False
     error: str = ""
     form_key: int = 0
+    loaded: bool = False  # the form shows only once it holds the saved values
 
     def _show(self, view: company_settings.CompanySettings) -> None:
         self.name, self.phone, self.admin_email = view.name, view.phone, view.admin_email
@@ -28,6 +29,7 @@ class CompanySettingsState(SessionState):
         self.show_tech_commission = view.show_tech_commission
         self.keep_photo_location = view.keep_photo_location
         self.form_key += 1  # re-mount the form so inputs show the saved values
+        self.loaded = True
 
     @rx.event
     @loads_page
