@@ -58,9 +58,13 @@ test: install-dev
 bench: install-dev
 	$(PY) -u -m bench.run
 	$(PY) -u -m bench.reports_bench
+	$(PY) -u -m bench.export_bench
 
 bench-reports: install-dev
 	$(PY) -u -m bench.reports_bench
+
+bench-export: install-dev
+	$(PY) -u -m bench.export_bench
 
 clean:
 	rm -rf .web .states data/test-*
