@@ -52,7 +52,7 @@ def app_page(route: str, title: str, *, roles: tuple[str, ...] = (), public: boo
     """Register ``content`` as a page.
 
     Args:
-        route: the URL (from ``pages.routes``).
+        route: the URL (from ``state.routes``).
         title: shown in the browser tab and as the page heading.
         roles: roles that may open it (empty: any signed-in role).
         public: no sign-in needed; a simple centered frame.

@@ -8,7 +8,7 @@ import reflex as rx
 
 from components.native_form import native_form
 
-from pages import routes
+from state import routes
 from state.session import SessionState
 
 

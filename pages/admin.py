@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
-from pages import routes
+from state import routes
 from pages.public_auth import COMMON_TIMEZONES
 from state.audit import AuditState
 from state.company_settings import CompanySettingsState

@@ -8,7 +8,7 @@ from components.forms import error_callout, field, keyset_pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
-from pages import routes
+from state import routes
 from state.api_keys import SCOPE_CHOICES, ApiKeysState
 
 API_DOCS = "/api/v1/docs"

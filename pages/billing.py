@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import info_callout
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
-from pages import routes
+from state import routes
 from state.billing import BillingState
 
 register_nav_item(NavItem("Billing", routes.BILLING, "credit-card", "admin"), before="Audit log")

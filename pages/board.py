@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.layout import app_page
-from pages import routes
+from state import routes
 from pages.jobs import job_status_badge
 from state.board import BoardState as S
 

@@ -8,7 +8,7 @@ from components.address_fields import address_fields
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table
-from pages import routes
+from state import routes
 from state.clients import ClientsState as S
 
 OFFICE = ("company_admin", "user")

@@ -7,7 +7,7 @@ import reflex as rx
 from components.layout import app_page
 from components.tables import data_table
 from iprodash.services.dashboard import PERIODS
-from pages import routes
+from state import routes
 from state.dashboard import DashboardState as S
 
 

@@ -9,7 +9,7 @@ from components.native_form import native_form
 from components.forms import error_callout, field, submit_button
 from components.layout import app_page
 from components.navigation import logout_form
-from pages import routes
+from state import routes
 from state.profile import ProfileState
 from state.session import SessionState
 

@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import error_callout, submit_button
 from components.layout import app_page
 from components.tables import data_table
-from pages import routes
+from state import routes
 from pages.job_form import job_form_fields
 from pages.job_receipt import email_receipt_button, email_receipt_dialog
 from pages.jobs import job_status_badge

@@ -6,7 +6,7 @@ import reflex as rx
 
 from components.forms import error_callout, submit_button
 from components.layout import app_page
-from pages import routes
+from state import routes
 from pages.job_form import job_form_fields
 from state.job_form import NewJobState as S
 

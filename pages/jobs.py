@@ -8,7 +8,7 @@ from components.forms import keyset_pager
 from components.layout import app_page
 from components.navigation import NAV_ITEMS, NavItem, register_nav_item
 from components.tables import data_table
-from pages import routes
+from state import routes
 from state.jobs import ANY
 from state.jobs import JobsState as S
 

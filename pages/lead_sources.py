@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
-from pages import routes
+from state import routes
 from state.lead_sources import LeadSourcesState as S
 
 OFFICE = ("company_admin", "user")

@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import error_callout, field, submit_button
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
-from pages import routes
+from state import routes
 from state.messaging_settings import MessagingSettingsState as S
 
 ADMIN = ("company_admin",)

@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import keyset_pager
 from components.layout import app_page
 from components.tables import data_table, status_badge
-from pages import routes
+from state import routes
 from state.operator import OperatorState, OutboxState
 
 OPERATOR = ("operator",)

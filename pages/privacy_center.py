@@ -8,7 +8,7 @@ from components.forms import error_callout, field
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table, status_badge
-from pages import routes
+from state import routes
 from state.privacy import PrivacyState
 from state.session import SessionState
 

@@ -8,7 +8,7 @@ from components.native_form import native_form
 
 from components.forms import error_callout, field, info_callout, submit_button
 from components.layout import app_page
-from pages import routes
+from state import routes
 from state.public_auth import (ConfirmState, ForgotState, JoinState, LoginPageState,
                                ResetState, SignupState)
 

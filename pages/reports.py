@@ -8,7 +8,7 @@ from components.forms import error_callout, pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
-from pages import routes
+from state import routes
 from state.report_delivery import ReportEmailState, ReportScheduleState
 from state.reports import ReportsState
 from state.session import SessionState

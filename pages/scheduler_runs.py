@@ -8,7 +8,7 @@ from components.forms import pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
-from pages import routes
+from state import routes
 from state.scheduler_runs import SchedulerState as S
 
 register_nav_item(NavItem("Scheduler", routes.OPERATOR_SCHEDULER, "timer", "operator"))

@@ -9,7 +9,7 @@ from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
 from iprodash.services.dashboard import PERIODS
-from pages import routes
+from state import routes
 from state.session import SessionState
 from state.settlements import ALL, SettlementsState as S
 

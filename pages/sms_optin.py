@@ -6,7 +6,7 @@ import reflex as rx
 
 from components.forms import error_callout, field, submit_button
 from components.layout import app_page
-from pages import routes
+from state import routes
 from state.sms_optin import SmsOptinState as S
 
 

@@ -8,7 +8,7 @@ from components.forms import error_callout, keyset_pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
-from pages import routes
+from state import routes
 from state.support import UPLOAD_ID, SupportDeskState, SupportState
 
 register_nav_item(NavItem("Support", routes.SUPPORT, "life-buoy", "staff"))

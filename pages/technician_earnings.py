@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import keyset_pager
 from components.layout import app_page
 from iprodash.services.technician_earnings import NOT_ALLOWED, PERIODS
-from pages import routes
+from state import routes
 from state.technician_earnings import TechEarningsState as S
 
 TECH = ("technician",)

@@ -7,7 +7,7 @@ import reflex as rx
 from components.forms import field, info_callout, submit_button
 from components.layout import app_page
 from components.native_form import native_form
-from pages import routes
+from state import routes
 from state.technician_portal import TechJobsState, TechJobState
 
 TECH = ("technician",)

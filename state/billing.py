@@ -10,7 +10,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import billing, plan_access
 from iprodash.services.actor import COMPANY_ADMIN, USER
-from pages import routes
+from state import routes
 from state.session import SessionState, loads_page
 
 _RETURN_NOTICES = {

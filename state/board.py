@@ -9,7 +9,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.services import jobs
 from iprodash.services.dispatch_board import board_for_day, company_today, parse_day
-from pages import routes
+from state import routes
 from state.session import SessionState, handles_errors, loads_page
 
 UNASSIGNED = "unassigned"

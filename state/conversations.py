@@ -7,7 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import conversations
-from pages import routes
+from state import routes
 from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 

@@ -10,7 +10,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import job_csv, job_csv_import
-from pages import routes
+from state import routes
 from state.session import SessionState, loads_page
 
 UPLOAD_ID = "csv_import"

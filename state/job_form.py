@@ -10,7 +10,7 @@ from iprodash.services import clients, jobs
 from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import lead_source_choices
 from iprodash.services.technicians import technician_choices
-from pages import routes
+from state import routes
 from state.address_autocomplete import AddressState
 from state.session import SessionState, handles_errors, loads_page
 

@@ -10,7 +10,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import client_receipts
-from pages import routes
+from state import routes
 from state.job_detail import job_id_from_path
 from state.session import SessionState, handles_errors
 

@@ -19,7 +19,7 @@ from iprodash.services.dispatch_board import company_today
 from iprodash.services.job_queries import JobListFilters, count_text, parse_list_filters
 from iprodash.services.lead_sources import all_lead_sources
 from iprodash.services.technicians import all_technicians
-from pages import routes
+from state import routes
 from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 

@@ -10,7 +10,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import clients, privacy_client_erasure, privacy_deletion, privacy_export
 from iprodash.services.actor import COMPANY_ADMIN, Actor
-from pages import routes
+from state import routes
 from state.session import SessionState, handles_errors, loads_page
 
 _REQUESTS = {privacy_export.COMPANY: privacy_export.request_company_export,

@@ -9,7 +9,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import auth, users
-from pages import routes
+from state import routes
 from state.session import SessionState, handles_errors
 
 

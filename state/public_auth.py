@@ -9,7 +9,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError
 from iprodash.services import auth, signup, users
-from pages import routes
+from state import routes
 
 
 def _form_text(form: dict, key: str) -> str:

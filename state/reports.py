@@ -12,7 +12,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import reports
 from iprodash.services.actor import Actor
-from pages import routes
+from state import routes
 from state.session import SessionState, handles_errors, loads_page
 
 log = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated, PermissionDeni
 from iprodash.services import auth
 from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN, USER, Actor
 from iprodash.services.company_settings import company_name
-from pages import routes
+from state import routes
 
 
 def handles_errors(handler):

@@ -27,7 +27,7 @@ from iprodash.services.plan_access import LIVE_SUBSCRIPTION, access_for, format_
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
-# The same path as pages.routes.BILLING (services never import pages).
+# The same path as state.routes.BILLING (services never import the UI).
 BILLING_PAGE = "/billing"
 # Stripe refuses a Checkout trial that ends sooner than this.
 _MIN_CHECKOUT_TRIAL = timedelta(hours=49)

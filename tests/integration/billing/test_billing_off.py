@@ -7,7 +7,7 @@ import pytest
 from iprodash.domain.errors import Conflict
 from iprodash.services import billing, company_settings, plan_access
 from iprodash.services import operator as operator_service
-from pages import routes
+from state import routes
 from tests.factories import make_company
 from tests.factories import operator as make_operator
 from tests.integration.billing.conftest import WEBHOOK_SECRET, admin_actor

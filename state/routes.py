@@ -1,6 +1,8 @@
 """Every route of the UI in one place (a constants-only module).
 
-State classes import these for redirects; nothing else writes a literal path.
+State classes import these for redirects and pages for links; it lives in
+state/ so imports flow one way (pages -> components -> state). Nothing else
+writes a literal path.
 """
 
 HOME = "/home"
