@@ -12,10 +12,14 @@ from components.navigation import mobile_bar, sidebar
 
 @dataclass
 class PageSpec:
+    """One registered page; the browser sweep test walks these."""
+
     route: str
     title: str
     component: Callable[[], rx.Component]
     on_load: list = field(default_factory=list)
+    roles: tuple[str, ...] = ()
+    public: bool = False
 
 
 PAGES: list[PageSpec] = []
@@ -71,7 +75,8 @@ def app_page(route: str, title: str, *, roles: tuple[str, ...] = (), public: boo
 
         loads = [] if public else [SessionState.guard(list(roles)), BillingBannerState.load]
         PAGES.append(PageSpec(route=route, title=f"{title} · iProDash", component=page,
-                              on_load=loads + list(on_load or [])))
+                              on_load=loads + list(on_load or []), roles=tuple(roles),
+                              public=public))
         return page
 
     return decorator

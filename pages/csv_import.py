@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.downloads import download_button
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from iprodash.domain.job_status import ALL_STATUSES, STATUS_LABELS
@@ -93,8 +94,7 @@ def _export_card() -> rx.Component:
             rx.input(placeholder="Name, phone, #number",
                      on_blur=lambda v: S.set_export_filter("q", v)),
             wrap="wrap", gap="2", width="100%"),
-        rx.link(rx.button(rx.icon("download"), "Download CSV"), href=S.export_url,
-                is_external=True),
+        download_button("Download CSV", S.export_url, variant="solid"),
         width="100%", spacing="3"), width="100%")
 
 

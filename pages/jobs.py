@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.downloads import download_button
 from components.forms import keyset_pager
 from components.layout import app_page
 from components.navigation import NAV_ITEMS, NavItem, register_nav_item
@@ -89,8 +90,7 @@ def jobs_page() -> rx.Component:
             rx.spacer(),
             rx.text(S.count_text, size="2", color_scheme="gray"),
             rx.cond(S.date_field != "unscheduled",
-                    rx.el.a(rx.button(rx.icon("download"), "Export CSV", variant="soft"),
-                            href=S.export_url)),
+                    download_button("Export CSV", S.export_url)),
             width="100%", align="center", wrap="wrap"),
         _filters(),
         rx.cond(S.mode == "search",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.downloads import download_link
 from components.forms import error_callout, field
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
@@ -25,8 +26,7 @@ def _export_row(row: rx.Var) -> rx.Component:
                                 spacing="1")),
         rx.table.cell(rx.cond(
             row["download_url"] != "",
-            rx.vstack(rx.el.a("Download ZIP (", row["size"], ")", href=row["download_url"],
-                              download=True),
+            rx.vstack(download_link("Download ZIP (", row["size"], ")", href=row["download_url"]),
                       rx.text("Link expires ", row["expires"], " UTC", size="1",
                               color_scheme="gray"), spacing="1"),
             rx.text("-"))),

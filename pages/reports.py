@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.downloads import download_link
 from components.forms import error_callout, pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
@@ -73,7 +74,7 @@ def _report_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["made_at"]),
         rx.table.cell(row["pages"], " p. · ", row["size"]),
         rx.table.cell(rx.hstack(
-            rx.el.a("Download PDF", href=row["download_url"], download=True),
+            download_link("Download PDF", href=row["download_url"]),
             rx.cond(may_email, rx.button(
                 "Email it", size="1", variant="soft",
                 on_click=ReportEmailState.start(row["id"], row["title"]))),

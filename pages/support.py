@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.downloads import download_link
 from components.forms import error_callout, keyset_pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
@@ -31,8 +32,8 @@ def _thread(state, actions: rx.Component) -> rx.Component:
     return rx.cond(state.selected.contains("id"), rx.card(rx.vstack(
         rx.heading("#", state.selected["number"], " ", state.selected["subject"], size="4"),
         rx.cond(state.selected["attachment_name"] != "",
-                rx.link("Attachment: ", state.selected["attachment_name"],
-                        href=state.attachment_url, is_external=True)),
+                download_link("Attachment: ", state.selected["attachment_name"],
+                              href=state.attachment_url)),
         rx.foreach(state.thread, lambda m: rx.box(
             rx.text(m["author"], " · ", m["at"], size="1", color_scheme="gray"),
             rx.text(m["text"], white_space="pre-wrap", size="2"),

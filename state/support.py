@@ -20,8 +20,8 @@ def _ticket_dict(view: support.TicketView) -> dict:
             "opened": view.opened, "attachment_name": view.attachment_name}
 
 
-class _TicketListState(KeysetPager, SessionState):
-    """Shared paging and the selected ticket's thread."""
+class _TicketListState(KeysetPager, mixin=True):
+    """Shared paging and the selected ticket's thread (a mixin: each page's state owns its events)."""
 
     selected: dict[str, str] = {}
     thread: list[dict] = []
@@ -63,7 +63,7 @@ class _TicketListState(KeysetPager, SessionState):
         return f"/api/support/tickets/{ticket_id}/attachment" if ticket_id else ""
 
 
-class SupportState(_TicketListState):
+class SupportState(_TicketListState, SessionState):
     subject: str = ""
     message: str = ""
     error: str = ""
@@ -122,7 +122,7 @@ class SupportState(_TicketListState):
         self._reload()
 
 
-class SupportDeskState(_TicketListState):
+class SupportDeskState(_TicketListState, SessionState):
     status_filter: str = "open"
 
     def _page(self, before: str) -> list[support.TicketView]:

@@ -78,7 +78,8 @@ def app_server(mongo_uri, tmp_path_factory, fake_stripe):
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         _wait_health(url, proc, timeout_s=900)
-        yield {"url": url, "env": env, "db_name": db_name, "mongo_uri": mongo_uri}
+        yield {"url": url, "env": env, "db_name": db_name, "mongo_uri": mongo_uri,
+               "log_path": log_path}
     except RuntimeError:
         print(log_path.read_text()[-5000:])
         raise
