@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.layout import app_page
+from components.responsive import NARROW
 from state import routes
 from pages.jobs import job_status_badge
 from state.board import BoardState as S
@@ -50,7 +51,8 @@ def _lane(lane: rx.Var) -> rx.Component:
                 rx.foreach(cards, _card),
                 rx.text("No jobs", size="2", color_scheme="gray")),
         min_width="16em", max_width="20em", flex="0 0 16em", spacing="2", padding="0.5em",
-        border_radius="8px", background=rx.color("gray", 2))
+        border_radius="8px", background=rx.color("gray", 2),
+        style={NARROW: {"maxWidth": "100%", "minWidth": "0", "width": "100%", "flex": "1 1 auto"}})
 
 
 @app_page(routes.BOARD, "Dispatch board", roles=OFFICE, on_load=[S.load])
@@ -69,6 +71,7 @@ def board_page() -> rx.Component:
         rx.cond(S.truncated, rx.callout("This day has more jobs than the board shows; use the "
                                         "job list to see them all.", icon="info",
                                         width="100%")),
-        rx.box(rx.hstack(rx.foreach(S.lanes, _lane), align="start", spacing="3"),
+        rx.box(rx.flex(rx.foreach(S.lanes, _lane), align="start", gap="3",
+                       style={NARROW: {"flexDirection": "column", "alignItems": "stretch"}}),
                overflow_x="auto", width="100%", padding_bottom="1em"),
         width="100%", spacing="4")

@@ -19,7 +19,7 @@ def home_page() -> rx.Component:
     return rx.vstack(rx.spinner(size="3"), rx.text("Opening iProDash..."), align="center")
 
 
-@app_page(routes.SESSION_EXPIRED, "Session ended", public=True)
+@app_page(routes.SESSION_EXPIRED, "Your session has ended", public=True)
 def session_expired_page() -> rx.Component:
     return rx.vstack(
         rx.heading("Your session has ended", size="5"),

@@ -7,6 +7,7 @@ import reflex as rx
 from components.downloads import download_button
 from components.forms import keyset_pager
 from components.layout import app_page
+from components.responsive import narrow_only, wide_only
 from components.navigation import NAV_ITEMS, NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
@@ -55,17 +56,34 @@ def _filters() -> rx.Component:
             _select("date_field", S.date_field, [("scheduled", "By scheduled date"),
                                                  ("closed", "By closed date"),
                                                  ("unscheduled", "Unscheduled jobs")], "Dates"),
-            rx.cond(S.date_field != "unscheduled", rx.form(rx.hstack(
+            rx.cond(S.date_field != "unscheduled", rx.form(rx.flex(
                 rx.input(type="date", name="from", default_value=S.date_from, aria_label="From"),
                 rx.text("to", size="2"),
                 rx.input(type="date", name="to", default_value=S.date_to, aria_label="To"),
-                rx.button("Apply", type="submit", variant="soft"), align="center"),
+                rx.button("Apply", type="submit", variant="soft"), align="center", gap="2",
+                wrap="wrap"),
                 on_submit=S.set_dates, key=S.filters_key)),
             _select("order", S.order, [("desc", "Latest first"), ("asc", "Earliest first")],
                     "Order"),
             rx.button("Clear filters", variant="ghost", on_click=S.clear_filters),
             gap="2", wrap="wrap", align="center", width="100%"),
         width="100%", spacing="2")
+
+
+def _card(row: rx.Var) -> rx.Component:
+    """A job on a phone: the whole card opens the job."""
+    return rx.link(rx.card(rx.vstack(
+        rx.hstack(rx.text("#", row["number"], weight="bold"), rx.spacer(),
+                  job_status_badge(row["status"], row["status_label"]), width="100%",
+                  align="center"),
+        rx.text(row["when"], size="2"),
+        rx.text(row["client_name"], " · ", row["phone"], size="2"),
+        rx.text(row["address"], size="2", color_scheme="gray"),
+        rx.hstack(rx.text(row["technician"], size="2"), rx.spacer(),
+                  rx.text(row["price_text"], size="2", weight="medium"), width="100%"),
+        spacing="1", width="100%"), width="100%"),
+        href=routes.JOBS + "/" + row["id"].to(str), underline="none", color="inherit",
+        width="100%")
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -95,8 +113,13 @@ def jobs_page() -> rx.Component:
         _filters(),
         rx.cond(S.mode == "search",
                 rx.text("Search looks at jobs of every date.", size="1", color_scheme="gray")),
-        data_table(["Job", "When", "Client", "Address", "Technician", "Source", "Status",
-                    "Price"], S.rows, _row, empty_text="No jobs match these filters."),
+        wide_only(data_table(["Job", "When", "Client", "Address", "Technician", "Source",
+                              "Status", "Price"], S.rows, _row,
+                             empty_text="No jobs match these filters.")),
+        narrow_only(rx.cond(S.rows.length() > 0,
+                            rx.vstack(rx.foreach(S.rows, _card), spacing="2", width="100%"),
+                            rx.callout("No jobs match these filters.", icon="inbox",
+                                       color_scheme="gray", width="100%"))),
         rx.hstack(keyset_pager(S),
                   rx.text("Page ", S.page_number, size="2", color_scheme="gray"),
                   align="center"),

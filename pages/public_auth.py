@@ -40,7 +40,7 @@ def login_page() -> rx.Component:
     )
 
 
-@app_page(routes.SIGNUP, "Sign up", public=True)
+@app_page(routes.SIGNUP, "Sign up your company", public=True)
 def signup_page() -> rx.Component:
     return rx.form(
         rx.vstack(
@@ -86,7 +86,7 @@ def signup_sent_page() -> rx.Component:
     )
 
 
-@app_page(routes.CONFIRM, "Confirm email", public=True, on_load=[ConfirmState.confirm])
+@app_page(routes.CONFIRM, "Email confirmation", public=True, on_load=[ConfirmState.confirm])
 def confirm_page() -> rx.Component:
     return rx.vstack(
         rx.heading("Email confirmation", size="5"),
@@ -96,7 +96,7 @@ def confirm_page() -> rx.Component:
     )
 
 
-@app_page(routes.FORGOT, "Forgot password", public=True)
+@app_page(routes.FORGOT, "Reset your password", public=True)
 def forgot_page() -> rx.Component:
     return rx.cond(
         ForgotState.sent,

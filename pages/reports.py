@@ -29,8 +29,10 @@ def _choice(label: str, options: rx.Var, value: rx.Var, on_change, placeholder: 
 
 
 def _date(label: str, value: rx.Var, on_change) -> rx.Component:
-    return rx.vstack(rx.text(label, size="2", weight="medium"),
-                     rx.input(type="date", value=value, on_change=on_change, size="3"),
+    input_id = f"report-{label.lower()}"
+    return rx.vstack(rx.el.label(label, html_for=input_id, font_size="14px", font_weight="500"),
+                     rx.input(id=input_id, type="date", value=value, on_change=on_change,
+                              size="3"),
                      spacing="1")
 
 

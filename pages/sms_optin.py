@@ -32,7 +32,7 @@ def _form() -> rx.Component:
         spacing="4", width="100%"), on_submit=S.submit, reset_on_submit=False, width="100%")
 
 
-@app_page(routes.SMS_OPTIN, "Text messages", public=True, on_load=[S.load])
+@app_page(routes.SMS_OPTIN, "Get texts", public=True, on_load=[S.load])
 def sms_optin_page() -> rx.Component:
     return rx.cond(
         S.done,

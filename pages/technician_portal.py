@@ -132,7 +132,7 @@ def tech_job_page() -> rx.Component:
         width="100%", spacing="3"), rx.spinner())
 
 
-@app_page(routes.TECH_LINK_EXPIRED, "Link expired", public=True)
+@app_page(routes.TECH_LINK_EXPIRED, "This link no longer works", public=True)
 def link_expired_page() -> rx.Component:
     return rx.vstack(
         rx.heading("This link no longer works", size="5"),

@@ -12,11 +12,17 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.money import format_money, format_percent
-from iprodash.services import dashboard
+from iprodash.services import dashboard, getting_started
+from state import routes
 from state.session import SessionState, handles_errors, loads_page
 
 _COLORS = {"profit": "#4f46e5", "gross": "#a5b4fc", "roi": "#16a34a", "open": "#f59e0b",
            "closed": "#16a34a", "canceled": "#dc2626"}
+
+
+_SETUP_ROUTES = {"settings": routes.SETTINGS, "technicians": routes.TECHNICIANS,
+                 "lead_sources": routes.LEAD_SOURCES, "texting": routes.MESSAGING_SETTINGS,
+                 "new_job": routes.JOB_NEW, "users": routes.USERS}
 
 
 def _layout(**extra) -> dict:
@@ -38,7 +44,8 @@ def _profit_chart(board: dashboard.Dashboard) -> go.Figure:
                             for p in board.series],
                 hovertemplate="%{x}<br>Profit %{customdata[0]}<br>Gross %{customdata[1]}"
                               "<br>%{customdata[2]} jobs closed<extra></extra>")],
-        layout=_layout(xaxis={"type": "category", "title": "Week of" if board.weekly else ""}))
+        layout=_layout(xaxis={"type": "category", "title": "Week of" if board.weekly else "",
+                              "nticks": 8, "tickangle": 0}))
 
 
 def _technician_chart(board: dashboard.Dashboard) -> go.Figure:
@@ -72,13 +79,17 @@ def _source_chart(board: dashboard.Dashboard) -> go.Figure:
 
 
 def _status_chart(board: dashboard.Dashboard) -> go.Figure:
-    labels, values = ["Open", "Closed", "Canceled"], [
-        board.open, board.created - board.open - board.canceled, board.canceled]
+    """Bars, not a donut: small shares never print on top of each other."""
+    labels = ["Canceled", "Closed", "Open"]
+    values = [board.canceled, board.created - board.open - board.canceled, board.open]
     return go.Figure(
-        [go.Pie(labels=labels, values=values, hole=0.5, sort=False,
-                marker={"colors": [_COLORS["open"], _COLORS["closed"], _COLORS["canceled"]]})],
-        layout={"template": "none", "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
-                "height": 260, "showlegend": True})
+        [go.Bar(y=labels, x=values, orientation="h", text=[str(v) for v in values],
+                textposition="auto", cliponaxis=False,
+                marker_color=[_COLORS["canceled"], _COLORS["closed"], _COLORS["open"]],
+                hovertemplate="%{y}: %{x} jobs<extra></extra>")],
+        layout={"template": "none", "margin": {"l": 80, "r": 20, "t": 10, "b": 30},
+                "height": 200, "showlegend": False,
+                "xaxis": {"rangemode": "tozero", "tickformat": "d"}})
 
 
 def _rate(bp: int | None) -> str:
@@ -100,12 +111,20 @@ class DashboardState(SessionState):
     status_chart: go.Figure = go.Figure()
     source_rows: list[dict[str, str]] = []
     has_jobs: bool = False
+    has_closed: bool = False
+    has_technician_rows: bool = False
+    has_source_rows: bool = False
+    setup_steps: list[dict[str, str]] = []
+    setup_done_count: int = 0
 
     def _reload(self) -> None:
         board = dashboard.load_dashboard(db=get_db(), actor=self._actor(), period=self.period,
                                          start=self.start, end=self.end)
         self.period_label, self.financial = board.period.label, board.financial
         self.has_jobs = board.created > 0 or board.closed > 0
+        self.has_closed = board.closed > 0
+        self.has_technician_rows = bool(board.by_technician)
+        self.has_source_rows = bool(board.by_source)
         tiles = [("Jobs booked", str(board.created)), ("Jobs closed", str(board.closed)),
                  ("Close rate", _rate(board.close_rate_bp)),
                  ("Cancel rate", _rate(board.cancel_rate_bp))]
@@ -124,9 +143,18 @@ class DashboardState(SessionState):
                                  "paid": format_money(r.source_commission),
                                  "roi": _rate(r.roi_bp)} for r in board.by_source]
 
+    def _load_setup(self) -> None:
+        actor = self._actor()
+        steps = (getting_started.setup_checklist(get_db(), actor=actor)
+                 if actor.role == "company_admin" else [])  # set-up is the admin's work
+        self.setup_steps = [{"label": s.label, "hint": s.hint, "done": "yes" if s.done else "",
+                             "href": _SETUP_ROUTES[s.key]} for s in steps]
+        self.setup_done_count = sum(1 for s in steps if s.done)
+
     @rx.event
     @loads_page
     def load(self):
+        self._load_setup()
         self._reload()
 
     @rx.event

@@ -3,9 +3,10 @@
 The diagram is followed literally:
 
 * forward moves go one step at a time: new -> scheduled -> en_route ->
-  in_progress -> pending_approval -> closed (no skipping ahead; an office
-  user who wants to close a new job walks it through the steps, so every
-  step lands in the status history);
+  in_progress -> pending_approval -> closed, except that the office may close
+  a job from any open status in one step (a locksmith who did the job on the
+  call does not click through four statuses); the status history records the
+  jump (from, to, who, when) like any other move;
 * cancel from any status that is not closed or canceled, with a reason;
 * reopen closed -> pending_approval: company admin only, with a reason;
 * restore canceled -> new: company admin or office user.
@@ -42,7 +43,7 @@ _TECHNICIAN_MOVES = {(SCHEDULED, EN_ROUTE), (EN_ROUTE, IN_PROGRESS),
 
 def _roles_for(current: str, target: str) -> tuple[str, ...]:
     """Roles allowed to make a move; empty when the machine has no such move."""
-    if target == CANCELED and current in OPEN_STATUSES:
+    if target in (CANCELED, CLOSED) and current in OPEN_STATUSES:
         return OFFICE_ROLES
     if (current, target) == (CLOSED, PENDING_APPROVAL):
         return (COMPANY_ADMIN,)
@@ -51,6 +52,11 @@ def _roles_for(current: str, target: str) -> tuple[str, ...]:
     if _NEXT.get(current) == target:
         return OFFICE_ROLES + ((TECHNICIAN,) if (current, target) in _TECHNICIAN_MOVES else ())
     return ()
+
+
+# What a technician's button says: the action they take, not the next status's name.
+TECHNICIAN_ACTIONS = {EN_ROUTE: "On my way", IN_PROGRESS: "Start job",
+                      PENDING_APPROVAL: "Job done"}
 
 
 def status_label(status: str) -> str:

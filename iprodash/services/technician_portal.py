@@ -16,7 +16,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import NotFound, PermissionDenied, ValidationError
 from iprodash.domain.finance import JobFinance, Part, Payment
-from iprodash.domain.job_status import allowed_moves, status_label
+from iprodash.domain.job_status import TECHNICIAN_ACTIONS, allowed_moves, status_label
 from iprodash.domain.money import format_money, parse_money
 from iprodash.domain.phones import format_phone_display
 from iprodash.domain.validation import required_text
@@ -128,7 +128,7 @@ def job_view(db: Database, *, actor: Actor, job_id: str) -> dict:
     return {
         "id": str(job["_id"]), "number": job["number"], "status": job["status"],
         "status_label": status_label(job["status"]),
-        "moves": [{"status": s, "label": status_label(s)}
+        "moves": [{"status": s, "label": TECHNICIAN_ACTIONS.get(s, status_label(s))}
                   for s in allowed_moves(job["status"], TECHNICIAN)],
         "when": format_window(job.get("scheduled_start"), job.get("scheduled_end"),
                               company_zone(db, actor)),

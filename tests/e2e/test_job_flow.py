@@ -112,10 +112,9 @@ def test_book_assign_work_close_and_settle(page, app_server):
     _assign_on_board(page)
 
     page.goto(job_url)
-    for status in ("Scheduled", "En route", "In progress", "Pending approval"):
-        page.get_by_role("button", name=f"Mark {status}", exact=True).click()
-        expect(page.get_by_text(f"Job is now {status}.")).to_be_visible()
-    _enter_money(page)
+    page.get_by_role("button", name="Mark Scheduled", exact=True).click()
+    expect(page.get_by_text("Job is now Scheduled.")).to_be_visible()
+    _enter_money(page)  # the office closes a job done on the call in one step
     page.get_by_role("button", name="Close job", exact=True).click()
     _dialog(page).get_by_label("Closing price $").fill("400")
     _dialog(page).get_by_role("button", name="Close job").click()

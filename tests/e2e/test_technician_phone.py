@@ -49,8 +49,8 @@ def test_technician_works_a_job_on_a_phone(phone_page, app_db, app_server):
     expect(phone_page.get_by_text("Maria Lopez")).to_be_visible()
     expect(phone_page.get_by_role("link", name="Call")).to_have_attribute("href", "tel:+12125550190")
     expect(phone_page.get_by_role("link", name="Navigate")).to_be_visible()
-    phone_page.get_by_role("button", name="En route").click()
-    expect(phone_page.get_by_role("button", name="In progress")).to_be_visible()
+    phone_page.get_by_role("button", name="On my way").click()
+    expect(phone_page.get_by_role("button", name="Start job")).to_be_visible()
 
     phone_page.get_by_label("Amount").fill("150")
     phone_page.get_by_role("button", name="Add payment collected by me").click()
@@ -141,8 +141,8 @@ def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page,
     phone.get_by_text("Olga · Riverton").click()
     expect(phone.get_by_text("Olga Ortiz")).to_be_visible()
 
-    phone.get_by_role("button", name="En route").click()
-    expect(phone.get_by_role("button", name="In progress")).to_be_visible()
+    phone.get_by_role("button", name="On my way").click()
+    expect(phone.get_by_role("button", name="Start job")).to_be_visible()
     text = app_db["outbox"].find_one({"job_id": job["_id"], "kind": "tech_en_route"})
     assert text is not None and text["to"] == "+12125550191"
     assert "Rita is on the way" in text["text"]
@@ -162,10 +162,10 @@ def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page,
     expect(phone.get_by_text("Photo saved.")).to_be_visible()
     expect(phone.get_by_alt_text("before photo")).to_be_visible()
 
-    phone.get_by_role("button", name="In progress").click()
-    phone.get_by_role("button", name="Pending approval").click()
+    phone.get_by_role("button", name="Start job").click()
+    phone.get_by_role("button", name="Job done").click()
     expect(phone.get_by_text("Pending approval", exact=True).first).to_be_visible()
-    expect(phone.get_by_role("button", name="Pending approval")).to_have_count(0)
+    expect(phone.get_by_role("button", name="Job done")).to_have_count(0)
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 380, f"the job page scrolls sideways on a phone ({width}px)"
 

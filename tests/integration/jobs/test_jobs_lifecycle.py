@@ -68,12 +68,20 @@ def test_scheduling_needs_a_window_and_texts_the_client(shop):
     assert shop.db["outbox"].count_documents({"kind": "appointment_confirmation"}) == 2
 
 
-def test_closing_needs_pending_approval_a_technician_and_matching_payments(shop):
-    job = shop.walk_to(shop.job(), "in_progress")
-    with pytest.raises(ValidationError):
-        job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
-                                closing_price_cents=40000, payments=CARD_400)
-    job = shop.walk_to(job, "pending_approval")
+def test_the_office_closes_a_scheduled_job_in_one_step_and_the_history_shows_the_jump(shop):
+    tech = shop.technician()
+    job = shop.walk_to(shop.job(), "scheduled")
+    jobs.assign_technician(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                           technician_id=tech.id)
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=40000, payments=CARD_400).job
+    assert closed["status"] == "closed"
+    jump = closed["status_history"][-1]
+    assert (jump["from"], jump["to"], jump["by_id"]) == ("scheduled", "closed", shop.user.user_id)
+
+
+def test_closing_needs_a_technician_and_matching_payments(shop):
+    job = shop.walk_to(shop.job(), "pending_approval")
     with pytest.raises(ValidationError) as error:
         job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
                                 closing_price_cents=40000, payments=CARD_400)

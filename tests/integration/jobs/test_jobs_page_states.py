@@ -116,7 +116,7 @@ def test_job_page_moves_records_money_and_closes(shop, office):
     detail, money = user_tab.at(JobDetailState, url), user_tab.at(JobMoneyState, url)
     call(detail, "load")
     call(money, "load")
-    assert [m["target"] for m in detail.moves] == ["pending_approval", "canceled"]
+    assert [m["target"] for m in detail.moves] == ["pending_approval", "closed", "canceled"]
     call(detail, "move", "pending_approval")
     call(money, "refresh")
     assert detail.job["status"] == "pending_approval"

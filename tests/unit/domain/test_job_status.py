@@ -11,8 +11,13 @@ from iprodash.domain.job_status import (ALL_STATUSES, CANCELED, CLOSED, EN_ROUTE
 
 ADMIN, USER, TECH, OPERATOR = "company_admin", "user", "technician", "operator"
 
-# The whole machine, written out by hand from DOMAIN.md's diagram.
+# The whole machine, written out by hand from DOMAIN.md's diagram, plus issue 13's
+# one-step close: the office closes a job from any open status.
 EXPECTED = {
+    (NEW, CLOSED): {ADMIN, USER},
+    (SCHEDULED, CLOSED): {ADMIN, USER},
+    (EN_ROUTE, CLOSED): {ADMIN, USER},
+    (IN_PROGRESS, CLOSED): {ADMIN, USER},
     (NEW, SCHEDULED): {ADMIN, USER},
     (SCHEDULED, EN_ROUTE): {ADMIN, USER, TECH},
     (EN_ROUTE, IN_PROGRESS): {ADMIN, USER, TECH},
@@ -60,7 +65,8 @@ def test_moves_outside_the_diagram_are_refused_for_everyone(current, target):
     (IN_PROGRESS, NEW, "A job that is In progress cannot go back to New."),
     (PENDING_APPROVAL, SCHEDULED, "A job that is Pending approval cannot go back to Scheduled."),
     (NEW, IN_PROGRESS, "A job that is New cannot jump to In progress. The next step is Scheduled."),
-    (NEW, CLOSED, "A job that is New cannot jump to Closed. The next step is Scheduled."),
+    (NEW, PENDING_APPROVAL,
+     "A job that is New cannot jump to Pending approval. The next step is Scheduled."),
     (CLOSED, CANCELED, "A closed job cannot be canceled. Reopen it first."),
     (CLOSED, NEW, "A closed job can only be reopened, which sends it back to Pending approval."),
     (CANCELED, SCHEDULED, "A canceled job can only be restored, which sends it back to New."),
