@@ -11,13 +11,16 @@ session cookie, never the cookie itself) and every event compares:
   or expired cookie starts from empty state too, and it tells the browser to
   drop its client token so the next page load starts a new state tree;
 - ``SessionState._actor()`` (which every handler passes through) repeats the
-  comparison with the live session it authenticated.
+  comparison with the live session it authenticated;
+- :class:`UploadSessionGuard` lets ``/_upload`` through only with the upload
+  request's own cookie, live and the one the tab is bound to.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from http.cookies import SimpleCookie
 
 import reflex as rx
@@ -113,3 +116,56 @@ class SessionBoundary(Middleware):
         await EventContext.get().emit_event(
             *Event.from_event_type(rx.remove_session_storage(CLIENT_TOKEN_KEY)))
         return None
+
+
+async def _tab_binding(client_token: str) -> str:
+    """The session the tab of ``client_token`` is bound to, read from its state."""
+    from reflex.istate.manager.token import BaseStateToken
+
+    from iprodash.iprodash import app
+    from state.session import SessionState
+
+    root = await app.state_manager.get_state(
+        BaseStateToken(ident=client_token, cls=SessionState))
+    session = await root.get_state(SessionState)
+    return session._session_binding
+
+
+class UploadSessionGuard:
+    """ASGI wrapper: ``/_upload`` runs a handler only for the tab's own session.
+
+    Reflex runs an upload's handler with the headers the tab's websocket
+    connected with, so the client token alone would act as whoever is signed
+    in on that tab. The upload request must carry its own session cookie, live,
+    and the very session the tab's state is bound to.
+    """
+
+    def __init__(self, app, tab_binding=_tab_binding):
+        self.app = app
+        self.tab_binding = tab_binding
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope.get("path", "").rstrip("/") != "/_upload":
+            await self.app(scope, receive, send)
+            return
+        headers = {k.decode("latin-1").lower(): v.decode("latin-1")
+                   for k, v in scope.get("headers", [])}
+        client = scope.get("client") or ("", 0)
+        binding = await asyncio.to_thread(
+            live_binding, session_cookie(headers.get("cookie", "")), client[0])
+        if not binding:
+            await _refuse(send, 401, "Please log in again to upload files.")
+            return
+        client_token = headers.get("reflex-client-token", "")
+        if not client_token or await self.tab_binding(client_token) != binding:
+            await _refuse(send, 403, "This upload does not belong to your session.")
+            return
+        await self.app(scope, receive, send)
+
+
+async def _refuse(send, status: int, sentence: str) -> None:
+    body = json.dumps({"detail": sentence}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
