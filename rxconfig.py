@@ -16,6 +16,11 @@ config = rx.Config(
     api_url=_settings.public_url,
     deploy_url=_settings.public_url,
     show_built_with_reflex=False,
+    # Tab state lives in memory (or Redis for several workers), never in
+    # world-readable files under .states/.
+    state_manager_mode=(rx.constants.StateManagerMode.REDIS if _settings.redis_url
+                        else rx.constants.StateManagerMode.MEMORY),
+    redis_url=_settings.redis_url or None,
     disable_plugins=[rx.plugins.SitemapPlugin],
     plugins=[rx.plugins.RadixThemesPlugin(theme=rx.theme(accent_color="indigo", radius="medium"))],
 )

@@ -31,6 +31,7 @@ import pages.technicians  # noqa: F401
 import pages.lead_sources  # noqa: F401
 from components.layout import PAGES
 from iprodash.api.app import create_api
+from state.session_boundary import SessionBoundary, UploadSessionGuard
 
 
 def not_found() -> rx.Component:
@@ -41,8 +42,12 @@ def not_found() -> rx.Component:
         min_height="80vh")
 
 
-app = rx.App(api_transformer=create_api(),
+# The upload guard wraps everything, /_upload included (see its docstring).
+app = rx.App(api_transformer=[create_api(), UploadSessionGuard],
              toaster=rx.toast.provider(position="top-center", close_button=True))
+# Before the hydrate middleware, so a tab's first answer already holds no
+# state of a session that ended.
+app.add_middleware(SessionBoundary(), index=0)
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)
 app.add_page(not_found, route="/404", title="Page not found · iProDash")

@@ -64,7 +64,8 @@ class Settings:
     embedded_db_port: int = 27027
     secret_key: str = ""
     session_hours: int = 12
-    tech_link_days: int = 14
+    tech_link_hours: int = 24
+    redis_url: str = ""
     google_maps_api_key: str = ""
     google_maps_base_url: str = ""
     tech_session_hours: int = 24 * 14
@@ -138,7 +139,8 @@ def get_settings() -> Settings:
         embedded_db_port=_env_int("IPRODASH_EMBEDDED_DB_PORT", 27027),
         secret_key=_secret_key(),
         session_hours=_env_int("IPRODASH_SESSION_HOURS", 12),
-        tech_link_days=_env_int("IPRODASH_TECH_LINK_DAYS", 14),
+        tech_link_hours=max(1, _env_int("IPRODASH_TECH_LINK_HOURS", 24)),
+        redis_url=_env("REFLEX_REDIS_URL"),
         google_maps_api_key=_env("GOOGLE_MAPS_API_KEY"),
         google_maps_base_url=_env("GOOGLE_MAPS_BASE_URL"),
         tech_session_hours=_env_int("IPRODASH_TECH_SESSION_HOURS", 24 * 14),

@@ -9,21 +9,29 @@ from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
-from state.api_keys import SCOPE_CHOICES, ApiKeysState
+from state.api_keys import SCOPE_CHOICES, SECRET_FIELD_ID, ApiKeysState
 
 API_DOCS = "/api/v1/docs"
 
 
 def _new_secret() -> rx.Component:
-    return rx.cond(ApiKeysState.new_secret != "", rx.callout(rx.vstack(
+    """The new key, written into a read-only field by the browser only.
+
+    The field is always rendered (hidden until a key is created) so the
+    event that fills it always finds it.
+    """
+    return rx.callout(rx.vstack(
         rx.text("Key \"", ApiKeysState.new_name, "\": copy it now. It is stored only as a "
                 "hash and cannot be shown again.", weight="medium"),
-        rx.code(ApiKeysState.new_secret, size="3", style={"word_break": "break-all"}),
+        rx.input(id=SECRET_FIELD_ID, read_only=True, default_value="", width="100%",
+                 font_family="monospace", aria_label="New API key"),
         rx.hstack(
-            rx.button(rx.icon("copy", size=16), "Copy",
-                      on_click=rx.set_clipboard(ApiKeysState.new_secret)),
+            rx.button(rx.icon("copy", size=16), "Copy", on_click=rx.call_script(
+                f"navigator.clipboard.writeText(document.getElementById('{SECRET_FIELD_ID}')"
+                ".value)")),
             rx.button("I stored it", variant="soft", on_click=ApiKeysState.forget_secret)),
-        spacing="2"), icon="key-round", color_scheme="amber", width="100%"))
+        spacing="2", width="100%"), icon="key-round", color_scheme="amber", width="100%",
+        display=rx.cond(ApiKeysState.secret_shown, "flex", "none"))
 
 
 def _key_row(row: rx.Var) -> rx.Component:

@@ -13,8 +13,14 @@ from state.session import SessionState, handles_errors, loads_page
 SCOPE_CHOICES = {"read": ["read"], "read and write": ["read", "write"]}
 
 
+# The element the new secret is written into, in the browser only.
+SECRET_FIELD_ID = "new-api-key-secret"
+
+
 class ApiKeysState(KeysetPager, SessionState):
-    new_secret: str = ""
+    # The secret itself never enters this state (which lives on the server
+    # for the tab): it goes to the browser as a one-off event.
+    secret_shown: bool = False
     new_name: str = ""
     error: str = ""
     form_key: int = 0
@@ -28,7 +34,7 @@ class ApiKeysState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.new_secret, self.new_name, self.error = [], "", "", ""
+        self.cursor_stack, self.secret_shown, self.new_name, self.error = [], False, "", ""
         self._reload()
 
     @rx.event
@@ -41,16 +47,18 @@ class ApiKeysState(KeysetPager, SessionState):
         except ValidationError as exc:
             self.error = exc.message
             return None
-        self.error, self.new_secret, self.new_name = "", secret, row.name
+        self.error, self.secret_shown, self.new_name = "", True, row.name
         self.form_key += 1
         self.cursor_stack = []
         self._reload()
-        return rx.toast.success("Key created. Copy it now: it is not shown again.")
+        return [rx.set_value(SECRET_FIELD_ID, secret),
+                rx.toast.success("Key created. Copy it now: it is not shown again.")]
 
     @rx.event
     def forget_secret(self):
         """Hide the secret once the admin has stored it."""
-        self.new_secret, self.new_name = "", ""
+        self.secret_shown, self.new_name = False, ""
+        return rx.set_value(SECRET_FIELD_ID, "")
 
     @rx.event
     @handles_errors

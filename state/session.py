@@ -8,17 +8,16 @@ read it from the connection headers, never from a client-set variable.
 from __future__ import annotations
 
 import functools
-from http.cookies import SimpleCookie
 
 import reflex as rx
 
-from iprodash.api.security import SESSION_COOKIE
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated, PermissionDenied
 from iprodash.services import auth
 from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN, USER, Actor
 from iprodash.services.company_settings import company_name
 from state import routes
+from state.session_boundary import binding_of, reset_page_states, session_cookie
 
 
 def handles_errors(handler):
@@ -44,25 +43,35 @@ class SessionState(rx.State):
     company: str = ""
     can_see_financials: bool = False
     signed_in: bool = False
-
-    def _session_token(self) -> str | None:
-        header = self.router.headers.cookie or ""
-        cookies = SimpleCookie()
-        try:
-            cookies.load(header)
-        except Exception:  # noqa: BLE001 - a malformed header means no session
-            return None
-        morsel = cookies.get(SESSION_COOKIE)
-        return morsel.value if morsel else None
+    # Hash of the session cookie this tab's state was built for ("" for none);
+    # see state/session_boundary.py.
+    _session_binding: str = ""
 
     def _actor(self) -> Actor:
         """Authenticate this event's caller from the session cookie.
 
+        The state is reset first when it was built for another session, so a
+        handler never sees what an earlier session of this tab left behind.
+
         Raises:
             NotAuthenticated: no live session.
         """
-        return auth.authenticate(get_db(), token=self._session_token(),
-                                 ip=self.router.session.client_ip)
+        # Read here, not via a helper: subclasses have used ``_session_token``
+        # as a field name of their own.
+        token = session_cookie(self.router.headers.cookie or "")
+        try:
+            actor = auth.authenticate(get_db(), token=token, ip=self.router.session.client_ip)
+        except NotAuthenticated:
+            self._bind_to("")
+            raise
+        self._bind_to(binding_of(token))
+        return actor
+
+    def _bind_to(self, binding: str) -> None:
+        """Reset every page state of the tab when ``binding`` is a new session."""
+        if self._session_binding != binding:
+            reset_page_states(self._get_root_state())
+            self._session_binding = binding
 
     def _actor_with_role(self, *roles: str) -> Actor:
         actor = self._actor()

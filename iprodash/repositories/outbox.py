@@ -27,10 +27,13 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from iprodash.domain.sign_in_links import redact_sign_in_links
 from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
 
 QUEUED, SENDING, SENT, DEAD, SUPPRESSED, CANCELED = (
     "queued", "sending", "sent", "dead", "suppressed", "canceled")
+# Messages that never go out again keep only a redacted body.
+_FINAL = (SENT, SUPPRESSED, CANCELED)
 
 INDEXES = {
     "outbox": [
@@ -146,11 +149,26 @@ class OutboxRepository:
         """Settle a claimed message (only the claimer calls this)."""
         self.collection.update_one({"_id": message_id},
                                    {"$set": {"status": status, "updated_at": utcnow(), **fields}})
+        if status in _FINAL:
+            self._redact([message_id])
 
     def mark_many(self, ids: list[ObjectId], status: str, **fields: Any) -> None:
         """Settle a claimed batch in one write (its members move together)."""
         self.collection.update_many({"_id": {"$in": ids}},
                                     {"$set": {"status": status, "updated_at": utcnow(), **fields}})
+        if status in _FINAL:
+            self._redact(ids)
+
+    def _redact(self, ids: list[ObjectId]) -> None:
+        """Keep only redacted bodies: a sent sign-in link is never stored readable."""
+        updates = []
+        for doc in self.collection.find({"_id": {"$in": ids}}, {"text": 1, "html": 1}):
+            redacted = {key: redact_sign_in_links(doc[key]) for key in ("text", "html")
+                        if doc.get(key)}
+            if any(redacted[key] != doc[key] for key in redacted):
+                updates.append(UpdateOne({"_id": doc["_id"]}, {"$set": redacted}))
+        if updates:
+            self.collection.bulk_write(updates, ordered=False)
 
     def mark_batch_sent(self, ids: list[ObjectId], provider: str, provider_ids: list[str],
                         sent_at: datetime) -> None:
@@ -183,8 +201,9 @@ class OutboxRepository:
             "outbox_id": message["_id"], "company_id": message.get("company_id"),
             "channel": message["channel"], "to": message["to"],
             "from": message.get("from_number", ""),
-            "subject": message.get("subject", ""), "text": message.get("text", ""),
-            "html": message.get("html", ""), "sent_at": utcnow(),
+            "subject": message.get("subject", ""),
+            "text": redact_sign_in_links(message.get("text", "")),
+            "html": redact_sign_in_links(message.get("html", "")), "sent_at": utcnow(),
             "attachments": [a.get("filename", "") for a in message.get("attachments") or []],
         }).inserted_id
 
@@ -201,8 +220,8 @@ class OutboxRepository:
         query: dict = {"channel": "email"}
         if before_id:
             query["_id"] = {"$lt": ObjectId(before_id)}
-        return list(self.collection.find(query).sort("_id", DESCENDING)
-                    .limit(limit))
+        return list(self.collection.find(query, {"text": 0, "html": 0})
+                    .sort("_id", DESCENDING).limit(limit))
 
 
 class CompanyOutbox(TenantRepository):

@@ -1,5 +1,5 @@
 """Sign-in links for technicians: random tokens stored only as hashes,
-expiring, revocable, bound to one technician of one company."""
+single-use, expiring, revocable, bound to one technician of one company."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ class TechLinkRepository(TenantRepository):
         self.insert({"technician_id": to_object_id(technician_id, "technician"),
                      "token_hash": hash_token(token), "expires_at": expires_at,
                      "revoked_at": None, "created_at": utcnow(), "created_by": created_by,
-                     "last_used_at": None})
+                     "used_at": None})
         return token
 
     def revoke_all(self, technician_id: Any) -> int:
@@ -46,8 +46,14 @@ class TechLinkLookup:
     def __init__(self, db: Database):
         self.collection = db["tech_links"]
 
-    def by_token(self, token: str) -> dict | None:
-        return self.collection.find_one({"token_hash": hash_token(token or "")})
+    def spend(self, token: str) -> dict | None:
+        """Use a live link up: the one caller that gets it back may sign in.
 
-    def mark_used(self, link_id: Any) -> None:
-        self.collection.update_one({"_id": link_id}, {"$set": {"last_used_at": utcnow()}})
+        Atomic, so two requests racing with one link cannot both get it. An
+        unknown, used, revoked or expired link returns None.
+        """
+        now = utcnow()
+        return self.collection.find_one_and_update(
+            {"token_hash": hash_token(token or ""), "used_at": None, "revoked_at": None,
+             "expires_at": {"$gt": now}},
+            {"$set": {"used_at": now}})

@@ -13,7 +13,7 @@ from iprodash.domain.validation import validate_password
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
-from iprodash.repositories.tokens import TokenRepository
+from iprodash.repositories.tokens import TokenRepository, hash_token
 from iprodash.repositories.usage import UsageLog
 from iprodash.repositories.users import AccountLookup
 from iprodash.services import audit
@@ -169,7 +169,7 @@ def request_password_reset(db: Database, *, email: str, ip: str) -> None:
     token = TokenRepository(db).issue(kind="reset", user_id=user["_id"],
                                       expires_at=utcnow() + timedelta(minutes=minutes))
     enqueue_email(db, company_id=user.get("company_id"), to=email, kind="password_reset",
-                  idempotency_key=f"reset:{token[:16]}", name=user["name"],
+                  idempotency_key=f"reset:{hash_token(token)[:32]}", name=user["name"],
                   minutes=str(minutes), link=app_link(f"/reset/{token}"))
 
 

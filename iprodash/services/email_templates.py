@@ -101,7 +101,8 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
     "technician_link": (
         "Your jobs at {company}",
         "Hello {name},\n\n{company} sent you a sign-in link for your jobs on your phone:\n"
-        "{link}\n\nIt works for {days} days. No password needed; keep it to yourself.",
+        "{link}\n\nIt opens once, within {hours} hours, and keeps you signed in on that "
+        "phone. No password needed; keep it to yourself.",
     ),
     "report_pdf": (
         "{title} from {company}",

@@ -102,10 +102,11 @@ def audit_seq_hint(company: dict) -> str:
 
 
 def list_outbox(db: Database, *, actor: Actor, before_id: str = "") -> list[dict]:
-    """The operator's view of every queued and sent email/text (local mode)."""
+    """The operator's view of every company's emails: who, subject, kind,
+    status and time, never a body (bodies carry sign-in links and company data)."""
     require_role(actor, OPERATOR)
     rows = OutboxRepository(db).page_emails(before_id=before_id or None, limit=PAGE_SIZE)
     return [{"id": str(r["_id"]), "channel": r["channel"], "to": r["to"],
-             "subject": r.get("subject", ""), "text": r.get("text", ""),
+             "subject": r.get("subject", ""), "kind": r.get("kind", ""),
              "status": r["status"], "created": r["created_at"].strftime("%Y-%m-%d %H:%M")}
             for r in rows]

@@ -24,6 +24,8 @@ from typing import Any, BinaryIO
 
 from bson import Decimal128, ObjectId
 
+from iprodash.domain.sign_in_links import redact_sign_in_links
+
 # Never exported, wherever they appear: credentials and their hashes.
 SECRET_FIELDS = {"password_hash", "token_hash", "key_hash", "api_key_hash", "secret", "jti"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -33,7 +35,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def plain(value: Any) -> Any:
-    """A JSON-ready copy: ids and decimals as text, times as ISO 8601, secrets dropped."""
+    """A JSON-ready copy: ids and decimals as text, times as ISO 8601, secrets
+    dropped, sign-in links (in a message still queued) redacted."""
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items() if k not in SECRET_FIELDS}
     if isinstance(value, (list, tuple)):
@@ -44,6 +47,8 @@ def plain(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
+    if isinstance(value, str) and "/" in value:
+        return redact_sign_in_links(value)
     return value
 
 

@@ -1,8 +1,10 @@
 """Password-less sign-in for technicians.
 
 The office sends a technician a link with a random token (stored hashed,
-expiring, revocable, bound to that technician and company). Opening it
-starts a technician session limited to that technician's jobs.
+single-use, expiring after ``IPRODASH_TECH_LINK_HOURS``, revocable, bound to
+that technician and company). Opening it spends it and starts a technician
+session limited to that technician's jobs; the office sends a new link for
+another phone.
 """
 
 from __future__ import annotations
@@ -19,13 +21,15 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
 from iprodash.repositories.tech_links import TechLinkLookup, TechLinkRepository
 from iprodash.repositories.technicians import TechnicianRepository
+from iprodash.repositories.tokens import hash_token
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
 from iprodash.services.auth import sign_session
 from iprodash.services.plan_access import require_writable
 from iprodash.settings import get_settings
 
-LINK_EXPIRED = "This link has expired or was turned off. Ask your office for a new link."
+LINK_EXPIRED = ("This link was already used, has expired or was turned off. "
+                "Ask your office for a new link.")
 
 
 def technician_link_path(token: str, job_id: str = "") -> str:
@@ -39,9 +43,9 @@ def issue_technician_link(db: Database, *, company_id, technician_id, created_by
 
     Used by :func:`create_technician_link` and by the "job assigned" text.
     """
-    days = get_settings().tech_link_days
+    hours = get_settings().tech_link_hours
     token = TechLinkRepository(db, company_id).issue(
-        technician_id=technician_id, expires_at=utcnow() + timedelta(days=days),
+        technician_id=technician_id, expires_at=utcnow() + timedelta(hours=hours),
         created_by=created_by)
     return technician_link_path(token, job_id)
 
@@ -79,15 +83,14 @@ def revoke_technician_links(db: Database, *, actor: Actor, technician_id: str) -
 
 
 def open_technician_link(db: Database, *, token: str, ip: str, user_agent: str = "") -> str:
-    """Exchange a link token for a technician session token.
+    """Exchange a link token for a technician session token, spending the link.
 
     Raises:
-        NotAuthenticated: unknown, expired or revoked link, or the technician
-            or company cannot work right now.
+        NotAuthenticated: unknown, used, expired or revoked link, or the
+            technician or company cannot work right now.
     """
-    lookup = TechLinkLookup(db)
-    link = lookup.by_token(token)
-    if link is None or link.get("revoked_at") or link["expires_at"] <= utcnow():
+    link = TechLinkLookup(db).spend(token)
+    if link is None:
         raise NotAuthenticated(LINK_EXPIRED)
     company = CompanyRepository(db).by_id(link["company_id"])
     technician = TechnicianRepository(db, link["company_id"]).find_one(
@@ -95,7 +98,6 @@ def open_technician_link(db: Database, *, token: str, ip: str, user_agent: str =
     if not company or company["status"] != "active" or not technician or not technician.get(
             "active", True):
         raise NotAuthenticated(LINK_EXPIRED)
-    lookup.mark_used(link["_id"])
     jti = secrets.token_urlsafe(24)
     session_token, expires = sign_session(jti=jti, subject=str(technician["_id"]),
                                           hours=get_settings().tech_session_hours)
@@ -138,13 +140,15 @@ def send_technician_link(db: Database, *, actor: Actor, technician_id: str) -> L
     path = create_technician_link(db, actor=actor, technician_id=technician_id)
     technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
     company = CompanyRepository(db).by_id(actor.company_id)
-    link, key = app_link(path), f"techlink:{path.rsplit('/', 1)[-1][:16]}"
+    # The key names the link without carrying any of its token.
+    link, key = app_link(path), f"techlink:{hash_token(path.rsplit('/', 1)[-1])[:32]}"
+    hours = get_settings().tech_link_hours
     channels, problems = [], []
     if technician.get("phone"):
         outcome = enqueue_sms(
             db, company=company, to=technician["phone"], kind="technician_link",
-            text=f"{company['name']}: your jobs are here: {link} (valid "
-                 f"{get_settings().tech_link_days} days)",
+            text=f"{company['name']}: your jobs are here: {link} (opens once, "
+                 f"within {hours} hours)",
             idempotency_key=f"{key}:sms", urgent=True,
             related={"technician_id": technician["_id"]})
         (channels if outcome.queued else problems).append(
@@ -154,7 +158,7 @@ def send_technician_link(db: Database, *, actor: Actor, technician_id: str) -> L
                       kind="technician_link", idempotency_key=f"{key}:email",
                       name=technician.get("nickname") or technician["name"],
                       company=company["name"], link=link,
-                      days=str(get_settings().tech_link_days))
+                      hours=str(hours))
         channels.append("an email")
     name = technician["name"]
     if not channels:

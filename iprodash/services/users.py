@@ -12,7 +12,7 @@ from iprodash.domain.validation import required_text, validate_email, validate_p
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
-from iprodash.repositories.tokens import TokenRepository
+from iprodash.repositories.tokens import TokenRepository, hash_token
 from iprodash.repositories.users import AccountLookup, UserRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, USER, Actor, require_company_actor
@@ -59,7 +59,7 @@ def invite_user(db: Database, *, actor: Actor, email: str) -> None:
                                       invited_by=actor.user_id,
                                       expires_at=utcnow() + timedelta(days=days))
     enqueue_email(db, company_id=actor.company_id, to=email, kind="invite",
-                  idempotency_key=f"invite:{token[:16]}", inviter=actor.name,
+                  idempotency_key=f"invite:{hash_token(token)[:32]}", inviter=actor.name,
                   company=company["name"], days=str(days), link=app_link(f"/join?invite={token}"))
     audit.record(db, actor=actor, action="user.invited", target_type="invite",
                  after={"email": email})

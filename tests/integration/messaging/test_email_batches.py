@@ -13,6 +13,7 @@ from datetime import timedelta
 import gridfs
 import pytest
 
+from iprodash.domain.sign_in_links import redact_sign_in_links
 from iprodash.integrations.rate_limit import SendRateLimiter
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
@@ -68,8 +69,12 @@ def test_five_due_emails_go_in_one_batch_request_and_each_gets_its_id(db, compan
     for email, message, n in zip(request.body, messages, range(5)):
         assert email == {"from": SENDER, "to": [f"p{n}@example.test"],
                          "subject": "Ann invited you to Acme Locks on iProDash",
-                         "text": message["text"], "html": message["html"]}
-        assert f"join?invite={n}" in email["text"]
+                         "text": email["text"], "html": email["html"]}
+        # The provider got the live link; the stored copy keeps it redacted.
+        assert f"join?invite={n}" in email["text"] and f"join?invite={n}" in email["html"]
+        assert message["text"] == redact_sign_in_links(email["text"])
+        assert message["html"] == redact_sign_in_links(email["html"])
+        assert "invite=" not in message["text"] + message["html"]
     assert [m["provider_id"] for m in messages] == [d["id"] for d in resend_fake.delivered]
     assert len(set(m["provider_id"] for m in messages)) == 5
     assert all(m["status"] == "sent" and m["provider"] == "resend" and m["attempts"] == 1

@@ -88,5 +88,8 @@ def test_without_a_key_the_local_provider_fills_the_sent_box(db, company, clock,
     _invite(db, company)
     assert drain_outbox(db, clock=clock.now, limiter=limiter)["sent"] == 1
     copy = db["sent_box"].find_one({"to": "new@example.test"})
-    assert copy["channel"] == "email" and "join?invite=abc" in copy["text"]
+    assert copy["channel"] == "email" and "Accept within 7 days: [sign-in link]" in copy["text"]
+    assert "invite=abc" not in copy["text"] + copy["html"]
+    sent = db["outbox"].find_one({"to": "new@example.test"})
+    assert sent["status"] == "sent" and "invite=abc" not in sent["text"] + sent["html"]
     assert clock.sleeps == []  # provider limits do not apply to the local box

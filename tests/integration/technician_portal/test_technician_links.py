@@ -1,4 +1,4 @@
-"""Technician sign-in links: single technician, expiring, revocable."""
+"""Technician sign-in links: single technician, single use, expiring, revocable."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 from iprodash.api.app import create_api
 from iprodash.api.security import SESSION_COOKIE
 from iprodash.domain.errors import NotAuthenticated, NotFound, PermissionDenied
-from iprodash.repositories.base import utcnow
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import auth
 from iprodash.services.actor import TECHNICIAN, USER
@@ -50,17 +49,60 @@ def test_expired_revoked_and_unknown_links_refused(db):
         open_technician_link(db, token="made-up", ip="10.0.0.1")
 
     path = create_technician_link(db, actor=admin, technician_id=tech_id)
-    db["tech_links"].update_many({}, {"$set": {"expires_at": utcnow() - timedelta(seconds=1)}})
-    with pytest.raises(NotAuthenticated):
-        open_technician_link(db, token=_token(path), ip="10.0.0.1")
-
-    path = create_technician_link(db, actor=admin, technician_id=tech_id)
     session = open_technician_link(db, token=_token(path), ip="10.0.0.1")
     revoke_technician_links(db, actor=admin, technician_id=tech_id)
     with pytest.raises(NotAuthenticated):
         open_technician_link(db, token=_token(path), ip="10.0.0.1")
     with pytest.raises(NotAuthenticated):
         auth.authenticate(db, token=session)
+
+
+def test_a_used_link_is_refused_the_second_time(db):
+    """The attack: a link read from a phone's history, a forwarded text or a
+    log is opened again after the technician used it."""
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    first = open_technician_link(db, token=_token(path), ip="10.0.0.1")
+    with pytest.raises(NotAuthenticated, match="already used"):
+        open_technician_link(db, token=_token(path), ip="10.0.0.2")
+    assert auth.authenticate(db, token=first).role == TECHNICIAN  # the first phone stays in
+    assert db["sessions"].count_documents({"kind": "technician"}) == 1
+
+
+def _opened_at(db, monkeypatch, token: str, later: timedelta):
+    import iprodash.repositories.tech_links as tech_links
+
+    real_now = tech_links.utcnow
+    monkeypatch.setattr(tech_links, "utcnow", lambda: real_now() + later)
+    try:
+        return open_technician_link(db, token=token, ip="10.0.0.1")
+    finally:
+        monkeypatch.setattr(tech_links, "utcnow", real_now)
+
+
+def test_a_link_expires_after_the_setting_default_24_hours(db, monkeypatch):
+    company = make_company(db)
+    admin = admin_of(db, company)
+    tech_id = _technician(db, company)
+    fresh = create_technician_link(db, actor=admin, technician_id=tech_id)
+    assert _opened_at(db, monkeypatch, _token(fresh), timedelta(hours=23))
+    stale = create_technician_link(db, actor=admin, technician_id=tech_id)
+    with pytest.raises(NotAuthenticated):
+        _opened_at(db, monkeypatch, _token(stale), timedelta(hours=24, minutes=1))
+
+
+def test_the_link_lifetime_follows_the_setting(db, monkeypatch):
+    from iprodash.settings import get_settings
+
+    monkeypatch.setenv("IPRODASH_TECH_LINK_HOURS", "2")
+    get_settings.cache_clear()
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    with pytest.raises(NotAuthenticated):
+        _opened_at(db, monkeypatch, _token(path), timedelta(hours=2, minutes=1))
+    get_settings.cache_clear()
 
 
 def test_deactivated_technician_loses_access(db):
@@ -92,6 +134,9 @@ def test_open_route_sets_cookie_or_shows_expired_page(db):
         assert response.status_code == 303 and response.headers["location"] == "/tech"
         assert "HttpOnly" in response.headers["set-cookie"]
         assert auth.authenticate(db, token=response.cookies[SESSION_COOKIE]).role == TECHNICIAN
+        again = client.get(path, follow_redirects=False)
+        assert again.headers["location"] == "/tech/link-expired"
+        assert "set-cookie" not in again.headers
         bad = client.get("/api/tech/open/nope", follow_redirects=False)
         assert bad.headers["location"] == "/tech/link-expired"
         assert "set-cookie" not in bad.headers
