@@ -44,7 +44,7 @@ def not_found() -> rx.Component:
 
 # The upload guard wraps everything, /_upload included (see its docstring).
 app = rx.App(api_transformer=[create_api(), UploadSessionGuard],
-             toaster=rx.toast.provider(position="top-center", close_button=True))
+             toaster=rx.toast.provider(position="bottom-right", close_button=True, visible_toasts=2))
 # Before the hydrate middleware, so a tab's first answer already holds no
 # state of a session that ended.
 app.add_middleware(SessionBoundary(), index=0)

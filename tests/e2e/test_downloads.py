@@ -110,10 +110,12 @@ def test_profit_and_loss_pdf_has_pages_and_the_figures(page, app_db):
     page.get_by_role("option", name="Profit and loss").click()
     start = page.get_by_label("From", exact=True).input_value()
     end = page.get_by_label("To", exact=True).input_value()
+    links = page.get_by_role("link", name="Download PDF")
+    page.wait_for_timeout(1000)  # the list of reports made earlier has loaded
+    before = links.count()
     page.get_by_role("button", name="Make the PDF").click()
-    link = page.get_by_role("link", name="Download PDF").first
-    expect(link).to_be_visible(timeout=90_000)
-    data, name = _download(page, link)
+    expect(links).to_have_count(before + 1, timeout=90_000)
+    data, name = _download(page, links.first)  # the newest report is listed first
     assert name.endswith(".pdf") and data[:5] == b"%PDF-"
     pdf = PdfReader(io.BytesIO(data))
     assert len(pdf.pages) >= 1
