@@ -20,10 +20,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from bson import ObjectId
 
 from iprodash.domain import clock
 from iprodash.domain.finance import Payment
-from iprodash.services import dashboard, job_csv, job_lifecycle, job_queries, jobs, settlements
+from iprodash.services import (dashboard, job_csv, job_lifecycle, job_queries, jobs, settlements,
+                               technician_portal)
+from iprodash.services.actor import TECHNICIAN, Actor
 from iprodash.services.company_settings import update_company_settings
 from iprodash.services.dispatch_board import board_for_day, company_today
 from iprodash.services.sms import enqueue_sms
@@ -242,3 +245,19 @@ def test_quiet_hours_around_company_midnight(shop, zone, wall_clock, phone_kind)
     assert evening.queued and evening.not_before is None
     night = _reminder(shop, phone, "night", at(NEW_YEARS_EVE, 21, 0, zone))
     assert night.not_before == morning
+
+
+def test_the_technicians_today_turns_at_company_midnight(shop, zone, wall_clock):
+    tom = shop.technician("Tom Tech")
+    wall_clock.set(at(NEW_YEARS_EVE, 12, 0, zone))
+    job = _book(shop, NEW_YEARS_EVE, "23:00", "23:45")
+    jobs.assign_technician(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                           technician_id=tom.id)
+    phone = Actor(user_id=ObjectId(tom.id), role=TECHNICIAN, name=tom.name, email="",
+                  company_id=shop.company["_id"], technician_id=ObjectId(tom.id))
+
+    def bucket(now: datetime) -> list[str]:
+        return [row.bucket for row in technician_portal.my_jobs(shop.db, actor=phone, now=now)]
+
+    assert bucket(at(NEW_YEARS_EVE, 23, 59, zone)) == ["today"]
+    assert bucket(at(NEW_YEAR, 0, 1, zone)) == ["recent"]
