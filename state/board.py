@@ -51,16 +51,14 @@ class BoardState(SessionState):
     @rx.event
     @handles_errors
     def shift(self, days: int):
-        self._actor()
-        current = parse_day(self.day, date.today())
+        current = parse_day(self.day, company_today(get_db(), actor=self._actor()))
         return self._go(current + timedelta(days=max(-366, min(366, int(days)))))
 
     @rx.event
     @handles_errors
     def pick_day(self, value: str):
-        self._actor()
-        return self._go(parse_day(value, date.fromisoformat(self.day) if self.day
-                                  else date.today()))
+        fallback = parse_day(self.day, company_today(get_db(), actor=self._actor()))
+        return self._go(parse_day(value, fallback))
 
     @rx.event
     @handles_errors

@@ -15,8 +15,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import job_queries
-from iprodash.services.dispatch_board import company_today
-from iprodash.services.job_queries import JobListFilters, count_text, parse_list_filters
+from iprodash.services.job_queries import JobListFilters, count_text
 from iprodash.services.lead_sources import all_lead_sources
 from iprodash.services.technicians import all_technicians
 from state import routes
@@ -43,8 +42,7 @@ class JobsState(KeysetPager, SessionState):
     filters_key: int = 0
 
     def _filters(self) -> JobListFilters:
-        return parse_list_filters(self._params(), today=company_today(get_db(),
-                                                                      actor=self._actor()))
+        return job_queries.list_filters(get_db(), actor=self._actor(), params=self._params())
 
     def _params(self) -> dict[str, str]:
         values = {"q": self.q, "status": self.status, "technician": self.technician,
@@ -75,8 +73,8 @@ class JobsState(KeysetPager, SessionState):
     @loads_page
     def load(self):
         actor = self._actor()
-        today = company_today(get_db(), actor=actor)
-        self._show(parse_list_filters(dict(self.router.url.query_parameters), today=today))
+        self._show(job_queries.list_filters(get_db(), actor=actor,
+                                            params=dict(self.router.url.query_parameters)))
         self.technicians = [{"id": t.id, "name": t.name + ("" if t.active else " (inactive)")}
                             for t in all_technicians(get_db(), actor=actor)]
         self.sources = [{"id": s.id, "name": s.name} for s in all_lead_sources(get_db(),

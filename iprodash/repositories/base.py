@@ -9,7 +9,7 @@ returning everything.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from bson import ObjectId
@@ -17,6 +17,7 @@ from bson.errors import InvalidId
 from pymongo.collection import Collection
 from pymongo.database import Database
 
+from iprodash.domain import clock
 from iprodash.domain.errors import NotFound
 
 
@@ -25,8 +26,8 @@ class MissingTenant(RuntimeError):
 
 
 def utcnow() -> datetime:
-    """The current time, timezone-aware UTC."""
-    return datetime.now(timezone.utc)
+    """The current time, timezone-aware UTC, from the one clock (:mod:`iprodash.domain.clock`)."""
+    return clock.utc_now()
 
 
 def to_object_id(value: Any, what: str = "record") -> ObjectId:

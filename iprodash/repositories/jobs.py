@@ -15,14 +15,14 @@ scheduled_start, _id)`` on both servers. Writers keep it current with
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import combinations
 from typing import Any, Iterator
 
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 
-from iprodash.repositories.base import TenantRepository
+from iprodash.repositories.base import TenantRepository, utcnow
 from iprodash.repositories.job_windows import EARLIEST, LATEST, WindowReads
 
 OPEN_STATUSES = ("new", "scheduled", "en_route", "in_progress", "pending_approval")
@@ -221,7 +221,7 @@ class JobRepository(WindowReads, TenantRepository):
             if after is not None:
                 rows = [d for d in self._ties(base, SCHEDULED_START, after, wanted, True,
                                               projection) if keep(d)]
-            anchor = (now or datetime.now(timezone.utc)) + SEARCH_AHEAD
+            anchor = (now or utcnow()) + SEARCH_AHEAD
             for bounds in self._bounds(start=EARLIEST, end=LATEST,
                                        after=after[0] if after else None, descending=True,
                                        first_span=first_span, anchor=anchor):

@@ -26,7 +26,7 @@ from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.rollups import ALL_FIELDS, RollupRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services.actor import Actor, require_company_actor
-from iprodash.services.rollups import company_zone
+from iprodash.services.company_time import company_today
 
 PERIODS = {"today": "Today", "this_week": "This week", "this_month": "This month",
            "last_month": "Last month", "last_12_months": "Last 12 months",
@@ -84,9 +84,11 @@ def _parse_day(text: str, label: str) -> date:
 def resolve_period(kind: str, *, today: date, start: str = "", end: str = "") -> Period:
     """Turn a period choice into days, relative to ``today`` (company time zone).
 
-    Weeks start on Monday; "this month" is the whole calendar month; "last 12
-    months" is this calendar month and the 11 before it (whole months read
-    the monthly rollups, so they stay fast over a year).
+    Weeks start on Monday; "this month" and "this year" are the whole
+    calendar month and year; "last month" and "last 12 months" are the
+    complete calendar months before this one, so "last 12 months" never
+    repeats "this year" (in December it is December to November) and reads
+    only the monthly rollups, fast over a year.
 
     Raises:
         ValidationError: unknown kind, or custom dates missing, reversed or
@@ -102,7 +104,7 @@ def resolve_period(kind: str, *, today: date, start: str = "", end: str = "") ->
     if kind == "last_month":
         return Period(kind, _month_start(today, 1), _month_start(today) - timedelta(days=1))
     if kind == "last_12_months":
-        return Period(kind, _month_start(today, 11), _month_start(today, -1) - timedelta(days=1))
+        return Period(kind, _month_start(today, 12), _month_start(today) - timedelta(days=1))
     if kind == "this_year":
         return Period(kind, date(today.year, 1, 1), date(today.year, 12, 31))
     if kind != "custom":
@@ -241,8 +243,7 @@ def load_dashboard(*, db: Database, actor: Actor, period: str = "this_month",
         ValidationError: an unknown period or bad custom dates.
     """
     actor = require_company_actor(actor)
-    zone = company_zone(db, actor.company_id)
-    today = (now or datetime.now(zone)).astimezone(zone).date()
+    today = company_today(db, actor.company_id, now)
     resolved = resolve_period(period, today=today, start=start, end=end)
     repo = RollupRepository(db, actor.company_id)
     weekly = resolved.length_days > WEEKLY_AFTER_DAYS

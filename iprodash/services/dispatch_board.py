@@ -7,10 +7,11 @@ Assigning from the board is :func:`iprodash.services.jobs.assign_technician`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from pymongo.database import Database
 
+from iprodash.domain.clock import company_today as today_for_company, days_bounds
 from iprodash.domain.job_status import CANCELED, status_label
 from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.technicians import TechnicianRepository
@@ -89,10 +90,10 @@ def parse_day(text: str, today: date) -> date:
         return today
 
 
-def company_today(db: Database, *, actor: Actor) -> date:
-    """Today's date in the company's time zone."""
+def company_today(db: Database, *, actor: Actor, now: datetime | None = None) -> date:
+    """Today's date in the company's time zone (at ``now``, default the current instant)."""
     actor = require_company_actor(actor)
-    return datetime.now(zone_of(company_of(db, actor))).date()
+    return today_for_company(company_of(db, actor), now)
 
 
 def _card(job: dict, zone, clashes: dict[str, set[str]], numbers: dict[str, int]) -> BoardCard:
@@ -116,8 +117,7 @@ def board_for_day(db: Database, *, actor: Actor, day: date) -> Board:
     """The board of one company-local day (office staff); canceled jobs are left out."""
     actor = require_company_actor(actor)
     zone = zone_of(company_of(db, actor))
-    start = datetime.combine(day, time(0), zone).astimezone(timezone.utc)
-    end = datetime.combine(day + timedelta(days=1), time(0), zone).astimezone(timezone.utc)
+    start, end = days_bounds(day, day, zone)
     docs = JobRepository(db, actor.company_id).scheduled_between(
         start, end, limit=BOARD_LIMIT + 1, projection=_PROJECTION)
     truncated = len(docs) > BOARD_LIMIT

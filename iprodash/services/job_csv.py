@@ -15,10 +15,11 @@ import io
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from pymongo.database import Database
 
+from iprodash.domain.clock import days_bounds, local_now, local_today
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import ALL_STATUSES, status_label
 from iprodash.domain.search_keys import normalize_query, query_terms
@@ -30,7 +31,7 @@ from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit
 from iprodash.services.actor import Actor, require_company_actor
 from iprodash.services.job_queries import DATE_FIELDS, DEFAULT_AHEAD, DEFAULT_BACK
-from iprodash.services.rollups import company_zone
+from iprodash.services.company_time import company_zone
 
 JOB_COLUMNS = ["number", "status", "created", "scheduled_start", "scheduled_end", "closed_day",
                "client_name", "client_phone", "client_email", "address", "city", "state", "zip",
@@ -164,7 +165,8 @@ def _csv_chunks(rows: Iterator[list[str]], header: list[str]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _matching_jobs(reader: JobExportReader, filters: ExportFilter, zone) -> Iterator[dict]:
+def _matching_jobs(reader: JobExportReader, filters: ExportFilter, zone,
+                   now: datetime | None) -> Iterator[dict]:
     """The jobs the list shows for these filters: a search spans all dates, and a
     missing window is the list's default (last 30 days and the next 30)."""
     key = filter_key(status=filters.status, technician=filters.technician,
@@ -178,19 +180,21 @@ def _matching_jobs(reader: JobExportReader, filters: ExportFilter, zone) -> Iter
         return reader.searched(filter_key=key, terms=terms, number=number)
     if filters.date_field == "unscheduled":
         return reader.unscheduled(filter_key=key)
-    today = datetime.now(zone).date()
+    today = local_today(zone, now)
     first = filters.start or (filters.end or today) - timedelta(days=DEFAULT_BACK)
     last = filters.end or max(first, today) + timedelta(days=DEFAULT_AHEAD)
+    start, end = days_bounds(first, last, zone)
     return reader.in_window(
         filter_key=key, field=CLOSED_AT if filters.date_field == "closed" else SCHEDULED_START,
-        start=datetime.combine(first, time(0), zone).astimezone(timezone.utc),
-        end=datetime.combine(last + timedelta(days=1), time(0), zone).astimezone(timezone.utc),
-        descending=filters.order != "asc")
+        start=start, end=end, descending=filters.order != "asc")
 
 
-def export_jobs_csv(*, db: Database, actor: Actor,
-                    filters: ExportFilter) -> tuple[str, Iterator[str]]:
+def export_jobs_csv(*, db: Database, actor: Actor, filters: ExportFilter,
+                    now: datetime | None = None) -> tuple[str, Iterator[str]]:
     """Check the caller, then stream the matching jobs as CSV text.
+
+    ``now`` pins the clock (tests): the default window and the file name's
+    stamp are taken on the company's wall clock at that instant.
 
     Returns:
         ``(file name, generator of CSV text chunks)``.
@@ -200,7 +204,7 @@ def export_jobs_csv(*, db: Database, actor: Actor,
     """
     actor = require_company_actor(actor)
     zone = company_zone(db, actor.company_id)
-    jobs = _matching_jobs(JobExportReader(db, actor.company_id), filters, zone)
+    jobs = _matching_jobs(JobExportReader(db, actor.company_id), filters, zone, now)
     techs = _names(TechnicianRepository(db, actor.company_id))
     sources = _names(LeadSourceRepository(db, actor.company_id))
     with_finance = actor.can_see_financials
@@ -209,7 +213,7 @@ def export_jobs_csv(*, db: Database, actor: Actor,
                         "finance_columns": with_finance})
     header = JOB_COLUMNS + (FINANCE_COLUMNS if with_finance else [])
     rows = (_job_row(job, zone, techs, sources, with_finance) for job in jobs)
-    stamp = datetime.now(zone).strftime("%Y%m%d-%H%M")
+    stamp = local_now(zone, now).strftime("%Y%m%d-%H%M")
     return f"jobs-{stamp}.csv", _csv_chunks(rows, header)
 
 

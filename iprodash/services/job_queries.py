@@ -18,12 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.database import Database
 
+from iprodash.domain.clock import company_today, days_bounds
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import normalize_query, query_terms
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
@@ -124,6 +125,18 @@ def parse_list_filters(params: Mapping[str, str], *, today: date) -> JobListFilt
         start=start, end=end, order="asc" if params.get("order") == "asc" else "desc")
 
 
+def list_filters(db: Database, *, actor: Actor, params: Mapping[str, str],
+                 now: datetime | None = None) -> JobListFilters:
+    """Filters from a URL query, the default window around the company's today.
+
+    ``now`` pins the clock (tests); the window's days are the company's, so
+    at 23:59 and at 00:01 in New York the list shows different windows
+    whatever the machine's date.
+    """
+    actor = require_company_actor(actor)
+    return parse_list_filters(params, today=company_today(company_of(db, actor), now))
+
+
 def _key(filters: JobListFilters) -> str:
     return filter_key(status=filters.status, technician=filters.technician,
                       lead_source=filters.lead_source)
@@ -131,9 +144,7 @@ def _key(filters: JobListFilters) -> str:
 
 def _window(filters: JobListFilters, zone) -> tuple[str, datetime, datetime]:
     field = CLOSED_AT if filters.date_field == "closed" else SCHEDULED_START
-    start = datetime.combine(filters.start, time(0), zone).astimezone(timezone.utc)
-    end = datetime.combine(filters.end + timedelta(days=1), time(0), zone)
-    return field, start, end.astimezone(timezone.utc)
+    return (field, *days_bounds(filters.start, filters.end, zone))
 
 
 def _cursor(text: str) -> tuple[datetime | None, ObjectId | None]:

@@ -9,12 +9,13 @@ overwrite each other; the loser gets a :class:`Conflict` sentence.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
 
+from iprodash.domain.clock import as_utc, zone_of  # noqa: F401 - zone_of re-exported
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.job_status import CANCELED, CLOSED
 from iprodash.domain.search_keys import search_keys_for
@@ -24,7 +25,6 @@ from iprodash.repositories.jobs import JobRepository, job_filter_keys
 from iprodash.services.actor import Actor
 from iprodash.services.clients import address_search_text
 
-DEFAULT_TIMEZONE = "America/New_York"
 CHANGED = "Someone else changed this job a moment ago. Reload it and try again."
 
 
@@ -57,16 +57,9 @@ def company_of(db: Database, actor: Actor) -> dict:
     return CompanyRepository(db).by_id(actor.company_id) or {}
 
 
-def zone_of(company: dict) -> ZoneInfo:
-    """The company's time zone (New York when unset)."""
-    return ZoneInfo(company.get("timezone") or DEFAULT_TIMEZONE)
-
-
 def local_day(moment: datetime, zone: ZoneInfo) -> str:
     """"YYYY-MM-DD" of a UTC moment in ``zone``."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(zone).date().isoformat()
+    return as_utc(moment).astimezone(zone).date().isoformat()
 
 
 def job_search_keys(*, number: int, client: dict, address: dict) -> list[str]:

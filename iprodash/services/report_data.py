@@ -26,7 +26,7 @@ from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.reports import ReportSources
 from iprodash.repositories.rollups import RollupRepository
 from iprodash.repositories.technicians import TechnicianRepository
-from iprodash.services.rollups import company_zone
+from iprodash.services.rollups import company_zone, local_day
 
 MAX_PERIOD_DAYS = 366
 PL_FIELDS = ("closed", "gross", "cc_fee", "parts", "net", "tech_commission",
@@ -172,7 +172,8 @@ def receipt_data(db: Database, company_id: ObjectId, job: dict) -> ReceiptData:
     client = job.get("client") or {}
     return ReceiptData(
         company=company_header(db, company_id), number=int(job.get("number") or 0),
-        closed_on=job.get("closed_day") or job["closed_at"].date().isoformat(),
+        closed_on=job.get("closed_day") or local_day(job["closed_at"],
+                                                     company_zone(db, company_id)),
         client_name=client.get("name", ""), client_phone=client.get("phone", ""),
         client_email=client.get("email", ""),
         address_lines=[line for line in (address.get("line", ""), city_line) if line],

@@ -29,7 +29,7 @@ from iprodash.services.notifications import enqueue_email
 from iprodash.services.report_builders import (
     FINANCIAL_KINDS, KIND_LABELS, LEAD_SOURCES, PROFIT_LOSS, RECEIPT, REPORT_ATTACHMENT,
     SETTLEMENT, ReportRequest, build_report)
-from iprodash.services.rollups import company_zone
+from iprodash.services.company_time import company_today, company_zone
 
 __all__ = ["DOWNLOAD_PATH", "KIND_LABELS", "LEAD_SOURCES", "PROFIT_LOSS", "RECEIPT", "SETTLEMENT",
            "ReportChoices", "ReportDownload", "ReportRow", "email_report", "generate_report",
@@ -222,7 +222,7 @@ def _labelled(docs: list[dict]) -> list[tuple[str, str]]:
 def report_choices(*, db: Database, actor: Actor | None) -> ReportChoices:
     """The kinds this caller may make, technicians and sources to pick from, this month."""
     actor = require_company_actor(actor)
-    today = utcnow().astimezone(company_zone(db, actor.company_id)).date()
+    today = company_today(db, actor.company_id)
     kinds = [(kind, label) for kind, label in KIND_LABELS.items() if may_see(actor, kind)]
     technicians, sources = [], []
     if actor.can_see_financials:

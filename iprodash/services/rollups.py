@@ -22,31 +22,23 @@ closed-reopened-closed job counts once with its latest figures.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from pymongo.database import Database
 
-from iprodash.repositories.companies import CompanyRepository
+from iprodash.domain.clock import as_utc
 from iprodash.repositories.rollups import ALL_FIELDS, MONEY_FIELDS, RollupRepository
+from iprodash.services.company_time import company_zone
 
-DEFAULT_TIMEZONE = "America/New_York"
 Change = tuple[str, dict[str, int]]  # (day "YYYY-MM-DD", {counter: delta})
-
-
-def company_zone(db: Database, company_id: ObjectId) -> ZoneInfo:
-    """The company's time zone (New York when it has none set)."""
-    company = CompanyRepository(db).by_id(company_id) or {}
-    return ZoneInfo(company.get("timezone") or DEFAULT_TIMEZONE)
 
 
 def local_day(moment: datetime, zone: ZoneInfo) -> str:
     """``YYYY-MM-DD`` of a UTC moment in ``zone`` (naive counts as UTC)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(zone).date().isoformat()
+    return as_utc(moment).astimezone(zone).date().isoformat()
 
 
 def week_of(day: str) -> str:

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, timezone
 
 from bson import ObjectId
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
 
+from iprodash.domain.clock import days_bounds
 from iprodash.domain.errors import Conflict, NotFound, ValidationError
 from iprodash.domain.finance import JobFinance, SettlementSummary, summarize_settlement
 from iprodash.domain.money import format_money
@@ -30,7 +31,7 @@ from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor, require_financials
 from iprodash.services.dashboard import Period, resolve_period
 from iprodash.services.plan_access import require_writable
-from iprodash.services.rollups import company_zone
+from iprodash.services.company_time import company_today, company_zone
 
 PAGE_SIZE = 50
 REASON_MAX = 500
@@ -95,18 +96,16 @@ class PayoutRow:
 
 def period_bounds(db: Database, company_id: ObjectId, period: Period) -> tuple[datetime, datetime]:
     """UTC [start, end) of the period's company-local days."""
-    zone = company_zone(db, company_id)
-    start = datetime.combine(period.first, time(0), zone).astimezone(timezone.utc)
-    end = datetime.combine(period.last + timedelta(days=1), time(0), zone)
-    return start, end.astimezone(timezone.utc)
+    return days_bounds(period.first, period.last, company_zone(db, company_id))
 
 
 def _bounds(db: Database, actor: Actor, period: Period) -> tuple[datetime, datetime]:
     return period_bounds(db, actor.company_id, period)
 
 
-def _period(db: Database, actor: Actor, kind: str, start: str, end: str) -> Period:
-    today = datetime.now(company_zone(db, actor.company_id)).date()
+def _period(db: Database, actor: Actor, kind: str, start: str, end: str,
+            now: datetime | None) -> Period:
+    today = company_today(db, actor.company_id, now)
     return resolve_period(kind, today=today, start=start, end=end)
 
 
@@ -126,15 +125,16 @@ def _technician(db: Database, actor: Actor, technician_id: str) -> ObjectId | No
 
 
 def settlement_summaries(*, db: Database, actor: Actor, period: str, start: str = "",
-                         end: str = "", technician_id: str = "") -> list[TechnicianSettlement]:
-    """Per-technician totals of the closed jobs in a period.
+                         end: str = "", technician_id: str = "",
+                         now: datetime | None = None) -> list[TechnicianSettlement]:
+    """Per-technician totals of the closed jobs in a period (``now`` pins the clock).
 
     Raises:
         PermissionDenied: the caller may not see financials.
         NotFound: the technician is not in the caller's company.
     """
     actor = require_financials(actor)
-    resolved = _period(db, actor, period, start, end)
+    resolved = _period(db, actor, period, start, end, now)
     tech_id = _technician(db, actor, technician_id)
     window_start, window_end = _bounds(db, actor, resolved)
     return summaries_in_window(db, company_id=actor.company_id, start=window_start,
@@ -179,10 +179,11 @@ def _parse_cursor(cursor: str) -> tuple[datetime, ObjectId] | None:
 
 
 def settlement_jobs(*, db: Database, actor: Actor, period: str, start: str = "", end: str = "",
-                    technician_id: str = "", after: str = "") -> list[SettlementJobRow]:
+                    technician_id: str = "", after: str = "",
+                    now: datetime | None = None) -> list[SettlementJobRow]:
     """One page of the period's closed jobs, oldest close first (keyset on ``after``)."""
     actor = require_financials(actor)
-    resolved = _period(db, actor, period, start, end)
+    resolved = _period(db, actor, period, start, end, now)
     tech_id = _technician(db, actor, technician_id)
     window_start, window_end = _bounds(db, actor, resolved)
     return job_rows_in_window(db, company_id=actor.company_id, start=window_start,
@@ -225,8 +226,10 @@ def _window_text(db: Database, actor: Actor, doc: dict) -> str:
 
 
 def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str,
-                  start: str = "", end: str = "") -> str:
+                  start: str = "", end: str = "", now: datetime | None = None) -> str:
     """Pay a technician's unsettled closed jobs of a period and lock the period.
+
+    ``now`` pins the clock (tests): it picks the period and ends its window.
 
     Returns:
         The settlement's id.
@@ -242,9 +245,9 @@ def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str
     if not technician_id:
         raise ValidationError("Choose the technician to pay.", field="technician")
     tech_id = _technician(db, actor, technician_id)
-    resolved = _period(db, actor, period, start, end)
+    now = now or utcnow()
+    resolved = _period(db, actor, period, start, end, now)
     window_start, window_end = _bounds(db, actor, resolved)
-    now = utcnow()
     window_end = min(window_end, now)
     if window_start >= window_end:
         raise ValidationError("A payout covers days that have started. Choose an earlier period.",

@@ -22,7 +22,7 @@ from iprodash.domain.money import format_money
 from iprodash.services import settlements
 from iprodash.services.actor import Actor
 from iprodash.services.dashboard import Period, resolve_period
-from iprodash.services.rollups import company_zone
+from iprodash.services.company_time import company_today
 from iprodash.services.technician_portal import require_technician, shows_commission
 
 PERIODS = {"this_week": "This week", "last_week": "Last week", "this_month": "This month",
@@ -117,8 +117,7 @@ def my_earnings(db: Database, *, actor: Actor, period: str, after: str = "",
     actor = require_technician(actor)
     if not shows_commission(db, actor.company_id):
         raise PermissionDenied(NOT_ALLOWED)
-    zone = company_zone(db, actor.company_id)
-    today = (now or datetime.now(zone)).astimezone(zone).date()
+    today = company_today(db, actor.company_id, now)
     resolved = resolve_my_period(period, today=today)
     start, end = settlements.period_bounds(db, actor.company_id, resolved)
     mine = settlements.summaries_in_window(db, company_id=actor.company_id, start=start,

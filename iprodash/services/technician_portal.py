@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
 
+from iprodash.domain.clock import local_today, zone_of
 from iprodash.domain.errors import NotFound, PermissionDenied, ValidationError
 from iprodash.domain.finance import JobFinance, Part, Payment
 from iprodash.domain.job_status import TECHNICIAN_ACTIONS, allowed_moves, status_label
@@ -60,8 +61,7 @@ def shows_commission(db: Database, company_id) -> bool:
 
 
 def company_zone(db: Database, actor: Actor) -> ZoneInfo:
-    company = CompanyRepository(db).by_id(actor.company_id) or {}
-    return ZoneInfo(company.get("timezone") or "America/New_York")
+    return zone_of(CompanyRepository(db).by_id(actor.company_id) or {})
 
 
 def format_window(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> str:
@@ -75,16 +75,19 @@ def format_window(start: datetime | None, end: datetime | None, zone: ZoneInfo) 
     return text
 
 
-def my_jobs(db: Database, *, actor: Actor) -> list[TechJobRow]:
-    """Today's, upcoming and recent jobs assigned to the caller, soonest first."""
+def my_jobs(db: Database, *, actor: Actor, now: datetime | None = None) -> list[TechJobRow]:
+    """Today's, upcoming and recent jobs assigned to the caller, soonest first.
+
+    "Today" is the company's day at ``now`` (default: the current instant).
+    """
     actor = require_technician(actor)
     zone = company_zone(db, actor)
-    now = utcnow()
+    now = now or utcnow()
     rows = JobRepository(db, actor.company_id).page_in_window(
         key=filter_key(technician=str(actor.technician_id)), field=SCHEDULED_START,
         start=now - LOOK_BACK, end=now + LOOK_AHEAD, after=None, limit=200, descending=False,
         projection=_LIST_FIELDS)
-    today = now.astimezone(zone).date()
+    today = local_today(zone, now)
     result = []
     for job in rows:
         day = job["scheduled_start"].astimezone(zone).date()

@@ -9,6 +9,8 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from iprodash.domain.clock import company_today
+from iprodash.repositories.companies import CompanyRepository
 from tests.e2e.conftest import login
 
 # Demo Locksmith: card fee 3%. Technician 40%, source 10%.
@@ -46,7 +48,14 @@ def _create_technician_and_source(page):
     expect(page.get_by_role("cell", name="Flowtest Ads")).to_be_visible()
 
 
-def _book_job(page) -> str:
+def _demo_company_today(app_db) -> date:
+    """The day the board opens on: Demo Locksmith's today, not the machine's."""
+    company = CompanyRepository(app_db).by_code("DEMOLOCK")
+    assert company is not None, "the demo seed makes Demo Locksmith"
+    return company_today(company)
+
+
+def _book_job(page, day: date) -> str:
     page.goto("/jobs/new")
     page.get_by_label("Client phone").fill("(212) 555-0143")
     page.get_by_label("Client name").fill("Flora Flowtest")
@@ -55,7 +64,7 @@ def _book_job(page) -> str:
     page.get_by_label("State").fill("NY")
     page.get_by_label("ZIP").fill("10001")
     page.get_by_label("Job type").fill("Rekey")
-    page.get_by_label("Date").fill(date.today().isoformat())
+    page.get_by_label("Date").fill(day.isoformat())
     page.get_by_label("From").fill("09:00")
     page.get_by_label("To").fill("11:00")
     page.get_by_role("combobox", name="Lead source").click()
@@ -102,13 +111,13 @@ def _closed_tile(page):
     return tile.get_by_role("heading")
 
 
-def test_book_assign_work_close_and_settle(page, app_server):
+def test_book_assign_work_close_and_settle(page, app_server, app_db):
     login(page, "admin@demo.test")
     closed_tile = _closed_tile(page)
     expect(closed_tile).to_have_text(re.compile(r"^\d+$"))
     closed_before = int(closed_tile.inner_text())
     _create_technician_and_source(page)
-    job_url = _book_job(page)
+    job_url = _book_job(page, _demo_company_today(app_db))
     _assign_on_board(page)
 
     page.goto(job_url)

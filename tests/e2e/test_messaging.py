@@ -11,15 +11,16 @@ outbox itself, at a moment inside the 8:00-21:00 sending window of the client's 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect
 
+from iprodash.domain.clock import company_today
 from iprodash.domain.finance import Payment
 from iprodash.repositories.base import utcnow
+from iprodash.repositories.companies import CompanyRepository
 from iprodash.services import job_lifecycle, job_messages, jobs
 from iprodash.services.job_forms import JobForm
 from iprodash.services.outbox_dispatch import drain_outbox
@@ -104,7 +105,7 @@ def test_opted_in_client_gets_the_confirmation_in_the_sent_box(tall_phone, page,
     assert consent["status"] == "opted_in" and consent.get("ip")
 
     login(page, "admin@demo.test")
-    day = (utcnow().astimezone(ZoneInfo(NEW_YORK)) + timedelta(days=3)).date()
+    day = _demo_company_today(app_db) + timedelta(days=3)
     job_id = _book_and_schedule(page, display, day.isoformat())
     message = app_db["outbox"].find_one({"kind": "appointment_confirmation", "to": e164})
     assert message is not None and str(message["job_id"]) == job_id
@@ -123,6 +124,13 @@ def test_opted_in_client_gets_the_confirmation_in_the_sent_box(tall_phone, page,
     expect(row.first).to_contain_text("Demo Locksmith: Hi Nora")
 
 
+def _demo_company_today(app_db) -> date:
+    """Demo Locksmith's today (its time zone), never the machine's date."""
+    company = CompanyRepository(app_db).by_code("DEMOLOCK")
+    assert company is not None, "the demo seed makes Demo Locksmith"
+    return company_today(company)
+
+
 def _closed_job_with_a_texted_receipt(app_db) -> tuple[dict, str]:
     """A job of Demo Locksmith booked, worked and closed by the office (services), for an
     opted-in client with an email address; returns it and the link of its "job done" text."""
@@ -133,7 +141,7 @@ def _closed_job_with_a_texted_receipt(app_db) -> tuple[dict, str]:
     tech = create_technician(app_db, actor=admin, form=TechnicianForm(
         name="Rita Receipt", nickname="Rita", phone="(212) 555-0178", commission_percent="40",
         job_fee="0"))
-    day = (utcnow() + timedelta(days=1)).date().isoformat()
+    day = (_demo_company_today(app_db) + timedelta(days=1)).isoformat()
     job = jobs.create_job(app_db, actor=admin, form=JobForm(
         client_name="Rene Receipt", client_phone=display, client_email=CLIENT_EMAIL,
         address_line="3 Mill Rd", city="Springfield", state="NY", zip="10001",

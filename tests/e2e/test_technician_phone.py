@@ -4,15 +4,14 @@ closes it with DOMAIN.md's figures and the technician sees the commission."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from PIL import Image
 from playwright.sync_api import expect
 
+from iprodash.domain.clock import company_today
 from iprodash.domain.finance import (Part, Payment, Rates, compute_job_finance,
                                      technician_balance)
-from iprodash.repositories.base import utcnow
 from iprodash.services import jobs, job_lifecycle
 from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import LeadSourceForm, create_lead_source
@@ -32,7 +31,8 @@ def test_technician_works_a_job_on_a_phone(phone_page, app_db, app_server):
     tech = create_technician(app_db, actor=admin, form=TechnicianForm(
         name="Pat Phone", nickname="Pat", phone="(212) 555-0177", commission_percent="40",
         job_fee="0"))
-    day = (utcnow() + timedelta(days=1)).date().isoformat()
+    company = app_db["companies"].find_one({"_id": admin.company_id})
+    day = (company_today(company) + timedelta(days=1)).isoformat()  # the company's tomorrow
     job = jobs.create_job(app_db, actor=admin, form=JobForm(
         client_name="Maria Lopez", client_phone="(212) 555-0190", address_line="7 Elm St",
         city="Springfield", state="NY", zip="10001", job_type="Rekey", date=day,
@@ -101,7 +101,7 @@ def _job_for_today(app_db, admin) -> tuple[dict, object]:
         job_fee="0"))
     source = create_lead_source(app_db, actor=admin, form=LeadSourceForm(
         name="Phone Flow Ads", kind="percent", rate_percent="10"))
-    today = datetime.now(ZoneInfo(company["timezone"])).date().isoformat()
+    today = company_today(company).isoformat()
     job = jobs.create_job(app_db, actor=admin, form=JobForm(
         client_name="Olga Ortiz", client_phone="(212) 555-0191", address_line="3 Pine St",
         city="Riverton", state="NY", zip="10002", job_type="Lock change", date=today,

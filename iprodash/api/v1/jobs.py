@@ -6,7 +6,7 @@ job_queries), so the API obeys exactly the rules the app does.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -66,8 +66,7 @@ def list_jobs(
               "source": lead_source_id or "", "date_field": date_field, "order": order,
               "from": date_from.isoformat() if date_from else "",
               "to": date_to.isoformat() if date_to else ""}
-    today = datetime.now(_zone(actor)).date()
-    filters = job_queries.parse_list_filters(params, today=today)
+    filters = job_queries.list_filters(get_db(), actor=actor, params=params)
     page = job_queries.list_jobs(get_db(), actor=actor, filters=filters, after=after or "")
     items = [JobSummary(id=r.id, number=r.number, status=r.status, when=r.when,
                         client_name=r.client_name, phone=r.phone, address=r.address,

@@ -15,13 +15,13 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from bson import ObjectId
 from PIL import Image
 
+from iprodash.domain.clock import company_today
 from iprodash.domain.errors import PermissionDenied
 from iprodash.domain.finance import Payment
 from iprodash.repositories.base import utcnow
@@ -35,7 +35,6 @@ from iprodash.services.privacy_export import request_company_export
 from tests.integration.jobs.conftest import Shop
 
 NOW = utcnow()
-ZONE = ZoneInfo("America/New_York")
 ACTIVE = {"status": "active", "subscription_id": "sub_1", "customer_id": "cus_1"}
 TRIALING = {"status": "trialing", "trial_ends_at": NOW + timedelta(days=10)}
 CANCELED = {"status": "canceled", "subscription_id": "sub_1", "customer_id": "cus_1"}
@@ -92,7 +91,7 @@ class World(Shop):
 
     def paid_period(self) -> dict:
         """A custom period of the last days up to today (company time zone)."""
-        today = datetime.now(ZONE).date()
+        today = company_today(self.company)
         return {"period": "custom", "start": (today - timedelta(days=2)).isoformat(),
                 "end": today.isoformat()}
 
@@ -286,7 +285,7 @@ def test_a_trialing_or_active_company_still_writes(world, record):
 
 
 def test_a_read_only_company_still_reads_exports_and_cuts_access(world):
-    today = datetime.now(ZONE).date()
+    today = company_today(world.company)
     job = world.scheduled(date=today.isoformat())
     closed = world.closed(world.ann, date=today.isoformat())
     photo = job_photos.add_photo(world.db, actor=world.user, job_id=str(job["_id"]),

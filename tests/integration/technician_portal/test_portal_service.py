@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
+from iprodash.domain.clock import company_today
 from iprodash.domain.errors import NotFound, PermissionDenied, ValidationError
-from iprodash.repositories.base import utcnow
 from iprodash.services import jobs
 from iprodash.services import technician_portal as portal
 from iprodash.services.actor import TECHNICIAN, Actor
@@ -24,7 +24,7 @@ def _as_tech(shop: Shop, technician) -> Actor:
 
 
 def _today_job(shop: Shop, technician) -> dict:
-    tomorrow = (utcnow() + timedelta(days=1)).date().isoformat()
+    tomorrow = (company_today(shop.company) + timedelta(days=1)).isoformat()
     job = shop.job(date=tomorrow, start_time="10:00", end_time="12:00")
     jobs.assign_technician(shop.db, actor=shop.user, job_id=str(job["_id"]),
                            technician_id=technician.id)

@@ -17,7 +17,7 @@ WEDNESDAY = date(2025, 3, 12)
     ("this_week", date(2025, 3, 10), date(2025, 3, 16)),
     ("this_month", date(2025, 3, 1), date(2025, 3, 31)),
     ("last_month", date(2025, 2, 1), date(2025, 2, 28)),
-    ("last_12_months", date(2024, 4, 1), date(2025, 3, 31)),
+    ("last_12_months", date(2024, 3, 1), date(2025, 2, 28)),
     ("this_year", date(2025, 1, 1), date(2025, 12, 31)),
 ])
 def test_named_periods(kind, first, last):
@@ -33,6 +33,17 @@ def test_last_month_in_january_is_december_of_last_year():
 def test_this_month_in_december():
     period = resolve_period("this_month", today=date(2024, 12, 31))
     assert (period.first, period.last) == (date(2024, 12, 1), date(2024, 12, 31))
+
+
+def test_last_12_months_is_never_this_year():
+    for today in (date(2024, 12, 1), date(2024, 12, 31), date(2025, 1, 1), WEDNESDAY):
+        twelve = resolve_period("last_12_months", today=today)
+        year = resolve_period("this_year", today=today)
+        assert (twelve.first, twelve.last) != (year.first, year.last)
+        assert twelve.last == resolve_period("last_month", today=today).last
+        assert twelve.first == date(today.year - 1, today.month, 1)
+    december = resolve_period("last_12_months", today=date(2024, 12, 31))
+    assert (december.first, december.last) == (date(2023, 12, 1), date(2024, 11, 30))
 
 
 def test_custom_period_is_validated():
@@ -57,7 +68,7 @@ def test_month_split_uses_whole_months_and_edge_days():
 def test_month_split_of_exact_months_has_no_edge_days():
     assert month_split(date(2025, 1, 1), date(2025, 12, 31)) == (("2025-01", "2025-12"), [])
     twelve = resolve_period("last_12_months", today=WEDNESDAY)
-    assert month_split(twelve.first, twelve.last) == (("2024-04", "2025-03"), [])
+    assert month_split(twelve.first, twelve.last) == (("2024-03", "2025-02"), [])
 
 
 def test_month_split_inside_one_month_is_only_days():
