@@ -110,6 +110,7 @@ class Settings:
     billing_plans: list[str] = field(default_factory=list)  # "price_id:Name:cents" each
     trial_days: int = 14
     past_due_grace_days: int = 7
+    trusted_proxies: list[str] = field(default_factory=list)  # addresses or networks
 
     @property
     def billing_enabled(self) -> bool:
@@ -185,4 +186,5 @@ def get_settings() -> Settings:
         billing_plans=_env_list("IPRODASH_PLANS", ""),
         trial_days=max(0, _env_int("IPRODASH_TRIAL_DAYS", 14)),
         past_due_grace_days=max(0, _env_int("IPRODASH_PAST_DUE_GRACE_DAYS", 7)),
+        trusted_proxies=_env_list("IPRODASH_TRUSTED_PROXIES", ""),
     )
