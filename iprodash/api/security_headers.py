@@ -55,14 +55,16 @@ def content_security_policy(path: str = "/") -> str:
                                                      *settings.allowed_origins])])
     script = "'self' 'unsafe-inline' 'unsafe-eval'"
     style = "'self' 'unsafe-inline'"
+    img = "'self' data: blob:"
     if path.startswith(_API_DOCS_PATH):
         script += f" {_SWAGGER_CDN}"
         style += f" {_SWAGGER_CDN}"
+        img += " https://fastapi.tiangolo.com"  # Swagger's favicon
     return "; ".join([
         "default-src 'self'",
         f"script-src {script}",
         f"style-src {style}",
-        "img-src 'self' data: blob: https://fastapi.tiangolo.com",
+        f"img-src {img}",
         "font-src 'self' data:",
         f"connect-src {connect}",
         "worker-src 'self' blob:",

@@ -181,6 +181,36 @@ def test_forwarded_for_walks_back_to_the_first_untrusted_hop():
     assert real_client("127.0.0.1", "not-an-ip", nets) == "127.0.0.1"
 
 
+def _scope_seen_by_app(middleware_app_factory, scope: dict) -> dict:
+    seen = {}
+
+    async def app(inner_scope, receive, send):
+        seen.update(inner_scope)
+
+    asyncio.run(middleware_app_factory(app)(scope, None, None))
+    return seen
+
+
+def test_the_websocket_handshake_sees_the_real_client_too():
+    from iprodash.api.proxies import TrustedProxyMiddleware
+
+    def behind(trusted):
+        return lambda app: TrustedProxyMiddleware(app, trusted=trusted)
+
+    scope = {"type": "websocket", "scheme": "ws", "client": ("127.0.0.1", 999), "path": "/_event",
+             "headers": [(b"x-forwarded-for", b"203.0.113.8"), (b"x-forwarded-proto", b"https")]}
+    seen = _scope_seen_by_app(behind(["127.0.0.1"]), scope)
+    assert seen["client"] == ("203.0.113.8", 999) and seen["scheme"] == "wss"
+    spoofed = _scope_seen_by_app(behind(["10.0.0.1"]), scope)
+    assert spoofed["client"] == ("127.0.0.1", 999) and spoofed["scheme"] == "ws"
+    assert spoofed["headers"] == []  # forwarded headers of an untrusted peer are dropped
+
+
+def test_the_api_docs_page_alone_may_load_swagger_from_its_cdn(site):
+    assert "cdn.jsdelivr.net" not in site.get("/api/health").headers["content-security-policy"]
+    assert "cdn.jsdelivr.net" in site.get("/api/v1/docs").headers["content-security-policy"]
+
+
 def test_a_bad_trusted_proxies_setting_is_a_sentence():
     with pytest.raises(ValidationError, match="IPRODASH_TRUSTED_PROXIES"):
         parse_trusted_proxies(["127.0.0.1", "proxy.example"])
