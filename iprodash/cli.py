@@ -72,7 +72,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     db = _db()
     chain = AuditChain(db)
-    company_ids = [None, *db["companies"].distinct("_id")]
+    if args.action == "sign-heads":
+        signed = chain.sign_unsigned_heads()
+        print(f"Signed {signed} chain heads whose chains verify.")
+        return 0
+    known = {str(c): c for c in [*db["companies"].distinct("_id"), *chain.chain_ids()] if c}
+    company_ids = [None, *known.values()]
     broken = 0
     for company_id in company_ids:
         ok, checked, problem = chain.verify(company_id)
@@ -136,7 +141,9 @@ def main(argv: list[str] | None = None) -> int:
     op.add_argument("--password", default="")
     op.set_defaults(func=cmd_create_operator)
     aud = sub.add_parser("audit", help="verify the audit hash chains")
-    aud.add_argument("action", choices=["verify"])
+    aud.add_argument("action", choices=["verify", "sign-heads"],
+                     help="sign-heads: once after upgrading, sign heads written before "
+                          "heads were signed")
     aud.set_defaults(func=cmd_audit)
     sub.add_parser("drain-outbox", help="send queued messages once").set_defaults(func=cmd_drain)
     bak = sub.add_parser("backup", help="write a compressed snapshot of the database")

@@ -111,6 +111,9 @@ class Settings:
     billing_plans: list[str] = field(default_factory=list)  # "price_id:Name:cents" each
     trial_days: int = 14
     past_due_grace_days: int = 7
+    trusted_proxies: list[str] = field(default_factory=list)  # addresses or networks
+    sms_optin_per_ip_hour: int = 10
+    sms_optin_per_number_day: int = 3
 
     @property
     def billing_enabled(self) -> bool:
@@ -187,4 +190,7 @@ def get_settings() -> Settings:
         billing_plans=_env_list("IPRODASH_PLANS", ""),
         trial_days=max(0, _env_int("IPRODASH_TRIAL_DAYS", 14)),
         past_due_grace_days=max(0, _env_int("IPRODASH_PAST_DUE_GRACE_DAYS", 7)),
+        trusted_proxies=_env_list("IPRODASH_TRUSTED_PROXIES", ""),
+        sms_optin_per_ip_hour=max(1, _env_int("IPRODASH_SMS_OPTIN_PER_IP_HOUR", 10)),
+        sms_optin_per_number_day=max(1, _env_int("IPRODASH_SMS_OPTIN_PER_NUMBER_DAY", 3)),
     )

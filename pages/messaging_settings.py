@@ -57,10 +57,15 @@ def messaging_settings_page() -> rx.Component:
             width="100%", max_width="44em"),
         rx.card(rx.vstack(
             rx.heading("Client opt-in page", size="3"),
-            rx.text("Clients get texts only after they opt in on this page or by texting "
-                    "START to your number. Share the link on your website or invoices:",
-                    size="2"),
+            rx.text("Clients get texts only after they ask on this page and reply YES to the "
+                    "text it sends, or text START to your number. Share the link on your "
+                    "website or invoices:", size="2"),
             rx.link(S.optin_url, href=S.optin_url, is_external=True),
+            rx.text("This link is not your employee join code. If it is misused, give the "
+                    "page a new link; the old one stops working.", size="1",
+                    color_scheme="gray"),
+            rx.button("New opt-in link", on_click=S.new_optin_link, variant="soft",
+                      width="fit-content"),
             spacing="2"), width="100%", max_width="44em"),
         width="100%", spacing="4",
     )

@@ -1,4 +1,4 @@
-"""The public SMS opt-in page of a company (``/sms/optin/<company code>``), phone-first."""
+"""The public SMS opt-in page of a company (``/sms/optin/<opt-in code>``), phone-first."""
 
 from __future__ import annotations
 
@@ -36,9 +36,9 @@ def _form() -> rx.Component:
 def sms_optin_page() -> rx.Component:
     return rx.cond(
         S.done,
-        rx.vstack(rx.heading("You're signed up", size="5"),
-                  rx.text("Thank you. ", S.company_name, " will text you about your "
-                          "appointments. We sent a confirmation text; reply STOP at any time "
-                          "to opt out."), spacing="3"),
+        rx.vstack(rx.heading("Reply YES to confirm", size="5"),
+                  rx.text("If this number can get texts, ", S.company_name, " just sent it "
+                          "one. Reply YES to it to confirm; you get no other texts until you "
+                          "do. Reply STOP at any time to opt out."), spacing="3"),
         rx.cond(S.found, _form(), error_callout(S.error)),
     )

@@ -83,6 +83,15 @@ class MessagingSettingsState(SessionState):
         self._show(view, actor)
         return rx.toast.success("Messaging settings saved.")
 
+    @rx.event
+    @handles_errors
+    def new_optin_link(self):
+        """Replace the public opt-in link (the old one stops working at once)."""
+        actor = self._actor()
+        view = messaging_settings.regenerate_optin_code(get_db(), actor=actor)
+        self.optin_url = view.optin_url
+        return rx.toast.success("The opt-in page has a new link; the old one no longer works.")
+
     @rx.var
     def template_rows(self) -> list[dict[str, str]]:
         return [{"kind": kind, "label": KIND_LABELS[kind], "text": self.templates.get(kind, ""),

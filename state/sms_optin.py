@@ -40,7 +40,7 @@ class SmsOptinState(rx.State):
     def submit(self, form: dict):
         try:
             sms_consent.record_web_consent(
-                get_db(), company_code=self._code(), phone=str(form.get("phone", ""))[:40],
+                get_db(), optin_code=self._code(), phone=str(form.get("phone", ""))[:40],
                 agreed=_ticked(form.get("agreed")), ip=self.router.session.client_ip)
         except DomainError as exc:
             self.error = exc.message

@@ -51,3 +51,15 @@ def admin_of(db, company: dict) -> Actor:
 
 def operator(db) -> Actor:
     return actor_for(make_user(db, company=None, role=OPERATOR))
+
+
+def sms_opted_in(db, company: dict, phone: str, *, ip: str = "127.0.0.1") -> None:
+    """A client opts in the real way: the web form, then a YES reply from the number."""
+    from iprodash.domain.phones import normalize_phone
+    from iprodash.domain.sms_keywords import OPT_IN
+    from iprodash.services.sms_consent import handle_keyword, record_web_consent
+
+    record_web_consent(db, optin_code=CompanyRepository(db).ensure_optin_code(company),
+                       phone=phone, agreed=True, ip=ip)
+    handle_keyword(db, company=company, phone=normalize_phone(phone), keyword=OPT_IN,
+                   event_id=f"yes-{company['_id']}-{normalize_phone(phone)}")

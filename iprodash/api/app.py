@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from iprodash.api.body_limits import BodyLimitMiddleware
+from iprodash.api.proxies import TrustedProxyMiddleware, parse_trusted_proxies
+from iprodash.api.security_headers import SecurityHeadersMiddleware
+from iprodash.settings import get_settings
+
 from iprodash.api import auth_routes, exports_privacy, health, tech_routes, v1
 from iprodash.api import support_files, webhooks_messaging
 from iprodash.api import webhooks_stripe
@@ -14,6 +19,13 @@ from iprodash.api import receipts
 
 
 def create_api() -> FastAPI:
+    """The API app; Reflex mounts its own app (pages, websocket, uploads) inside it.
+
+    Its middleware therefore wraps the whole site. Outermost first: the
+    trusted-proxy rewrite (so the rest sees the real client and scheme),
+    security headers (also on a 413), body limits.
+    """
+    parse_trusted_proxies(get_settings().trusted_proxies)  # a bad setting stops startup
     api = FastAPI(title="iProDash API", docs_url=None, redoc_url=None, openapi_url=None)
     api.include_router(health.router)
     api.include_router(auth_routes.router)
@@ -27,4 +39,7 @@ def create_api() -> FastAPI:
     api.include_router(photos.router)
     api.include_router(receipts.router)
     api.mount(v1.PREFIX, v1.create_v1_app())
+    api.add_middleware(BodyLimitMiddleware)
+    api.add_middleware(SecurityHeadersMiddleware)
+    api.add_middleware(TrustedProxyMiddleware)
     return api

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from bson import ObjectId
@@ -14,8 +15,15 @@ INDEXES = {
     "companies": [
         IndexModel([("code", ASCENDING)], unique=True),
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
+        # The public SMS opt-in page's code: never the employee join code.
+        IndexModel([("sms_optin_code", ASCENDING)], unique=True, sparse=True),
     ],
 }
+
+
+def new_optin_code() -> str:
+    """A 16-character URL-safe code; it cannot look like a join code (8 capitals)."""
+    return secrets.token_urlsafe(12)
 
 
 class CompanyRepository:
@@ -32,6 +40,22 @@ class CompanyRepository:
 
     def by_code(self, code: str) -> dict | None:
         return self.collection.find_one({"code": code.strip().upper()})
+
+    def by_optin_code(self, code: str) -> dict | None:
+        """The company whose SMS opt-in code is exactly ``code`` (join codes never match)."""
+        code = (code or "").strip()
+        return self.collection.find_one({"sms_optin_code": code}) if code else None
+
+    def ensure_optin_code(self, company: dict) -> str:
+        """The company's opt-in code, created the first time it is needed."""
+        if company.get("sms_optin_code"):
+            return company["sms_optin_code"]
+        self.collection.update_one({"_id": company["_id"], "sms_optin_code": {"$exists": False}},
+                                   {"$set": {"sms_optin_code": new_optin_code()}})
+        code = self.collection.find_one({"_id": company["_id"]},
+                                        projection={"sms_optin_code": 1})["sms_optin_code"]
+        company["sms_optin_code"] = code
+        return code
 
     def update(self, company_id: Any, fields: dict[str, Any]) -> dict | None:
         return self.collection.find_one_and_update(

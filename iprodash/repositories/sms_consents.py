@@ -15,6 +15,9 @@ from pymongo import ASCENDING, IndexModel, ReturnDocument
 from iprodash.repositories.base import TenantRepository
 
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
+# Asked for texts on the web form; nothing but the YES request is sent until
+# the number itself replies YES (double opt-in).
+PENDING = "pending_confirmation"
 
 INDEXES = {
     "sms_consents": [
@@ -53,6 +56,29 @@ class SmsConsentRepository(TenantRepository):
         return self._change(phone, status=OPTED_IN, event=event, now=now, fields={
             "opted_in_at": now, "opted_in_method": method, "ip": ip,
             "text_version": text_version, "opted_out_at": None})
+
+    def request_confirmation(self, phone: str, *, now: datetime, ip: str,
+                             text_version: str) -> dict:
+        """The web form asked for texts: pending until the number replies YES.
+
+        A number already opted in or opted out keeps its status (the form
+        can neither re-subscribe a number that said STOP nor change one
+        that is subscribed); the request is kept in ``events`` either way.
+        """
+        event = {"action": PENDING, "method": "web_form", "at": now, "ip": ip,
+                 "text_version": text_version}
+        self.collection.update_one(
+            self.scoped({"phone": phone}),
+            {"$setOnInsert": {"status": PENDING, "created_at": now}}, upsert=True)
+        self.collection.update_one(
+            self.scoped({"phone": phone}),
+            {"$set": {"requested_at": now, "requested_ip": ip, "updated_at": now,
+                      "requested_text_version": text_version}, "$push": {"events": event}})
+        return self.for_phone(phone)
+
+    def mark_asked(self, phone: str, now: datetime) -> None:
+        """The YES request went out for this pending number."""
+        self.update_one({"phone": phone, "status": PENDING}, {"$set": {"asked_at": now}})
 
     def opt_out(self, phone: str, *, method: str, now: datetime) -> tuple[dict, bool]:
         """Suppress the number (STOP keyword, or the carrier reports it blocked)."""

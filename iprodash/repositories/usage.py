@@ -14,6 +14,7 @@ INDEXES = {
     "usage_log": [
         IndexModel([("kind", ASCENDING), ("email", ASCENDING), ("at", ASCENDING)]),
         IndexModel([("kind", ASCENDING), ("ip", ASCENDING), ("at", ASCENDING)]),
+        IndexModel([("kind", ASCENDING), ("phone", ASCENDING), ("at", ASCENDING)]),
         IndexModel([("at", ASCENDING)]),
     ],
 }

@@ -15,7 +15,7 @@ from pymongo.database import Database
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.phones import format_phone_display, normalize_phone
 from iprodash.integrations.sms import sms_provider
-from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.companies import CompanyRepository, new_optin_code
 from iprodash.repositories.sms_inbound import company_for_sending_number
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
@@ -42,7 +42,7 @@ class MessagingSettings:
     provider: str
 
 
-def _view(company: dict) -> MessagingSettings:
+def _view(db: Database, company: dict) -> MessagingSettings:
     sms = company.get("sms") or {}
     number = sms.get("sending_number", "")
     custom = sms.get("templates") or {}
@@ -51,12 +51,12 @@ def _view(company: dict) -> MessagingSettings:
         messaging_profile_id=sms.get("messaging_profile_id", ""),
         reminder_hours=", ".join(str(h) for h in reminder_hours(company)),
         templates={kind: custom.get(kind) or DEFAULT_TEMPLATES[kind] for kind in EDITABLE_KINDS},
-        optin_url=optin_link(company), provider=sms_provider())
+        optin_url=optin_link(db, company), provider=sms_provider())
 
 
 def get_messaging_settings(db: Database, *, actor: Actor) -> MessagingSettings:
     actor = require_company_actor(actor, COMPANY_ADMIN)
-    return _view(CompanyRepository(db).by_id(actor.company_id))
+    return _view(db, CompanyRepository(db).by_id(actor.company_id))
 
 
 def parse_reminder_hours(text: str) -> list[int]:
@@ -115,7 +115,20 @@ def update_messaging_settings(db: Database, *, actor: Actor, sending_number: str
     if new:
         audit.record(db, actor=actor, action="messaging.settings_updated", target_type="company",
                      target_id=actor.company_id, before=old, after=new)
-    return _view(after)
+    return _view(db, after)
+
+
+def regenerate_optin_code(db: Database, *, actor: Actor) -> MessagingSettings:
+    """Give the public SMS opt-in page a new address; the old one stops working.
+
+    Consents already given stay; only the printed or texted link changes.
+    """
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    require_writable(db, actor=actor)
+    after = CompanyRepository(db).update(actor.company_id, {"sms_optin_code": new_optin_code()})
+    audit.record(db, actor=actor, action="messaging.optin_code_regenerated",
+                 target_type="company", target_id=actor.company_id)
+    return _view(db, after)
 
 
 def preview_template(*, actor: Actor, template: str, first_message: bool = False) -> Preview:

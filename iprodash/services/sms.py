@@ -19,7 +19,9 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.phones import format_phone_display, normalize_phone
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.outbox import CANCELED, QUEUED, SUPPRESSED, OutboxRepository
-from iprodash.repositories.sms_consents import OPTED_IN, OPTED_OUT, SmsConsentRepository
+from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.sms_consents import (OPTED_IN, OPTED_OUT, PENDING,
+                                                SmsConsentRepository)
 from iprodash.services.notifications import app_link
 from iprodash.services.quiet_hours import next_sending_time, recipient_timezone
 from iprodash.services.sms_templates import with_disclosure
@@ -45,9 +47,9 @@ class SmsOutcome:
     duplicate: bool = False
 
 
-def optin_link(company: dict) -> str:
-    """The public opt-in page of ``company``."""
-    return app_link(OPTIN_PATH.format(code=company["code"]))
+def optin_link(db: Database, company: dict) -> str:
+    """The public opt-in page of ``company`` (its opt-in code, never its join code)."""
+    return app_link(OPTIN_PATH.format(code=CompanyRepository(db).ensure_optin_code(company)))
 
 
 def block_reason(db: Database, *, company: dict, phone: str) -> str:
@@ -61,9 +63,12 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
     if status == OPTED_OUT:
         return (f"{shown} replied STOP and is opted out of texts. It gets no texts until "
                 "it texts START again.")
+    if status == PENDING:
+        return (f"{shown} asked for texts but has not replied YES to confirm yet. It gets "
+                "no other texts until it does.")
     if status != OPTED_IN:
         return (f"{shown} has not opted in to texts yet. They can opt in at "
-                f"{optin_link(company)} or by texting START to your number.")
+                f"{optin_link(db, company)} or by texting START to your number.")
     return ""
 
 

@@ -45,6 +45,9 @@ DEFAULT_TEMPLATES = {
 }
 
 COMPLIANCE_TEXTS = {
+    # The only text a number that asked on the web form gets until it answers.
+    "opt_in_request": "{company}: Reply YES to get texts about your appointments from us. "
+                      "Ignore this if you did not ask. " + DISCLOSURE,
     "opt_out_confirmation": "{company}: You are unsubscribed and will get no more texts. "
                             "Reply START to subscribe again.",
     "opt_in_confirmation": "{company}: You are subscribed to appointment texts. "

@@ -25,10 +25,12 @@ from iprodash.services import job_lifecycle, job_messages, jobs
 from iprodash.services.job_forms import JobForm
 from iprodash.services.outbox_dispatch import drain_outbox
 from iprodash.services.quiet_hours import next_sending_time
-from iprodash.services.sms_consent import record_web_consent
+from iprodash.domain.sms_keywords import OPT_IN
+from iprodash.repositories.companies import CompanyRepository
+from iprodash.services.sms_consent import handle_keyword
 from iprodash.services.technicians import TechnicianForm, create_technician
 from tests.e2e.conftest import login
-from tests.factories import actor_for
+from tests.factories import actor_for, sms_opted_in
 
 NEW_YORK = "America/New_York"
 CLIENT_NAME = "Nora Textwell"
@@ -63,8 +65,10 @@ def _no_sideways_scroll(page) -> None:
     assert widths[0] <= widths[1], f"page is {widths[0]}px wide on a {widths[1]}px screen"
 
 
-def _opt_in_on_the_phone(page, display_phone: str) -> None:
-    page.goto("/sms/optin/DEMOLOCK")
+def _opt_in_on_the_phone(page, app_db, display_phone: str, e164: str) -> None:
+    """The client asks on the opt-in page, then replies YES to the text it gets."""
+    company = app_db["companies"].find_one({"code": "DEMOLOCK"})
+    page.goto(f"/sms/optin/{CompanyRepository(app_db).ensure_optin_code(company)}")
     expect(page.get_by_role("heading", name=re.compile("Get texts from Demo Locksmith"))) \
         .to_be_visible()
     _no_sideways_scroll(page)
@@ -74,8 +78,11 @@ def _opt_in_on_the_phone(page, display_phone: str) -> None:
     box.check()
     _no_sideways_scroll(page)
     page.get_by_role("button", name="Sign me up for texts").click()
-    expect(page.get_by_role("heading", name="You're signed up")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reply YES to confirm")).to_be_visible()
     _no_sideways_scroll(page)
+    assert app_db["sms_consents"].find_one({"phone": e164})["status"] == "pending_confirmation"
+    assert app_db["outbox"].find_one({"kind": "opt_in_request", "to": e164})
+    handle_keyword(app_db, company=company, phone=e164, keyword=OPT_IN, event_id=f"yes-{e164}")
 
 
 def _book_and_schedule(page, display_phone: str, day: str) -> str:
@@ -100,7 +107,7 @@ def _book_and_schedule(page, display_phone: str, day: str) -> str:
 
 def test_opted_in_client_gets_the_confirmation_in_the_sent_box(tall_phone, page, app_db):
     e164, display = _unused_phone(app_db)
-    _opt_in_on_the_phone(tall_phone, display)
+    _opt_in_on_the_phone(tall_phone, app_db, display, e164)
     consent = app_db["sms_consents"].find_one({"phone": e164})
     assert consent["status"] == "opted_in" and consent.get("ip")
 
@@ -136,8 +143,7 @@ def _closed_job_with_a_texted_receipt(app_db) -> tuple[dict, str]:
     opted-in client with an email address; returns it and the link of its "job done" text."""
     admin = actor_for(app_db["users"].find_one({"email": "admin@demo.test"}))
     e164, display = _unused_phone(app_db)
-    record_web_consent(app_db, company_code="DEMOLOCK", phone=display, agreed=True,
-                       ip="127.0.0.1")
+    sms_opted_in(app_db, app_db["companies"].find_one({"code": "DEMOLOCK"}), display)
     tech = create_technician(app_db, actor=admin, form=TechnicianForm(
         name="Rita Receipt", nickname="Rita", phone="(212) 555-0178", commission_percent="40",
         job_fee="0"))

@@ -15,11 +15,10 @@ from iprodash.domain.finance import (Part, Payment, Rates, compute_job_finance,
 from iprodash.services import jobs, job_lifecycle
 from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import LeadSourceForm, create_lead_source
-from iprodash.services.sms_consent import record_web_consent
 from iprodash.services.technician_access import create_technician_link
 from iprodash.services.technicians import TechnicianForm, create_technician
 from tests.e2e.conftest import login
-from tests.factories import actor_for
+from tests.factories import actor_for, sms_opted_in
 
 
 def _office_actor(app_db):
@@ -108,8 +107,7 @@ def _job_for_today(app_db, admin) -> tuple[dict, object]:
         start_time="12:00", end_time="14:00", lead_source_id=source.id)).job
     jobs.assign_technician(app_db, actor=admin, job_id=str(job["_id"]), technician_id=tech.id)
     job_lifecycle.change_status(app_db, actor=admin, job_id=str(job["_id"]), target="scheduled")
-    record_web_consent(app_db, company_code=company["code"], phone="(212) 555-0191",
-                       agreed=True, ip="127.0.0.1")
+    sms_opted_in(app_db, company, "(212) 555-0191")
     return job, tech
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from iprodash.domain.errors import NotFound, ValidationError
+from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sms_consents import SmsConsentRepository
 from iprodash.services.inbound_sms import handle_telnyx_event
 from iprodash.services.outbox_dispatch import drain_outbox
@@ -36,7 +37,9 @@ def test_no_consent_no_text_and_the_reason_names_the_opt_in_page(db, company, cl
     outcome = _send(db, company, clock, "k1")
     assert not outcome.queued
     assert "has not opted in" in outcome.reason
-    assert f"/sms/optin/{company['code']}" in outcome.reason
+    optin_code = db["companies"].find_one({"_id": company["_id"]})["sms_optin_code"]
+    assert f"/sms/optin/{optin_code}" in outcome.reason
+    assert company["code"] not in outcome.reason  # never the employee join code
     kept = db["outbox"].find_one({"idempotency_key": "k1"})
     assert kept["status"] == "suppressed" and kept["last_error"] == outcome.reason
 
@@ -114,28 +117,64 @@ def test_first_message_names_the_company_and_carries_the_disclosure(db, company,
     assert second == "Done, thanks!"
 
 
-def test_web_form_records_time_ip_and_text_version(db, company, clock):
-    name = record_web_consent(db, company_code=company["code"].lower(), phone="(212) 555-0123",
+def _optin_code(db, company) -> str:
+    return CompanyRepository(db).ensure_optin_code(company)
+
+
+def test_web_form_asks_for_yes_and_sends_nothing_else_until_the_reply(db, company, clock):
+    name = record_web_consent(db, optin_code=_optin_code(db, company), phone="(212) 555-0123",
                               agreed=True, ip="198.51.100.7", now=clock.now())
     assert name == "Acme Locks"
-    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
-    assert consent["status"] == "opted_in" and consent["opted_in_method"] == "web_form"
+    consents = SmsConsentRepository(db, company["_id"])
+    pending = consents.for_phone(CLIENT_PHONE)
+    assert pending["status"] == "pending_confirmation"
+    assert pending["requested_ip"] == "198.51.100.7"
+    refused = _send(db, company, clock, "before-yes")
+    assert not refused.queued and "has not replied YES" in refused.reason
+    drain_outbox(db, clock=clock.now)
+    [ask] = _texts_to(db)
+    assert ask["text"].startswith("Acme Locks: Reply YES to get texts")
+    assert ask["text"].endswith(DISCLOSURE)
+
+    clock.advance(minutes=3)
+    assert handle_telnyx_event(db, inbound("e1", "Yes!"), now=clock.now()) == "opted_in"
+    consent = consents.for_phone(CLIENT_PHONE)
+    assert consent["status"] == "opted_in" and consent["opted_in_method"] == "web_form_confirmed"
     assert consent["ip"] == "198.51.100.7" and consent["text_version"] == DISCLOSURE_VERSION
     assert consent["opted_in_at"] == clock.now()
+    assert _send(db, company, clock, "after-yes").queued
     drain_outbox(db, clock=clock.now)
-    [confirmation] = _texts_to(db)
-    assert confirmation["text"].startswith("Acme Locks: You are subscribed")
-    assert confirmation["text"].endswith(DISCLOSURE)
+    texts = _texts_to(db)
+    assert texts[1]["text"].startswith("Acme Locks: You are subscribed")
+    assert texts[2]["text"] == "Acme Locks: your tech is near."
+
+
+def test_web_form_asks_once_a_day_and_never_resubscribes_a_stop(db, company, clock):
+    code = _optin_code(db, company)
+    for _ in range(2):
+        record_web_consent(db, optin_code=code, phone=CLIENT_PHONE, agreed=True, ip="1.2.3.4",
+                           now=clock.now())
+    assert db["outbox"].count_documents({"kind": "opt_in_request"}) == 1
+    clock.advance(hours=25)
+    record_web_consent(db, optin_code=code, phone=CLIENT_PHONE, agreed=True, ip="1.2.3.4",
+                       now=clock.now())
+    assert db["outbox"].count_documents({"kind": "opt_in_request"}) == 2
+    handle_telnyx_event(db, inbound("e1", "STOP"), now=clock.now())
+    record_web_consent(db, optin_code=code, phone=CLIENT_PHONE, agreed=True,
+                       ip="1.2.3.5", now=clock.now())
+    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
+    assert consent["status"] == "opted_out"
+    assert db["outbox"].count_documents({"kind": "opt_in_request"}) == 2
 
 
 def test_web_form_needs_the_ticked_box_and_a_real_company(db, company, clock):
+    code = _optin_code(db, company)
     with pytest.raises(ValidationError, match="Tick the box"):
-        record_web_consent(db, company_code=company["code"], phone=CLIENT_PHONE, agreed=False,
+        record_web_consent(db, optin_code=code, phone=CLIENT_PHONE, agreed=False,
                            ip="1.2.3.4")
     with pytest.raises(ValidationError, match="valid phone"):
-        record_web_consent(db, company_code=company["code"], phone="12", agreed=True,
-                           ip="1.2.3.4")
+        record_web_consent(db, optin_code=code, phone="12", agreed=True, ip="1.2.3.4")
     with pytest.raises(NotFound):
-        record_web_consent(db, company_code="NOPE", phone=CLIENT_PHONE, agreed=True,
+        record_web_consent(db, optin_code="NOPE", phone=CLIENT_PHONE, agreed=True,
                            ip="1.2.3.4")
     assert db["sms_consents"].count_documents({}) == 0

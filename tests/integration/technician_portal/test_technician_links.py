@@ -143,13 +143,16 @@ def test_open_route_sets_cookie_or_shows_expired_page(db):
 
 
 def test_office_sends_a_link_by_text_and_email_through_the_outbox(db):
-    from iprodash.services.sms_consent import record_web_consent
+    from iprodash.repositories.companies import CompanyRepository
+    from iprodash.services.sms_consent import handle_keyword, record_web_consent
     from iprodash.services.technician_access import send_technician_link
 
     company = make_company(db)
     tech_id = _technician(db, company)
-    record_web_consent(db, company_code=company["code"], phone="+12125550123", agreed=True,
-                       ip="127.0.0.1")
+    record_web_consent(db, optin_code=CompanyRepository(db).ensure_optin_code(company),
+                       phone="+12125550123", agreed=True, ip="127.0.0.1")
+    handle_keyword(db, company=company, phone="+12125550123", keyword="opt_in",
+                   event_id="yes-1")  # the number confirms by replying YES
     office = actor_for(make_user(db, company=company, role=USER))
     result = send_technician_link(db, actor=office, technician_id=tech_id)
     assert result.sent and "by a text and an email" in result.message
