@@ -20,6 +20,7 @@ from datetime import date, datetime, timedelta
 
 from pymongo.database import Database
 
+from iprodash.domain.dates import parse_day
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.money import round_half_up
 from iprodash.repositories.lead_sources import LeadSourceRepository
@@ -75,10 +76,7 @@ def _month_start(day: date, months_back: int = 0) -> date:
 
 
 def _parse_day(text: str, label: str) -> date:
-    try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError as exc:
-        raise ValidationError(f"Choose the {label} date.", field=label) from exc
+    return parse_day(text, message=f"Choose the {label} date.", field=label)
 
 
 def resolve_period(kind: str, *, today: date, start: str = "", end: str = "") -> Period:

@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 
 from pymongo.database import Database
 
+from iprodash.domain.dates import read_day
 from iprodash.domain.clock import company_today as today_for_company, days_bounds
 from iprodash.domain.job_status import CANCELED, status_label
 from iprodash.repositories.jobs import JobRepository
@@ -84,10 +85,7 @@ def overlapping(windows: list[tuple[str, datetime, datetime | None]]) -> dict[st
 
 def parse_day(text: str, today: date) -> date:
     """A "YYYY-MM-DD" day from the URL, or ``today`` when missing or malformed."""
-    try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        return today
+    return read_day(text) or today
 
 
 def company_today(db: Database, *, actor: Actor, now: datetime | None = None) -> date:

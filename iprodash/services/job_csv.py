@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 
 from pymongo.database import Database
 
+from iprodash.domain.dates import parse_day
 from iprodash.domain.clock import days_bounds, local_now, local_today
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import ALL_STATUSES, status_label
@@ -63,10 +64,7 @@ class ExportFilter:
 def _day(text: str, label: str) -> date | None:
     if not text:
         return None
-    try:
-        return date.fromisoformat(text.strip()[:10])
-    except ValueError as exc:
-        raise ValidationError(f"The {label} date must look like 2025-03-31.", field=label) from exc
+    return parse_day(text, message=f"The {label} date must look like 2025-03-31.", field=label)
 
 
 def _id_or_none(text: str, what: str) -> str:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
 
+from iprodash.domain.dates import parse_day
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.finance import Part, Payment, validate_part, validate_payment
 from iprodash.domain.money import parse_money
@@ -52,10 +53,9 @@ class JobForm:
 
 
 def _parse_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise ValidationError("Enter the date like 2025-06-30.", field="date") from exc
+    if len(text.strip()) != 10:
+        raise ValidationError("Enter the date like 2025-06-30.", field="date")
+    return parse_day(text, message="Enter the date like 2025-06-30.", field="date")
 
 
 def _parse_time(text: str, field: str) -> time:

@@ -24,6 +24,7 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from pymongo.database import Database
 
+from iprodash.domain.dates import read_day
 from iprodash.domain.clock import company_today, days_bounds
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import normalize_query, query_terms
@@ -98,10 +99,7 @@ def _clean_id(text: str) -> str:
 
 
 def _clean_day(text: str) -> date | None:
-    try:
-        return date.fromisoformat((text or "").strip()[:10])
-    except ValueError:
-        return None
+    return read_day(text)
 
 
 def parse_list_filters(params: Mapping[str, str], *, today: date) -> JobListFilters:

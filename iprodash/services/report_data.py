@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bson import ObjectId
 from pymongo.database import Database
 
+from iprodash.domain.dates import parse_day
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.finance import JobFinance, SettlementSummary, summarize_settlement
 from iprodash.domain.money import round_half_up
@@ -50,10 +51,8 @@ class Period:
         Raises:
             ValidationError: not dates, end before start, or longer than a year.
         """
-        try:
-            first, last = date.fromisoformat(str(start)[:10]), date.fromisoformat(str(end)[:10])
-        except ValueError as exc:
-            raise ValidationError("Pick a start and an end date.", field="start") from exc
+        first = parse_day(start, message="Pick a start and an end date.", field="start")
+        last = parse_day(end, message="Pick a start and an end date.", field="end")
         if last < first:
             raise ValidationError("The end date is before the start date.", field="end")
         if (last - first).days >= MAX_PERIOD_DAYS:

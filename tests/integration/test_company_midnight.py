@@ -30,7 +30,7 @@ from iprodash.services.actor import TECHNICIAN, Actor
 from iprodash.services.company_settings import update_company_settings
 from iprodash.services.dispatch_board import board_for_day, company_today
 from iprodash.services.sms import enqueue_sms
-from iprodash.services.sms_consent import record_web_consent
+from tests.factories import sms_opted_in
 from tests.integration.jobs.conftest import Shop
 
 NEW_YEARS_EVE = date(2023, 12, 31)  # a Sunday: midnight starts a new week, month and year
@@ -232,8 +232,7 @@ def _reminder(shop: Shop, phone: str, key: str, now: datetime):
 def test_quiet_hours_around_company_midnight(shop, zone, wall_clock, phone_kind):
     """A local number is in the company's zone; a toll-free one falls back to it."""
     phone = ZONES[zone] if phone_kind == "local" else "(800) 555-0123"
-    record_web_consent(shop.db, company_code=shop.company["code"], phone=phone, agreed=True,
-                       ip="203.0.113.9", now=at(NEW_YEARS_EVE, 9, 0, zone))
+    sms_opted_in(shop.db, shop.company, phone, ip="203.0.113.9")
     morning = at(NEW_YEAR, 8, 0, zone)
 
     late = _reminder(shop, phone, "late", at(NEW_YEARS_EVE, 23, 59, zone))
