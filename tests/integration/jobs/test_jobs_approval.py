@@ -12,11 +12,13 @@ from bson import ObjectId
 from PIL import Image
 
 from iprodash.domain.errors import PermissionDenied, ValidationError
+from iprodash.domain.finance import Payment
 from iprodash.repositories.base import utcnow
 from iprodash.services import job_lifecycle, job_photos, jobs
 from iprodash.services import technician_portal as portal
 from iprodash.services.actor import TECHNICIAN, Actor
 from iprodash.services.approval_queue import jobs_waiting_for_approval
+from iprodash.services.company_settings import update_company_settings
 from iprodash.services.job_views import job_detail
 from iprodash.services.sms_consent import record_web_consent
 from tests.integration.jobs.conftest import Shop
@@ -146,3 +148,30 @@ def test_the_queue_reads_at_most_its_limit_and_says_there_are_more(shop):
     queue = jobs_waiting_for_approval(shop.db, actor=shop.admin, limit=2)
     assert len(queue.rows) == 2 and queue.more
     assert not jobs_waiting_for_approval(shop.db, actor=shop.admin, limit=3).more
+
+
+def test_the_finance_note_names_every_rate_used(shop):
+    update_company_settings(shop.db, actor=shop.admin, name="Acme Locks", phone="(212) 555-0100",
+                            admin_email="owner@acme.test", timezone="America/New_York",
+                            card_fee_percent="3.5")
+    cass = shop.technician("Cass Cash", percent="50", fee="5")
+    fixed = shop.source("Yelp", kind="fixed", fixed="20")
+    job = shop.job(technician_id=cass.id, lead_source_id=fixed.id)
+    estimate = job_detail(shop.db, actor=shop.admin, job_id=str(job["_id"])).finance_note
+    assert estimate.startswith("Estimate with today's rates")
+    for words in ("card fee 3.5% of card payments", "technician 50% of net minus a $5.00 per-job "
+                  "fee", "source $20.00 fixed per closed job"):
+        assert words in estimate
+    closed = shop.closed_job(payments=[Payment("cash", 25000, "technician")],
+                             technician_id=cass.id, lead_source_id=fixed.id)
+    note = job_detail(shop.db, actor=shop.admin, job_id=str(closed["_id"])).finance_note
+    assert note == ("Rates fixed when the job closed: card fee 3.5% of card payments; technician "
+                    "50% of net minus a $5.00 per-job fee; source $20.00 fixed per closed job.")
+    percent = shop.source("Google Ads", percent="12.5")
+    other = shop.closed_job(payments=[Payment("cash", 10000, "technician")],
+                            technician_id=cass.id, lead_source_id=percent.id)
+    assert "source 12.5% of net" in job_detail(shop.db, actor=shop.admin,
+                                               job_id=str(other["_id"])).finance_note
+    # an office user without financials sees the card fee, not the commission terms
+    office = job_detail(shop.db, actor=shop.user, job_id=str(closed["_id"])).finance_note
+    assert office == "Rates fixed when the job closed: card fee 3.5% of card payments."
