@@ -82,6 +82,7 @@ def _source_table() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         _get_started(),
+        __import__("components.approval_queue", fromlist=["approval_queue"]).approval_queue(),
         _period_picker(),
         rx.flex(rx.foreach(S.tiles, _tile), wrap="wrap", gap="3", width="100%"),
         rx.cond(~S.has_jobs, rx.callout("No jobs were booked or closed in this period.",

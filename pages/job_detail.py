@@ -1,10 +1,12 @@
-"""One job: details, status buttons, payments and parts, money breakdown, history."""
+"""One job: details, status buttons, the technician's evidence, payments and parts,
+money breakdown, history."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from components.forms import error_callout, submit_button
+from components.job_evidence import evidence_card, photo_viewer
 from components.layout import app_page
 from components.tables import data_table
 from state import routes
@@ -45,6 +47,10 @@ def _header() -> rx.Component:
         rx.text(job["window_text"], " · ", rx.cond(job["technician_name"] != "",
                                                     job["technician_name"], "Unassigned"),
                 size="2", color_scheme="gray"),
+        rx.cond(job["status"] == "pending_approval", rx.callout(
+            "The technician marked this job done. Check the photos, notes and time line, then "
+            "approve and close it or send it back with a reason.", icon="clipboard-check",
+            color_scheme="amber", width="100%")),
         rx.flex(rx.foreach(S.moves, _move_button),
                 rx.cond(job["editable"], rx.button(rx.icon("pencil"), "Edit job", variant="soft",
                                                    color_scheme="gray", on_click=S.open_edit)),
@@ -146,6 +152,9 @@ def _dialogs() -> rx.Component:
         rx.dialog.root(rx.dialog.content(
             rx.dialog.title(S.reason_title),
             rx.form(rx.vstack(error_callout(S.reason_error),
+                              rx.cond(S.reason_target == "in_progress", rx.text(
+                                  "The technician sees this reason on their phone (and gets a "
+                                  "text when they agreed to texts).", size="2")),
                               rx.text_area(name="reason", placeholder="Reason (required)",
                                            required=True, width="100%", max_length=500),
                               submit_button(S.reason_title, color_scheme="red"),
@@ -170,8 +179,8 @@ def _dialogs() -> rx.Component:
 def job_detail_page() -> rx.Component:
     return rx.vstack(
         _header(),
-        rx.grid(rx.vstack(_details(), _money_editor(), width="100%", spacing="4"),
+        rx.grid(rx.vstack(_details(), evidence_card(), _money_editor(), width="100%", spacing="4"),
                 rx.vstack(_finance(), _history(), width="100%", spacing="4"),
                 columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),
-        _dialogs(), email_receipt_dialog(),
+        _dialogs(), photo_viewer(), email_receipt_dialog(),
         width="100%", spacing="4")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import pager
+from components.forms import error_callout, pager
 from components.layout import app_page
 from components.navigation import NavItem, register_nav_item
 from components.tables import data_table
 from iprodash.services.dashboard import PERIODS
+from iprodash.services.settlements import PAYOUT_METHODS
 from state import routes
 from state.session import SessionState
 from state.settlements import ALL, SettlementsState as S
@@ -43,8 +44,9 @@ def _summary_row(r: rx.Var) -> rx.Component:
                   rx.button("Record payout", size="1", on_click=S.ask_payout(r["id"])))
     return rx.table.row(*[rx.table.cell(r[k]) for k in (
         "name", "jobs", "gross", "commission", "parts_by_technician",
-        "collected_by_technician")], rx.table.cell(rx.text(r["balance"], weight="bold")),
-        rx.table.cell(r["unsettled"]), rx.table.cell(pay))
+        "collected_by_technician", "balance")],
+        rx.table.cell(r["unsettled"]), rx.table.cell(rx.text(r["open"], weight="bold")),
+        rx.table.cell(pay))
 
 
 def _payout_row(p: rx.Var) -> rx.Component:
@@ -52,20 +54,34 @@ def _payout_row(p: rx.Var) -> rx.Component:
                    rx.button("Void", size="1", color_scheme="red", variant="soft",
                              on_click=S.ask_void(p["id"])))
     return rx.table.row(*[rx.table.cell(p[k]) for k in (
-        "paid_at", "technician", "period", "jobs", "balance", "owes", "voided")],
-        rx.table.cell(void))
+        "paid_at", "technician", "period", "jobs", "balance", "owes", "amount", "method",
+        "note", "voided")], rx.table.cell(void))
 
 
 def _dialogs() -> rx.Component:
-    pay = rx.alert_dialog.root(rx.alert_dialog.content(
-        rx.alert_dialog.title("Record payout"),
-        rx.alert_dialog.description(S.confirm_text),
-        rx.text("Those jobs become settled and this period is locked for the technician until "
-                "the payout is voided.", size="2", color_scheme="gray"),
-        rx.hstack(rx.button("Cancel", variant="soft", color_scheme="gray",
-                            on_click=S.cancel_dialogs),
-                  rx.button("Record payout", on_click=S.record_payout), justify="end",
-                  spacing="3", margin_top="1em")), open=S.confirm_technician != "")
+    pay = rx.dialog.root(rx.dialog.content(
+        rx.dialog.title("Record payout"),
+        rx.dialog.description(S.confirm_text),
+        rx.form(rx.vstack(
+            rx.text("Those jobs become settled and this period is locked for the technician "
+                    "until the payout is voided.", size="2", color_scheme="gray"),
+            rx.el.label("Amount paid $", html_for="payout_amount", font_size="14px"),
+            rx.input(id="payout_amount", name="amount", default_value=S.pay_amount,
+                     input_mode="decimal", required=True, width="100%"),
+            rx.el.label("Paid by", html_for="payout_method", font_size="14px"),
+            rx.el.select(*[rx.el.option(label, value=value)
+                           for value, label in PAYOUT_METHODS.items()],
+                         id="payout_method", name="method", default_value="cash"),
+            rx.el.label("Note (required when the amount is not the balance)",
+                        html_for="payout_note", font_size="14px"),
+            rx.text_area(id="payout_note", name="note", max_length=500, width="100%"),
+            error_callout(S.pay_error),
+            rx.hstack(rx.button("Cancel", type="button", variant="soft", color_scheme="gray",
+                                on_click=S.cancel_dialogs),
+                      rx.button("Record payout", type="submit"), justify="end", spacing="3",
+                      width="100%"),
+            spacing="2", width="100%"), on_submit=S.record_payout, key=S.pay_key),
+        max_width="32em"), open=S.confirm_technician != "")
     void = rx.alert_dialog.root(rx.alert_dialog.content(
         rx.alert_dialog.title("Void payout"),
         rx.alert_dialog.description("Its jobs become unsettled and the period unlocks."),
@@ -84,10 +100,11 @@ def settlements_page() -> rx.Component:
     return rx.vstack(
         _filters(),
         rx.text("Balance = commission + parts paid by the technician - money the technician "
-                "collected. Positive: the company owes the technician.", size="2",
-                color_scheme="gray"),
+                "collected, for every job closed in the period. Open now counts only the jobs "
+                "no payout holds yet.", size="2", color_scheme="gray"),
         data_table(["Technician", "Jobs", "Gross", "Commission", "Parts by tech",
-                    "Collected by tech", "Balance", "Unsettled jobs", ""], S.summaries,
+                    "Collected by tech", "Period balance", "Unsettled jobs", "Open now", ""],
+                   S.summaries,
                    _summary_row, empty_text="No closed jobs for this period."),
         rx.heading("Closed jobs", size="4"),
         data_table(["Job", "Closed", "Client", "Technician", "Gross", "Commission",
@@ -98,6 +115,7 @@ def settlements_page() -> rx.Component:
                        "settled")]), empty_text="No closed jobs for this period."),
         pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
         rx.heading("Payouts", size="4"),
-        data_table(["Paid", "Technician", "Period", "Jobs", "Balance", "Direction", "", ""],
+        data_table(["Paid", "Technician", "Period", "Jobs", "Balance", "Direction", "Amount paid",
+                    "Method", "Note", "", ""],
                    S.payouts, _payout_row, empty_text="No payouts recorded yet."),
         _dialogs(), width="100%", spacing="4")

@@ -59,6 +59,9 @@ def tech_job_page() -> rx.Component:
         rx.hstack(rx.heading("#", job["number"], size="5"), rx.spacer(),
                   rx.badge(job["status_label"], size="3"), width="100%"),
         rx.text(job["when"]),
+        rx.cond(job["sent_back"] != "", rx.callout(
+            "Sent back by the office: " + job["sent_back"].to(str), icon="undo-2",
+            color_scheme="amber", width="100%")),
         rx.card(rx.vstack(
             rx.text(job["client_name"], weight="bold", size="4"),
             rx.text(job["phone_display"]),

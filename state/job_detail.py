@@ -1,4 +1,5 @@
-"""Job page: details, edit dialog, status moves (cancel/reopen with a reason).
+"""Job page: details, edit dialog, status moves (cancel/reopen/send back with a reason),
+and the technician's evidence (photos with a viewer, notes, time line).
 
 Payments, parts and closing are in :mod:`state.job_money`; after any change
 both states reload the job, so the page always shows what was saved.
@@ -19,7 +20,8 @@ from state.address_autocomplete import AddressState
 from state.job_form import NONE, blank_values, form_from
 from state.session import SessionState, handles_errors, loads_page
 
-_LISTS = ("payments", "parts", "finance_lines", "history", "moves")
+_LISTS = ("payments", "parts", "finance_lines", "history", "moves", "photos", "tech_notes",
+          "timeline")
 
 
 def job_id_from_path(path: str) -> str:
@@ -45,6 +47,10 @@ class JobDetailState(SessionState):
     reason_target: str = ""
     reason_title: str = ""
     reason_error: str = ""
+    photos: list[dict] = []
+    tech_notes: list[dict] = []
+    timeline: list[dict] = []
+    viewer_photo: str = ""
 
     def _job_id(self) -> str:
         return job_id_from_path(self.router.url.path)
@@ -54,6 +60,10 @@ class JobDetailState(SessionState):
         data = dict(detail.__dict__)
         self.history, self.moves = data.pop("history"), data.pop("moves")
         self.finance_lines = data.pop("finance_lines")
+        self.photos, self.tech_notes = data.pop("photos"), data.pop("tech_notes")
+        self.timeline = data.pop("timeline")
+        if self.viewer_photo not in [p["id"] for p in self.photos]:
+            self.viewer_photo = ""
         for name in _LISTS:
             data.pop(name, None)
         self.job = data
@@ -69,6 +79,7 @@ class JobDetailState(SessionState):
     @loads_page
     def load(self):
         self.edit_open = self.reason_open = False
+        self.viewer_photo = ""
         self._show()
 
     @rx.event
@@ -138,6 +149,31 @@ class JobDetailState(SessionState):
         self._actor()
         self.reason_target, self.reason_title = str(target)[:40], str(title)[:60]
         self.reason_error, self.reason_open = "", True
+
+    @rx.event
+    def open_photo(self, photo_id: str):
+        """Show one of this job's photos large; the image route checks access again."""
+        self.viewer_photo = next((p["id"] for p in self.photos if p["id"] == photo_id), "")
+
+    @rx.event
+    def set_viewer_open(self, value: bool):
+        if not value:
+            self.viewer_photo = ""
+
+    @rx.var
+    def viewer_index(self) -> str:
+        """"2 of 5" for the photo in the viewer."""
+        ids = [p["id"] for p in self.photos]
+        if self.viewer_photo not in ids:
+            return ""
+        return f"{ids.index(self.viewer_photo) + 1} of {len(ids)}"
+
+    @rx.event
+    def step_photo(self, step: int):
+        """Next (1) or previous (-1) photo in the viewer, wrapping around."""
+        ids = [p["id"] for p in self.photos]
+        if self.viewer_photo in ids and step in (1, -1):
+            self.viewer_photo = ids[(ids.index(self.viewer_photo) + step) % len(ids)]
 
     @rx.event
     def set_reason_open(self, value: bool):

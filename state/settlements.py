@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.domain.errors import ValidationError
 from iprodash.domain.money import format_money
 from iprodash.services import settlements
 from iprodash.services.dashboard import PERIODS
@@ -16,6 +17,11 @@ ALL = "all"
 def _money_row(row) -> dict[str, str]:
     return {k: format_money(getattr(row, k)) for k in (
         "gross", "commission", "parts_by_technician", "collected_by_technician")}
+
+
+def _dollars(cents: int) -> str:
+    """12345 -> "123.45", the way the amount field is typed."""
+    return f"{cents // 100}.{cents % 100:02d}"
 
 
 class SettlementsState(SessionState):
@@ -33,6 +39,9 @@ class SettlementsState(SessionState):
     payouts: list[dict[str, str]] = []
     confirm_technician: str = ""
     confirm_text: str = ""
+    pay_amount: str = ""
+    pay_error: str = ""
+    pay_key: int = 0
     void_id: str = ""
     void_reason: str = ""
 
@@ -58,7 +67,8 @@ class SettlementsState(SessionState):
         self.summaries = [{
             "id": r.technician_id, "name": r.name, "jobs": str(r.summary.jobs),
             **_money_row(r.summary), "balance": r.summary.balance_text,
-            "unsettled": str(r.unsettled_jobs),
+            "unsettled": str(r.unsettled_jobs), "open": r.open_text,
+            "open_amount": _dollars(abs(r.unsettled_balance)),
             "pay_text": f"Record a payout to {r.name} for {r.unsettled_jobs} unsettled job(s): "
                         f"balance {format_money(r.unsettled_balance)} "
                         f"({'company pays' if r.unsettled_balance >= 0 else 'technician pays'})."
@@ -66,6 +76,7 @@ class SettlementsState(SessionState):
         self.cursor_stack = []
         self._load_jobs()
         self.payouts = [{**p.__dict__, "jobs": str(p.jobs), "balance": format_money(p.balance),
+                         "amount": format_money(p.amount) if p.method else "",
                          "voided": "Voided" if p.voided else ""}
                         for p in settlements.list_payouts(
                             db=db, actor=actor, technician_id=self._filters()["technician_id"])]
@@ -115,6 +126,8 @@ class SettlementsState(SessionState):
         row = next((r for r in self.summaries if r["id"] == technician_id), None)
         if row is not None:
             self.confirm_technician, self.confirm_text = row["id"], row["pay_text"]
+            self.pay_amount, self.pay_error = row["open_amount"], ""
+            self.pay_key += 1
 
     @rx.event
     def cancel_dialogs(self):
@@ -122,10 +135,17 @@ class SettlementsState(SessionState):
 
     @rx.event
     @handles_errors
-    def record_payout(self):
-        technician_id, self.confirm_technician = self.confirm_technician, ""
-        settlements.record_payout(db=get_db(), actor=self._actor(), technician_id=technician_id,
-                                  period=self.period, start=self.start, end=self.end)
+    def record_payout(self, form: dict):
+        try:
+            settlements.record_payout(
+                db=get_db(), actor=self._actor(), technician_id=self.confirm_technician,
+                period=self.period, start=self.start, end=self.end,
+                amount=str(form.get("amount", ""))[:40], method=str(form.get("method", ""))[:40],
+                note=str(form.get("note", ""))[:600])
+        except ValidationError as exc:
+            self.pay_error = exc.message
+            return None
+        self.confirm_technician = ""
         self._reload()
         return rx.toast.success("Payout recorded; those jobs are settled and the period locked.")
 

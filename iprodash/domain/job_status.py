@@ -9,6 +9,8 @@ The diagram is followed literally:
   jump (from, to, who, when) like any other move;
 * cancel from any status that is not closed or canceled, with a reason;
 * reopen closed -> pending_approval: company admin only, with a reason;
+* send back pending_approval -> in_progress: office staff, with a reason the
+  technician reads on the phone (the office did not accept the work yet);
 * restore canceled -> new: company admin or office user.
 
 Office staff (company admin, user) make every forward move and cancel. A
@@ -47,7 +49,7 @@ def _roles_for(current: str, target: str) -> tuple[str, ...]:
         return OFFICE_ROLES
     if (current, target) == (CLOSED, PENDING_APPROVAL):
         return (COMPANY_ADMIN,)
-    if (current, target) == (CANCELED, NEW):
+    if (current, target) in ((CANCELED, NEW), (PENDING_APPROVAL, IN_PROGRESS)):
         return OFFICE_ROLES
     if _NEXT.get(current) == target:
         return OFFICE_ROLES + ((TECHNICIAN,) if (current, target) in _TECHNICIAN_MOVES else ())
@@ -64,9 +66,15 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, status)
 
 
+def is_send_back(current: str, target: str) -> bool:
+    """Whether the move sends a job the technician marked done back to them."""
+    return (current, target) == (PENDING_APPROVAL, IN_PROGRESS)
+
+
 def requires_reason(current: str, target: str) -> bool:
-    """Whether the move needs a written reason (cancel and reopen do)."""
-    return target == CANCELED or (current, target) == (CLOSED, PENDING_APPROVAL)
+    """Whether the move needs a written reason (cancel, reopen and send back do)."""
+    return (target == CANCELED or (current, target) == (CLOSED, PENDING_APPROVAL)
+            or is_send_back(current, target))
 
 
 def allowed_moves(status: str, role: str) -> list[str]:
@@ -125,7 +133,9 @@ def check_move(*, current: str, target: str, role: str, reason: str | None = Non
         raise PermissionDenied(_why_denied(current, target, role))
     if requires_reason(current, target):
         text = (reason or "").strip()
-        verb = "canceling" if target == CANCELED else "reopening"
+        verb = ("canceling" if target == CANCELED else
+                "sending the job back to the technician" if is_send_back(current, target)
+                else "reopening")
         if not text:
             raise ValidationError(f"Give a reason for {verb} the job.", field="reason")
         if len(text) > REASON_MAX:

@@ -13,8 +13,8 @@ from pymongo.database import Database
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
-from iprodash.domain.job_status import (CANCELED, CLOSED, NEW, PENDING_APPROVAL, SCHEDULED,
-                                        check_move)
+from iprodash.domain.job_status import (CANCELED, CLOSED, IN_PROGRESS, NEW, PENDING_APPROVAL,
+                                        SCHEDULED, check_move, is_send_back)
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit, job_messages, rollups
@@ -75,6 +75,8 @@ def change_status(db: Database, *, actor: Actor, job_id: str, target: str,
         return reopen_job(db, actor=actor, job_id=job_id, reason=reason)
     if (job["status"], target) == (CANCELED, NEW):
         return restore_job(db, actor=actor, job_id=job_id)
+    if is_send_back(job["status"], target):
+        return send_back_job(db, actor=actor, job_id=job_id, reason=reason)
     check_move(current=job["status"], target=target, role=actor.role, reason=reason)
     if target == SCHEDULED and job.get("scheduled_start") is None:
         raise ValidationError("Set the date and time window before marking the job Scheduled.",
@@ -160,6 +162,28 @@ def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
         raise
     rollups.record_reopened(db, job=job)
     return _notify(db, actor, after, job["status"])
+
+
+def send_back_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobChange:
+    """Return a job the technician marked done to In progress (office, with a reason).
+
+    The reason is in the status history, which the technician's phone page
+    shows ("Sent back by the office: ..."), and goes to the technician by
+    text when they agreed to texts.
+
+    Raises:
+        ValidationError: no reason, or the job is not pending approval.
+        PermissionDenied: the caller is not office staff.
+    """
+    actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
+    job = load_job(db, actor, job_id)
+    check_move(current=job["status"], target=IN_PROGRESS, role=actor.role, reason=reason)
+    text = reason.strip()
+    after = _moved(db, actor, job, IN_PROGRESS, text)
+    change = JobChange(job=after)
+    change.note(job_messages.job_sent_back(db, job=after, reason=text, actor=actor))
+    return change
 
 
 def cancel_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobChange:

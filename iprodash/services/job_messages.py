@@ -8,6 +8,7 @@ Which change sends what (each once per event, through the outbox):
 | becomes ``en_route`` | client | technician on the way | no (urgent) |
 | ``pending_approval`` -> ``closed`` (first close only) | client | job done + receipt link | yes |
 | technician assigned | technician | job assigned + link to ``/tech`` | only when the job starts more than 3 hours later |
+| ``pending_approval`` -> ``in_progress`` (sent back) | technician | the office's reason + link to the job | yes |
 
 Canceling, restoring and reopening send nothing (the office calls the
 client). The technician link points at ``{public_url}/tech`` until the
@@ -36,6 +37,7 @@ from iprodash.services.quiet_hours import DEFAULT_ZONE, zone_info
 from iprodash.services.sms import SmsOutcome, enqueue_sms
 from iprodash.services.technician_access import issue_technician_link
 from iprodash.services.sms_templates import (APPOINTMENT_CONFIRMATION, JOB_ASSIGNED, JOB_DONE,
+                                             JOB_SENT_BACK, SENT_BACK_TEMPLATE,
                                              TECH_EN_ROUTE, company_template, render)
 from iprodash.settings import get_settings
 
@@ -207,3 +209,38 @@ def job_assigned(db: Database, *, job: dict, actor: Actor | None,
                        idempotency_key=f"job:{job['_id']}:assigned:{technician['_id']}:{when}",
                        urgent=urgent, now=now,
                        related={"job_id": job["_id"], "technician_id": technician["_id"]})
+
+
+def job_sent_back(db: Database, *, job: dict, reason: str, actor: Actor | None,
+                  now: datetime | None = None) -> SmsOutcome:
+    """Text the job's technician that the office sent the job back, and why.
+
+    Like every text, it is queued only when the technician's number agreed
+    to texts and did not send STOP; otherwise the outcome says why not.
+
+    Args:
+        db: the database.
+        job: the job document after the move (``in_progress``).
+        reason: the office's reason, as stored in the status history.
+        actor: who sent it back (the link is issued in their name).
+        now: the current time (tests freeze it).
+    """
+    now = now or utcnow()
+    technician = _technician(db, job)
+    if technician is None:
+        return SmsOutcome(queued=False, reason="The job has no technician, so no text.")
+    if not technician.get("phone"):
+        return SmsOutcome(queued=False, reason="The technician has no phone number, so no text.")
+    company = _company(db, job)
+    link = issue_technician_link(db, company_id=job["company_id"],
+                                 technician_id=technician["_id"],
+                                 created_by=actor.user_id if actor else None,
+                                 job_id=str(job["_id"]))
+    values = {**job_values(job, company, technician=technician), "link": app_link(link),
+              "reason": " ".join(reason.split())[:300]}
+    step = len(job.get("status_history") or [])
+    return enqueue_sms(db, company=company, to=technician["phone"], kind=JOB_SENT_BACK,
+                       text=render(SENT_BACK_TEMPLATE, values),
+                       idempotency_key=f"job:{job['_id']}:sent_back:{step}", urgent=False,
+                       now=now, related={"job_id": job["_id"],
+                                         "technician_id": technician["_id"]})

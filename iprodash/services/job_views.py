@@ -16,14 +16,16 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import DomainError
 from iprodash.domain.finance import JobFinance, Part, Payment, compute_job_finance
-from iprodash.domain.job_status import (CANCELED, CLOSED, allowed_moves, requires_reason,
-                                        status_label)
+from iprodash.domain.job_status import (CANCELED, CLOSED, PENDING_APPROVAL, allowed_moves,
+                                        is_send_back, requires_reason, status_label)
+from iprodash.domain.rates import SOURCE_FIXED, SOURCE_PERCENT, Rates
 from iprodash.domain.money import format_money, format_percent
 from iprodash.domain.phones import format_phone_display
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services.actor import Actor
 from iprodash.services.clients import address_text
+from iprodash.services.job_evidence import job_evidence
 from iprodash.services.job_documents import snapshot_rates
 from iprodash.services.job_forms import local_parts
 from iprodash.services.job_records import company_of, zone_of
@@ -76,6 +78,9 @@ class JobDetail:
     finance_note: str
     history: list[dict]
     moves: list[dict]
+    photos: list[dict]
+    tech_notes: list[dict]
+    timeline: list[dict]
 
 
 def format_moment(moment: datetime | None, zone: ZoneInfo) -> str:
@@ -101,21 +106,43 @@ def window_text(start: datetime | None, end: datetime | None, zone: ZoneInfo) ->
     return text
 
 
+def rates_note(rates: Rates, *, financials: bool) -> str:
+    """Every rate the breakdown used, so the sum can be redone by hand.
+
+    The technician's and source's terms are shown only to callers who see
+    the commission lines they explain.
+    """
+    parts = [f"card fee {format_percent(rates.card_fee_bp)} of card payments"]
+    if financials:
+        technician = f"technician {format_percent(rates.tech_commission_bp)} of net"
+        if rates.tech_job_fee_cents:
+            technician += f" minus a {format_money(rates.tech_job_fee_cents)} per-job fee"
+        parts.append(technician)
+        if rates.source_kind == SOURCE_PERCENT:
+            parts.append(f"source {format_percent(rates.source_rate_bp)} of net")
+        elif rates.source_kind == SOURCE_FIXED:
+            parts.append(f"source {format_money(rates.source_fixed_cents)} fixed per closed job")
+        else:
+            parts.append("no lead source commission")
+    return "; ".join(parts)
+
+
 def _finance(db: Database, actor: Actor, job: dict, company: dict,
              technician: dict | None, source: dict | None) -> tuple[JobFinance | None, str]:
+    financials = actor.can_see_financials
     if job.get("finance"):
-        rates = job.get("rates") or {}
+        rates = Rates.from_dict(job.get("rates"))
         return JobFinance.from_dict(job["finance"]), (
-            f"Snapshot taken at close: card fee {format_percent(rates.get('card_fee_bp', 0))}, "
-            f"technician {format_percent(rates.get('tech_commission_bp', 0))}.")
+            f"Rates fixed when the job closed: {rates_note(rates, financials=financials)}.")
+    rates = snapshot_rates(company=company, technician=technician, source=source)
     try:
         finance = compute_job_finance(
             payments=[Payment.from_dict(p) for p in job.get("payments") or []],
-            parts=[Part.from_dict(p) for p in job.get("parts") or []],
-            rates=snapshot_rates(company=company, technician=technician, source=source))
+            parts=[Part.from_dict(p) for p in job.get("parts") or []], rates=rates)
     except DomainError:
         return None, "Fix the payments or parts to see the breakdown."
-    return finance, "Estimate with today's rates; the rates are fixed when the job closes."
+    return finance, ("Estimate with today's rates, fixed when the job closes: "
+                     f"{rates_note(rates, financials=financials)}.")
 
 
 def _lines(finance: JobFinance | None, financials: bool) -> list[dict]:
@@ -126,15 +153,23 @@ def _lines(finance: JobFinance | None, financials: bool) -> list[dict]:
              "text": format_money(getattr(finance, key))} for key, label in chosen]
 
 
+def _move_label(status: str, target: str, kind: str) -> str:
+    if kind == "close":
+        return "Approve and close" if status == PENDING_APPROVAL else "Close job"
+    if kind == "reason":
+        if target == CANCELED:
+            return "Cancel job"
+        return "Send back to technician" if is_send_back(status, target) else "Reopen job"
+    return "Restore" if status == CANCELED else f"Mark {status_label(target)}"
+
+
 def _moves(status: str, role: str) -> list[dict]:
     moves = []
     for target in allowed_moves(status, role):
         kind = ("close" if target == CLOSED else "reason" if requires_reason(status, target)
                 else "step")
-        verb = {"close": "Close job", "reason": ("Cancel job" if target == CANCELED
-                                                 else "Reopen job")}.get(
-            kind, "Restore" if status == CANCELED else f"Mark {status_label(target)}")
-        moves.append({"target": target, "label": verb, "kind": kind})
+        moves.append({"target": target, "label": _move_label(status, target, kind),
+                      "kind": kind})
     return moves
 
 
@@ -156,6 +191,7 @@ def job_detail(db: Database, *, actor: Actor, job_id: str) -> JobDetail:
         {"_id": job["lead_source_id"]}) if job.get("lead_source_id") else None)
     finance, note = _finance(db, actor, job, company, technician, source)
     client, address = job.get("client") or {}, job.get("address") or {}
+    evidence = job_evidence(db, job=job, zone=zone)
     day, start = local_parts(job.get("scheduled_start"), zone)
     _, end = local_parts(job.get("scheduled_end"), zone)
     return JobDetail(
@@ -181,4 +217,5 @@ def job_detail(db: Database, *, actor: Actor, job_id: str) -> JobDetail:
         settled=job.get("settlement_id") is not None,
         editable=job["status"] not in (CLOSED, CANCELED),
         finance_lines=_lines(finance, actor.can_see_financials), finance_note=note,
-        history=_history(job, zone), moves=_moves(job["status"], actor.role))
+        history=_history(job, zone), moves=_moves(job["status"], actor.role),
+        photos=evidence.photos, tech_notes=evidence.tech_notes, timeline=evidence.timeline)

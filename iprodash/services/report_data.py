@@ -26,6 +26,7 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.reports import ReportSources
 from iprodash.repositories.rollups import RollupRepository
+from iprodash.repositories.settlements import SettlementRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services.rollups import company_zone, local_day
 
@@ -108,12 +109,30 @@ class SettlementLine:
 
 
 @dataclass(frozen=True)
+class PayoutLine:
+    """A recorded (not voided) payout that holds some of the statement's jobs."""
+
+    paid_day: str
+    jobs: int
+    balance: int
+    amount: int
+    method: str
+    note: str
+
+
+@dataclass(frozen=True)
 class SettlementData:
     company: CompanyHeader
     technician: str
     period: Period
     lines: list[SettlementLine]
     summary: SettlementSummary
+    payouts: list[PayoutLine] = field(default_factory=list)
+
+    @property
+    def open_summary(self) -> SettlementSummary:
+        """The jobs of the statement that no payout holds yet."""
+        return summarize_settlement(line.finance for line in self.lines if not line.settled)
 
 
 @dataclass(frozen=True)
@@ -190,15 +209,35 @@ def settlement_data(db: Database, company_id: ObjectId, technician_id: Any,
     technician = TechnicianRepository(db, company_id).get(technician_id, "technician")
     zone = company_zone(db, company_id)
     start, end = period.utc_bounds(zone)
+    jobs = [job for job in sources.closed_jobs_of_technician(technician["_id"], start, end)
+            if job.get("finance")]
     lines = [SettlementLine(
         day=job.get("closed_day") or job["closed_at"].astimezone(zone).date().isoformat(),
         number=int(job.get("number") or 0), city=(job.get("address") or {}).get("city", ""),
         finance=JobFinance.from_dict(job["finance"]), settled=bool(job.get("settlement_id")))
-        for job in sources.closed_jobs_of_technician(technician["_id"], start, end)
-        if job.get("finance")]
+        for job in jobs]
     return SettlementData(company=company_header(db, company_id),
                           technician=technician.get("name", ""), period=period, lines=lines,
-                          summary=summarize_settlement(line.finance for line in lines))
+                          summary=summarize_settlement(line.finance for line in lines),
+                          payouts=_payouts_of(db, company_id, jobs, zone))
+
+
+def _payouts_of(db: Database, company_id: ObjectId, jobs: list[dict],
+                zone: ZoneInfo) -> list[PayoutLine]:
+    """The payouts holding any of ``jobs``, oldest first (one query by ids)."""
+    from iprodash.services.settlements import PAYOUT_METHODS
+
+    ids = list({job["settlement_id"] for job in jobs if job.get("settlement_id")})
+    if not ids:
+        return []
+    docs = SettlementRepository(db, company_id).find({"_id": {"$in": ids}, "voided_at": None},
+                                                     projection={"job_ids": 0})
+    return [PayoutLine(paid_day=doc["paid_at"].astimezone(zone).date().isoformat(),
+                       jobs=int(doc["totals"]["jobs"]), balance=int(doc["totals"]["balance"]),
+                       amount=int(doc.get("amount_cents") or 0),
+                       method=PAYOUT_METHODS.get(doc.get("method", ""), "Not recorded"),
+                       note=doc.get("note", ""))
+            for doc in sorted(docs, key=lambda d: d["paid_at"])]
 
 
 def _week_start(day: date) -> date:

@@ -7,6 +7,12 @@ technician's unsettled jobs, marks them with its id and locks its window
 ``[first day 00:00, min(day after last 00:00, payout time))``: no other
 payout of that technician may overlap it until it is voided. A settled job
 cannot be paid twice, and the jobs service refuses to reopen it.
+
+A payout records what changed hands: the amount (in the direction of the
+balance: the company to the technician when positive, the technician to the
+company when negative), the method and a note. An amount that differs from
+the balance needs a note saying why; the jobs are settled either way, so
+"still open" on the page is always the balance of the jobs no payout holds.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pymongo.errors import OperationFailure
 from iprodash.domain.clock import days_bounds
 from iprodash.domain.errors import Conflict, NotFound, ValidationError
 from iprodash.domain.finance import JobFinance, SettlementSummary, summarize_settlement
-from iprodash.domain.money import format_money
+from iprodash.domain.money import format_money, parse_money
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.settlements import SettlementJobs, SettlementRepository
 from iprodash.repositories.technicians import TechnicianRepository
@@ -37,6 +43,10 @@ PAGE_SIZE = 50
 REASON_MAX = 500
 _CHANGED = "Some of these jobs changed while the payout was being recorded. Reload and try again."
 _WRITE_CONFLICT = 112
+PAYOUT_METHODS = {"cash": "Cash", "check": "Check", "zelle": "Zelle",
+                  "bank_transfer": "Bank transfer", "payroll": "Payroll", "other": "Other"}
+NOTE_MAX = 500
+NOTHING_OPEN = "Nothing open: every closed job is in a payout"
 
 
 @contextmanager
@@ -59,6 +69,22 @@ class TechnicianSettlement:
     summary: SettlementSummary
     unsettled_jobs: int
     unsettled_balance: int
+
+    @property
+    def open_text(self) -> str:
+        """What is still open now, after any payouts: only the jobs no payout holds."""
+        if self.unsettled_jobs == 0:
+            return NOTHING_OPEN
+        return open_balance_text(self.unsettled_balance)
+
+
+def open_balance_text(balance: int) -> str:
+    """"Company owes technician $12.00", "Technician owes company $35.16" or "Even"."""
+    if balance > 0:
+        return f"Company owes technician {format_money(balance)}"
+    if balance < 0:
+        return f"Technician owes company {format_money(-balance)}"
+    return "Even: nothing to pay either way"
 
 
 @dataclass(frozen=True)
@@ -92,6 +118,9 @@ class PayoutRow:
     owes: str
     paid_at: str
     voided: bool
+    amount: int = 0
+    method: str = ""
+    note: str = ""
 
 
 def period_bounds(db: Database, company_id: ObjectId, period: Period) -> tuple[datetime, datetime]:
@@ -225,11 +254,32 @@ def _window_text(db: Database, actor: Actor, doc: dict) -> str:
     return f"{first:%b %d, %Y %H:%M} - {last:%b %d, %Y %H:%M}"
 
 
+def _payout_terms(amount: str, method: str, note: str) -> tuple[int, str, str]:
+    """The typed amount (cents), a known method and a trimmed note, or a sentence why not."""
+    if method not in PAYOUT_METHODS:
+        raise ValidationError("Choose how the money was paid: "
+                              + ", ".join(PAYOUT_METHODS.values()).lower() + ".",
+                              field="method")
+    if not (amount or "").strip():
+        raise ValidationError("Enter the amount that was paid, like 120.00.", field="amount")
+    text = " ".join((note or "").split())
+    if len(text) > NOTE_MAX:
+        raise ValidationError(f"Keep the note under {NOTE_MAX} characters.", field="note")
+    return parse_money(amount, field="amount"), method, text
+
+
 def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str,
-                  start: str = "", end: str = "", now: datetime | None = None) -> str:
+                  amount: str, method: str, note: str = "", start: str = "",
+                  end: str = "", now: datetime | None = None) -> str:
     """Pay a technician's unsettled closed jobs of a period and lock the period.
 
     ``now`` pins the clock (tests): it picks the period and ends its window.
+
+    Args:
+        amount: What changed hands, in dollars, in the balance's direction
+            (``"0"`` when the balance is even).
+        method: A key of :data:`PAYOUT_METHODS`.
+        note: Free text; required when the amount is not the balance.
 
     Returns:
         The settlement's id.
@@ -238,12 +288,14 @@ def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str
         PermissionDenied: not a company admin.
         NotFound: no such technician in the company.
         Conflict: the period overlaps an active payout, or a job changed meanwhile.
-        ValidationError: no unsettled closed jobs in the period.
+        ValidationError: no unsettled closed jobs in the period, a bad amount
+            or method, or an amount unlike the balance without a note.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
     if not technician_id:
         raise ValidationError("Choose the technician to pay.", field="technician")
+    amount_cents, method, note = _payout_terms(amount, method, note)
     tech_id = _technician(db, actor, technician_id)
     now = now or utcnow()
     resolved = _period(db, actor, period, start, end, now)
@@ -264,10 +316,15 @@ def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str
         raise ValidationError("There are no unsettled closed jobs for this technician in "
                               "this period.", field="period")
     summary = summarize_settlement(JobFinance.from_dict(job["finance"]) for job in jobs)
+    if amount_cents != abs(summary.balance) and not note:
+        raise ValidationError(f"The balance is {format_money(abs(summary.balance))}; the amount "
+                              f"paid is {format_money(amount_cents)}. Say why in the note.",
+                              field="note")
     job_ids = [job["_id"] for job in jobs]
     doc = {"technician_id": tech_id, "period_start": window_start, "period_end": window_end,
            "job_ids": job_ids, "totals": summary.as_dict(), "paid_at": now,
-           "paid_by": actor.user_id, "paid_by_name": actor.name, "voided_at": None}
+           "paid_by": actor.user_id, "paid_by_name": actor.name, "voided_at": None,
+           "amount_cents": amount_cents, "method": method, "note": note}
     with _one_writer(), db.client.start_session() as session, session.start_transaction():
         settlement_id = payouts.insert(doc, session=session)
         marked = SettlementJobs(db, actor.company_id).mark_settled(job_ids, settlement_id,
@@ -279,7 +336,8 @@ def record_payout(*, db: Database, actor: Actor, technician_id: str, period: str
                  target_id=settlement_id,
                  after={"technician_id": str(tech_id), "jobs": summary.jobs,
                         "balance": format_money(summary.balance), "owes": summary.owes,
-                        "period": f"{resolved.first} - {resolved.last}"})
+                        "amount": format_money(amount_cents), "method": method,
+                        "note": note[:200], "period": f"{resolved.first} - {resolved.last}"})
     return str(settlement_id)
 
 
@@ -330,7 +388,10 @@ def list_payouts(*, db: Database, actor: Actor, technician_id: str = "",
                       period=_window_text(db, actor, d), jobs=d["totals"]["jobs"],
                       balance=d["totals"]["balance"], owes=d["totals"]["owes"],
                       paid_at=f"{d['paid_at'].astimezone(zone):%b %d, %Y %H:%M}",
-                      voided=d.get("voided_at") is not None) for d in docs]
+                      voided=d.get("voided_at") is not None,
+                      amount=int(d.get("amount_cents") or 0),
+                      method=PAYOUT_METHODS.get(d.get("method", ""), ""),
+                      note=d.get("note", "")) for d in docs]
 
 
 def technician_choices(*, db: Database, actor: Actor) -> list[tuple[str, str]]:

@@ -22,6 +22,10 @@ REMINDER = "reminder"
 TECH_EN_ROUTE = "tech_en_route"
 JOB_DONE = "job_done"
 JOB_ASSIGNED = "job_assigned"
+# Not editable: it carries the office's own words, so there is nothing to word differently.
+JOB_SENT_BACK = "job_sent_back"
+SENT_BACK_TEMPLATE = ("{company}: Job #{job_number} was sent back by the office: {reason} "
+                      "Open: {link}")
 EDITABLE_KINDS = (APPOINTMENT_CONFIRMATION, REMINDER, TECH_EN_ROUTE, JOB_DONE, JOB_ASSIGNED)
 
 KIND_LABELS = {

@@ -17,7 +17,8 @@ from pymongo.database import Database
 from iprodash.domain.clock import local_today, zone_of
 from iprodash.domain.errors import NotFound, PermissionDenied, ValidationError
 from iprodash.domain.finance import JobFinance, Part, Payment
-from iprodash.domain.job_status import TECHNICIAN_ACTIONS, allowed_moves, status_label
+from iprodash.domain.job_status import (IN_PROGRESS, TECHNICIAN_ACTIONS, allowed_moves,
+                                        is_send_back, status_label)
 from iprodash.domain.money import format_money, parse_money
 from iprodash.domain.phones import format_phone_display
 from iprodash.domain.validation import required_text
@@ -113,6 +114,15 @@ def load_my_job(db: Database, *, actor: Actor, job_id: str) -> dict:
     return job
 
 
+def sent_back_reason(job: dict) -> str:
+    """The office's reason while a job it sent back is in progress again, else ""."""
+    history = job.get("status_history") or []
+    if job.get("status") != IN_PROGRESS or not history:
+        return ""
+    last = history[-1]
+    return last.get("reason", "") if is_send_back(last.get("from", ""), last.get("to", "")) else ""
+
+
 def navigate_url(address: dict) -> str:
     """Google Maps directions to the job's address."""
     parts = [address.get(k, "") for k in ("line", "city", "state", "zip")]
@@ -146,7 +156,7 @@ def job_view(db: Database, *, actor: Actor, job_id: str) -> dict:
                       "by": p["collected_by"]} for p in job.get("payments", [])],
         "parts": [{"description": p["description"], "cost": format_money(p["cost_cents"]),
                    "by": p["paid_by"]} for p in job.get("parts", [])],
-        "commission": commission,
+        "commission": commission, "sent_back": sent_back_reason(job),
         "tech_notes": [{"when": n["at"].astimezone(company_zone(db, actor)).strftime(
             "%b %d %I:%M %p"), "text": n["text"]} for n in job.get("tech_notes", [])],
     }

@@ -169,7 +169,7 @@ def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page,
 
     page.goto(f"/jobs/{job['_id']}")
     expect(page.get_by_text("Olga Ortiz").first).to_be_visible()
-    page.get_by_role("button", name="Close job", exact=True).click()
+    page.get_by_role("button", name="Approve and close", exact=True).click()
     dialog = page.get_by_role("dialog")
     dialog.get_by_label("Closing price $").fill("400")
     dialog.get_by_role("button", name="Close job").click()

@@ -219,7 +219,8 @@ def test_settlement_periods_turn_at_company_midnight(shop, zone, wall_clock):
 
     wall_clock.set(eve)
     settlements.record_payout(db=shop.db, actor=shop.admin, technician_id=tom.id,
-                              period="today", now=eve)
+                              period="today", amount="0", method="cash",
+                              note="Settled at the year-end count", now=eve)
     assert summary("last_month", new_year) == [("Tom Tech", 1, 0)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iprodash.services.report_data import SettlementData, SettlementLine
+from iprodash.services.report_data import PayoutLine, SettlementData, SettlementLine
 from iprodash.services.report_templates.common import (Byline, company_block, document, e,
                                                        meta_table, money, one_line)
 
@@ -40,6 +40,26 @@ def _ledger(data: SettlementData) -> str:
             f'<div class="ledger">{lines}</div><div class="ledger-foot">{foot}</div>')
 
 
+def _payout_row(payout: PayoutLine) -> str:
+    return (f"<tr><td>{e(payout.paid_day)}</td><td class=\"num\">{payout.jobs}</td>"
+            f"<td class=\"num\">{money(payout.balance)}</td>"
+            f"<td class=\"num\">{money(payout.amount)}</td><td>{e(payout.method)}</td>"
+            f"<td>{e(one_line(payout.note, 200))}</td></tr>")
+
+
+def _payouts(data: SettlementData) -> str:
+    """The payouts that hold these jobs and what is still open after them."""
+    if not data.payouts:
+        return ""
+    still = data.open_summary
+    still_text = ("Nothing open: every job above is in a payout." if still.jobs == 0 else
+                  f"Still open ({still.jobs} jobs): {still.balance_text}")
+    return ('<h2>Payouts</h2><table class="figures"><tr><th>Paid on</th><th>Jobs</th>'
+            "<th>Balance</th><th>Amount paid</th><th>Method</th><th>Note</th></tr>"
+            + "".join(_payout_row(p) for p in data.payouts) + "</table>"
+            + f'<div class="balance"><strong>{e(still_text)}</strong></div>')
+
+
 def render_settlement(data: SettlementData, byline: Byline | None = None) -> str:
     """The statement as an HTML document."""
     s = data.summary
@@ -62,6 +82,7 @@ def render_settlement(data: SettlementData, byline: Byline | None = None) -> str
         + f'<tr class="total"><td>Balance</td><td class="num">{money(s.balance)}</td></tr>'
           "</table>"
         + f'<div class="balance"><strong>{e(s.balance_text)}</strong></div>'
+        + _payouts(data)
         + '<table class="signatures"><tr>'
           f'<td><div class="line">Technician: {e(data.technician)}, signature and date</div></td>'
           f'<td><div class="line">For {e(data.company.name)}: signature and date</div></td>'

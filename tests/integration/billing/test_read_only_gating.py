@@ -108,11 +108,14 @@ def _payable(w: World) -> dict:
     return {"id": pia.id}
 
 
+PAY_AGAINST_ADVANCE = dict(amount="0", method="other", note="Settled against an advance")
+
+
 def _voidable(w: World) -> dict:
     vic = w.technician("Vic Void", phone="(212) 555-0155")
     w.closed(vic)
     return {"id": settlements.record_payout(db=w.db, actor=w.admin, technician_id=vic.id,
-                                            **w.paid_period())}
+                                            **w.paid_period(), **PAY_AGAINST_ADVANCE)}
 
 
 def _dead_message(w: World) -> dict:
@@ -207,7 +210,8 @@ CASES = [
     Case("job_csv.import", "admin", lambda w, a, p: job_csv_import.run_import(
         db=w.db, actor=a, kind="clients", data=CLIENTS_CSV)),
     Case("settlement.record_payout", "admin", lambda w, a, p: settlements.record_payout(
-        db=w.db, actor=a, technician_id=p["id"], **w.paid_period()), _payable),
+        db=w.db, actor=a, technician_id=p["id"], **w.paid_period(), **PAY_AGAINST_ADVANCE),
+        _payable),
     Case("settlement.void_payout", "admin", lambda w, a, p: settlements.void_payout(
         db=w.db, actor=a, settlement_id=p["id"], reason="Paid twice"), _voidable),
     # messaging: settings and templates, replies, retries; report deliveries

@@ -5,7 +5,7 @@ from __future__ import annotations
 from iprodash.domain.finance import Part, Payment, Rates, summarize_settlement
 from iprodash.domain.money import format_money
 from iprodash.repositories.reports import ReportFiles
-from iprodash.services import reports
+from iprodash.services import reports, settlements
 from tests.integration.reports.conftest import pdf_text
 from tests.integration.reports.factories import EXAMPLE_CARD, EXAMPLE_CASH, finance_of, utc
 
@@ -50,6 +50,22 @@ def test_settlement_statement_matches_domain_examples(world):
     assert row.title.startswith("Settlement statement: Tom Tech")
     entry = world.db["audit_log"].find_one({"action": "report.generated", "target_id": row.id})
     assert entry["after"]["kind"] == "settlement"
+
+
+def test_settlement_statement_shows_payouts_and_what_is_still_open(world):
+    tom = world.technician("Tom Tech")
+    world.closed_job(closed_at=utc(2026, 11, 3, 15), technician_id=tom, **EXAMPLE_CARD)
+    world.closed_job(closed_at=utc(2026, 11, 4, 15), technician_id=tom, **EXAMPLE_CASH)
+    settlements.record_payout(db=world.db, actor=world.actor(), technician_id=str(tom),
+                              period="custom", start="2026-11-01", end="2026-11-03",
+                              amount="185.20", method="bank_transfer", note="Wire ref 7731")
+    row = reports.generate_report(db=world.db, actor=world.actor(), kind="settlement",
+                                  start="2026-11-01", end="2026-11-30", technician_id=str(tom))
+    text = " ".join(pdf_text(_pdf(world, row)).split())
+    assert "Payouts" in text and "Bank transfer" in text and "Wire ref 7731" in text
+    assert "2026-11-03" in text and "$185.20" in text
+    # the card job is paid; only the cash job (technician holds $250, earned $120) is open
+    assert "Still open (1 jobs): Technician owes company $130.00" in text
 
 
 def test_profit_and_loss_by_week_equals_summed_snapshots(world):

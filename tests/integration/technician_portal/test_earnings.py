@@ -163,7 +163,7 @@ def test_periods_paging_and_payouts(shop, crew, monkeypatch):
     assert first.summary.balance == 7400  # totals cover the whole period, not the page
 
     settlements.record_payout(db=shop.db, actor=shop.admin, technician_id=crew["tom"].id,
-                              period="this_week")
+                              period="this_week", amount="74.00", method="check")
     paid = earnings.my_earnings(shop.db, actor=tom, period="this_week")
     assert (paid.settled_jobs, paid.unsettled_balance, paid.summary.balance) == (2, 0, 7400)
 

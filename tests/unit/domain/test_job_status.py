@@ -12,7 +12,8 @@ from iprodash.domain.job_status import (ALL_STATUSES, CANCELED, CLOSED, EN_ROUTE
 ADMIN, USER, TECH, OPERATOR = "company_admin", "user", "technician", "operator"
 
 # The whole machine, written out by hand from DOMAIN.md's diagram, plus issue 13's
-# one-step close: the office closes a job from any open status.
+# one-step close: the office closes a job from any open status, and issue 16's send back:
+# the office returns a job the technician marked done (pending approval -> in progress).
 EXPECTED = {
     (NEW, CLOSED): {ADMIN, USER},
     (SCHEDULED, CLOSED): {ADMIN, USER},
@@ -23,6 +24,7 @@ EXPECTED = {
     (EN_ROUTE, IN_PROGRESS): {ADMIN, USER, TECH},
     (IN_PROGRESS, PENDING_APPROVAL): {ADMIN, USER, TECH},
     (PENDING_APPROVAL, CLOSED): {ADMIN, USER},
+    (PENDING_APPROVAL, IN_PROGRESS): {ADMIN, USER},
     (NEW, CANCELED): {ADMIN, USER},
     (SCHEDULED, CANCELED): {ADMIN, USER},
     (EN_ROUTE, CANCELED): {ADMIN, USER},
@@ -64,6 +66,7 @@ def test_moves_outside_the_diagram_are_refused_for_everyone(current, target):
 @pytest.mark.parametrize("current, target, message", [
     (IN_PROGRESS, NEW, "A job that is In progress cannot go back to New."),
     (PENDING_APPROVAL, SCHEDULED, "A job that is Pending approval cannot go back to Scheduled."),
+    (PENDING_APPROVAL, EN_ROUTE, "A job that is Pending approval cannot go back to En route."),
     (NEW, IN_PROGRESS, "A job that is New cannot jump to In progress. The next step is Scheduled."),
     (NEW, PENDING_APPROVAL,
      "A job that is New cannot jump to Pending approval. The next step is Scheduled."),
@@ -98,6 +101,19 @@ def test_reopen_requires_an_admin_and_a_reason():
     with pytest.raises(ValidationError, match="reason for reopening"):
         check_move(current=CLOSED, target=PENDING_APPROVAL, role=ADMIN, reason=" ")
     check_move(current=CLOSED, target=PENDING_APPROVAL, role=ADMIN, reason="Wrong price")
+
+
+@pytest.mark.parametrize("reason", [None, "", "   "])
+def test_send_back_requires_a_reason(reason):
+    with pytest.raises(ValidationError, match="reason for sending the job back") as info:
+        check_move(current=PENDING_APPROVAL, target=IN_PROGRESS, role=USER, reason=reason)
+    assert info.value.field == "reason"
+    assert requires_reason(PENDING_APPROVAL, IN_PROGRESS)
+
+
+def test_a_technician_cannot_send_their_own_job_back():
+    with pytest.raises(PermissionDenied, match="Technicians can only mark"):
+        check_move(current=PENDING_APPROVAL, target=IN_PROGRESS, role=TECH, reason="Oops")
 
 
 def test_an_overlong_reason_is_refused():
