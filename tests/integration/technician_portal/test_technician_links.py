@@ -17,6 +17,7 @@ from iprodash.services.technician_access import (create_technician_link,
                                                  open_technician_link,
                                                  revoke_technician_links)
 from tests.factories import actor_for, admin_of, make_company, make_user
+from tests.mailbox import delivered_link
 
 
 def _technician(db, company, **fields):
@@ -142,7 +143,7 @@ def test_open_route_sets_cookie_or_shows_expired_page(db):
         assert "set-cookie" not in bad.headers
 
 
-def test_office_sends_a_link_by_text_and_email_through_the_outbox(db):
+def test_office_sends_a_link_by_text_and_email_through_the_outbox(db, mailbox):
     from iprodash.services.sms_consent import record_web_consent
     from iprodash.services.technician_access import send_technician_link
 
@@ -156,8 +157,13 @@ def test_office_sends_a_link_by_text_and_email_through_the_outbox(db):
     text = db["outbox"].find_one({"kind": "technician_link", "channel": "sms"})
     email = db["outbox"].find_one({"kind": "technician_link", "channel": "email"})
     assert text["to"] == "+12125550123" and email["to"] == "tom@x.test"
-    token = text["text"].split("/api/tech/open/")[1].split()[0]
-    assert token in email["text"]
+    # Queued, the link waits sealed: no stored body can be opened.
+    for body in (text["text"], email["text"], email["html"]):
+        assert "/api/tech/open/" not in body and "[sign-in link]" in body
+    texted = delivered_link(db, mailbox, to="+12125550123", path="/api/tech/open/")
+    emailed = delivered_link(db, mailbox, to="tom@x.test", path="/api/tech/open/")
+    assert texted == emailed
+    token = texted.split("/api/tech/open/")[1]
     assert auth.authenticate(db, token=open_technician_link(db, token=token, ip="1.1.1.1"))
 
 
