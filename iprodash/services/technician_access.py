@@ -82,6 +82,11 @@ def revoke_technician_links(db: Database, *, actor: Actor, technician_id: str) -
     return count
 
 
+def technician_link_usable(db: Database, *, token: str) -> bool:
+    """True when ``token`` would open now (unused, unexpired, not turned off); spends nothing."""
+    return TechLinkLookup(db).usable(token) is not None
+
+
 def open_technician_link(db: Database, *, token: str, ip: str, user_agent: str = "") -> str:
     """Exchange a link token for a technician session token, spending the link.
 

@@ -131,16 +131,56 @@ def test_open_route_sets_cookie_or_shows_expired_page(db):
     tech_id = _technician(db, company)
     path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
     with TestClient(create_api(), base_url="http://localhost:3000") as client:
-        response = client.get(path, follow_redirects=False)
+        response = client.post(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/tech"
         assert "HttpOnly" in response.headers["set-cookie"]
+        assert response.headers["referrer-policy"] == "no-referrer"
         assert auth.authenticate(db, token=response.cookies[SESSION_COOKIE]).role == TECHNICIAN
-        again = client.get(path, follow_redirects=False)
-        assert again.headers["location"] == "/tech/link-expired"
-        assert "set-cookie" not in again.headers
-        bad = client.get("/api/tech/open/nope", follow_redirects=False)
-        assert bad.headers["location"] == "/tech/link-expired"
-        assert "set-cookie" not in bad.headers
+        client.cookies.clear()
+        for method in (client.get, client.post):  # a used link, and one never issued
+            for bad in (path, "/api/tech/open/nope", "/api/tech/open/" + "x" * 300):
+                answer = method(bad, follow_redirects=False)
+                assert answer.status_code == 303, (method, bad)
+                assert answer.headers["location"] == "/tech/link-expired"
+                assert "set-cookie" not in answer.headers
+
+
+def test_a_link_preview_bot_fetching_the_link_does_not_spend_it(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    job_id = "0123456789abcdef01234567"
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    link = f"{path}?job={job_id}"
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        for _ in range(3):  # previews, unfurls, the technician reloading
+            page = client.get(link, headers={"user-agent": "Slackbot-LinkExpanding 1.0"},
+                              follow_redirects=False)
+            assert page.status_code == 200 and "set-cookie" not in page.headers
+            assert "Open my jobs</button>" in page.text
+            assert f'<form method="post" action="{link}">' in page.text
+            assert page.headers["cache-control"] == "no-store"
+            assert page.headers["referrer-policy"] == "no-referrer"
+        assert db["sessions"].count_documents({}) == 0
+        assert db["tech_links"].find_one({})["used_at"] is None
+
+        opened = client.post(link, follow_redirects=False)  # the button
+        assert opened.status_code == 303 and opened.headers["location"] == f"/tech/job/{job_id}"
+        assert auth.authenticate(db, token=opened.cookies[SESSION_COOKIE]).role == TECHNICIAN
+        assert db["tech_links"].find_one({})["used_at"] is not None
+        client.cookies.clear()
+        assert client.get(link, follow_redirects=False).headers["location"] == \
+            "/tech/link-expired"
+
+
+def test_a_foreign_site_cannot_post_the_button(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        refused = client.post(path, headers={"origin": "https://evil.example"},
+                              follow_redirects=False)
+        assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    assert db["tech_links"].find_one({})["used_at"] is None
 
 
 def test_office_sends_a_link_by_text_and_email_through_the_outbox(db, mailbox):
