@@ -84,6 +84,7 @@ class Settings:
     usage_log_retention_days: int = 90
     outbox_retention_days: int = 90
     outbox_max_attempts: int = 6
+    local_mailbox: Path | None = None
     backup_dir: Path = PROJECT_ROOT / "data" / "backups"
     backup_keep: int = 7
     backup_hour_utc: int = 3
@@ -161,6 +162,8 @@ def get_settings() -> Settings:
         session_retention_days=_env_int("IPRODASH_SESSION_RETENTION_DAYS", 30),
         usage_log_retention_days=_env_int("IPRODASH_USAGE_LOG_RETENTION_DAYS", 90),
         outbox_retention_days=_env_int("IPRODASH_OUTBOX_RETENTION_DAYS", 90),
+        local_mailbox=Path(_env("IPRODASH_LOCAL_MAILBOX")) if _env("IPRODASH_LOCAL_MAILBOX")
+        else None,
         outbox_max_attempts=_env_int("IPRODASH_OUTBOX_MAX_ATTEMPTS", 6),
         backup_dir=Path(_env("IPRODASH_BACKUP_DIR", str(Path(_env(
             "IPRODASH_DATA_DIR", str(PROJECT_ROOT / "data"))) / "backups"))),

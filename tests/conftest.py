@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+pytest_plugins = ("tests.mailbox",)  # the ``mailbox`` fixture: links as a developer reads them
+
 
 def free_port() -> int:
     with socket.socket() as sock:

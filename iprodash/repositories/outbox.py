@@ -9,6 +9,11 @@ too late (a reminder after the appointment). ``delivery_status`` comes from
 the providers' webhooks. Retention (``jobs/retention.py``) deletes settled
 messages after ``IPRODASH_OUTBOX_RETENTION_DAYS``.
 
+A sign-in link is never stored readable: a waiting message holds it only
+sealed (``sealed_body``, see ``services/sealed_messages.py``) and this
+repository refuses to queue a body with a readable one; a settled message
+keeps redacted bodies ("[sign-in link]") and loses ``sealed_body``.
+
 Emails sent to Resend in one batch request are recorded as a group before
 the request: every member gets ``batch_key`` (the request's idempotency key)
 and ``batch_ids``; all but the first (the leader) get ``batch_follows``, the
@@ -34,6 +39,7 @@ QUEUED, SENDING, SENT, DEAD, SUPPRESSED, CANCELED = (
     "queued", "sending", "sent", "dead", "suppressed", "canceled")
 # Messages that never go out again keep only a redacted body.
 _FINAL = (SENT, SUPPRESSED, CANCELED)
+SEALED_FIELD = "sealed_body"
 
 INDEXES = {
     "outbox": [
@@ -66,6 +72,7 @@ class OutboxRepository:
         (with ``last_error`` saying why) so the office sees what was not sent.
         """
         now = now or utcnow()
+        message = _storable(message, final=status in _FINAL)
         try:
             self.collection.insert_one({
                 "attempts": 0, "last_error": "", **message, "status": status,
@@ -162,11 +169,17 @@ class OutboxRepository:
     def _redact(self, ids: list[ObjectId]) -> None:
         """Keep only redacted bodies: a sent sign-in link is never stored readable."""
         updates = []
-        for doc in self.collection.find({"_id": {"$in": ids}}, {"text": 1, "html": 1}):
+        for doc in self.collection.find({"_id": {"$in": ids}},
+                                        {"text": 1, "html": 1, SEALED_FIELD: 1}):
             redacted = {key: redact_sign_in_links(doc[key]) for key in ("text", "html")
                         if doc.get(key)}
+            change: dict[str, Any] = {}
             if any(redacted[key] != doc[key] for key in redacted):
-                updates.append(UpdateOne({"_id": doc["_id"]}, {"$set": redacted}))
+                change["$set"] = redacted
+            if SEALED_FIELD in doc:
+                change["$unset"] = {SEALED_FIELD: ""}
+            if change:
+                updates.append(UpdateOne({"_id": doc["_id"]}, change))
         if updates:
             self.collection.bulk_write(updates, ordered=False)
 
@@ -222,6 +235,26 @@ class OutboxRepository:
             query["_id"] = {"$lt": ObjectId(before_id)}
         return list(self.collection.find(query, {"text": 0, "html": 0})
                     .sort("_id", DESCENDING).limit(limit))
+
+
+def _storable(message: dict[str, Any], *, final: bool) -> dict[str, Any]:
+    """``message`` as it may be stored.
+
+    A message that never goes out keeps redacted bodies and nothing sealed.
+
+    Raises:
+        ValueError: a message to be sent carries a readable sign-in link
+            (the caller must seal it first: ``seal_sign_in_links``).
+    """
+    bodies = {key: message[key] for key in ("text", "html") if message.get(key)}
+    redacted = {key: redact_sign_in_links(value) for key, value in bodies.items()}
+    if final:
+        kept = {k: v for k, v in message.items() if k != SEALED_FIELD}
+        return {**kept, **redacted}
+    if redacted != bodies:
+        raise ValueError(f"A {message.get('kind', 'message')} with a readable sign-in link "
+                         "cannot be queued; seal it first.")
+    return message
 
 
 class CompanyOutbox(TenantRepository):

@@ -1,4 +1,9 @@
-"""Server-side session records: one per issued JWT (by ``jti``)."""
+"""Server-side session records: one per issued JWT (by ``jti``).
+
+The record keeps only a SHA-256 of the ``jti`` (in the ``jti`` field), so a
+copy of the database (a backup) names no session; callers pass the ``jti``
+from the signed token and this repository hashes it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
 
 from iprodash.repositories.base import utcnow
+from iprodash.repositories.tokens import hash_token
 
 INDEXES = {
     "sessions": [
@@ -28,17 +34,17 @@ class SessionRepository:
     def create(self, *, jti: str, user_id: Any, company_id: Any, expires_at: datetime,
                ip: str, user_agent: str, kind: str = "user") -> None:
         self.collection.insert_one({
-            "jti": jti, "user_id": user_id, "company_id": company_id, "kind": kind,
+            "jti": hash_token(jti), "user_id": user_id, "company_id": company_id, "kind": kind,
             "created_at": utcnow(), "expires_at": expires_at, "revoked_at": None,
             "ip": ip, "user_agent": user_agent[:200],
         })
 
     def active(self, jti: str) -> dict | None:
         return self.collection.find_one(
-            {"jti": jti, "revoked_at": None, "expires_at": {"$gt": utcnow()}})
+            {"jti": hash_token(jti), "revoked_at": None, "expires_at": {"$gt": utcnow()}})
 
     def revoke(self, jti: str) -> None:
-        self.collection.update_one({"jti": jti}, {"$set": {"revoked_at": utcnow()}})
+        self.collection.update_one({"jti": hash_token(jti)}, {"$set": {"revoked_at": utcnow()}})
 
     def revoke_all_for_user(self, user_id: Any) -> int:
         result = self.collection.update_many(

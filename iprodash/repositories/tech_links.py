@@ -46,6 +46,12 @@ class TechLinkLookup:
     def __init__(self, db: Database):
         self.collection = db["tech_links"]
 
+    def usable(self, token: str) -> dict | None:
+        """The live link of ``token`` without spending it (None when it would not open)."""
+        return self.collection.find_one(
+            {"token_hash": hash_token(token or ""), "used_at": None, "revoked_at": None,
+             "expires_at": {"$gt": utcnow()}}, {"_id": 1})
+
     def spend(self, token: str) -> dict | None:
         """Use a live link up: the one caller that gets it back may sign in.
 

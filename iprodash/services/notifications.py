@@ -7,6 +7,7 @@ from pymongo.database import Database
 
 from iprodash.repositories.outbox import OutboxRepository
 from iprodash.services.email_templates import render_email
+from iprodash.services.sealed_messages import seal_sign_in_links
 from iprodash.settings import get_settings
 
 
@@ -22,6 +23,7 @@ def enqueue_email(db: Database, *, company_id: ObjectId | None, to: str, kind: s
 
     ``attachments`` are GridFS references ``{bucket, file_id, filename,
     content_type}`` (never the bytes); the dispatcher loads them when sending.
+    A sign-in link in the body is stored sealed, never readable.
     """
     subject, text, html = render_email(kind, **values)
     message = {
@@ -31,4 +33,4 @@ def enqueue_email(db: Database, *, company_id: ObjectId | None, to: str, kind: s
     }
     if attachments:
         message["attachments"] = attachments
-    return OutboxRepository(db).enqueue(message)
+    return OutboxRepository(db).enqueue(seal_sign_in_links(message))

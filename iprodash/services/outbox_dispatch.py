@@ -18,6 +18,11 @@ the same key, so Resend drops it if the first one got through. An email
 with attachments, or one sent on its own before, goes alone under its own
 key; so does a lone due email. When Resend rejects a batch (4xx), nothing
 was sent and its emails go one by one so only the faulty one fails.
+
+A message whose sign-in link waits sealed (``services/sealed_messages.py``) is
+opened here, right before the request, and only that in-memory copy carries
+the link; what is stored after sending is the redacted body. One that this
+app's key cannot open is dead-lettered with the reason.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from iprodash.integrations import email as email_provider
 from iprodash.integrations import sms as sms_provider
 from iprodash.integrations.delivery import (OptedOut, PermanentFailure, SendResult,
                                             TemporaryFailure)
+from iprodash.integrations.local_mailbox import append_to_mailbox
 from iprodash.integrations.rate_limit import SendRateLimiter
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -44,6 +50,7 @@ from iprodash.repositories.email_suppressions import EmailSuppressionRepository
 from iprodash.repositories.outbox import CANCELED, DEAD, QUEUED, SENT, SUPPRESSED, OutboxRepository
 from iprodash.repositories.sms_consents import SmsConsentRepository
 from iprodash.services.email_attachments import attachments_for
+from iprodash.services.sealed_messages import SealBroken, unsealed
 from iprodash.services.sms import block_reason, sending_time
 from iprodash.settings import get_settings
 
@@ -141,8 +148,12 @@ class Dispatcher:
             blocked = self._email_blocked(message, now)
             if blocked:
                 outcomes.append(blocked)
-            else:
-                ready.append(message)
+                continue
+            try:
+                ready.append(unsealed(message))
+            except SealBroken as exc:
+                self.outbox.mark(message["_id"], DEAD, last_error=str(exc))
+                outcomes.append("dead")
         if len(ready) == 1:
             outcomes.append(self._settle(ready[0], now))
         elif ready:
@@ -244,6 +255,10 @@ class Dispatcher:
         return "sent"
 
     def _deliver(self, message: dict, now: datetime) -> SendResult:
+        try:
+            message = unsealed(message)  # only this copy in memory carries the link
+        except SealBroken as exc:
+            raise PermanentFailure(str(exc)) from exc
         if message["channel"] == "sms":
             return self._deliver_sms(message, now)
         if message["channel"] == "email":
@@ -269,8 +284,7 @@ class Dispatcher:
         sms_settings = company.get("sms") or {}
         from_number = sms_settings.get("sending_number", "")
         if sms_provider.sms_provider() == "local":
-            sent_id = self.outbox.record_sent_locally({**message, "from_number": from_number})
-            return SendResult(provider="local", provider_id=str(sent_id))
+            return self._deliver_locally({**message, "from_number": from_number}, now)
         if not from_number:
             raise PermanentFailure(NO_SENDING_NUMBER)
         self.limiter.wait([("telnyx", self.settings.telnyx_account_per_second),
@@ -280,14 +294,20 @@ class Dispatcher:
             messaging_profile_id=sms_settings.get("messaging_profile_id", ""),
             idempotency_key=message["idempotency_key"])
 
+    def _deliver_locally(self, message: dict, now: datetime) -> SendResult:
+        """No provider key: the sent box (redacted) and, in development, the mailbox file."""
+        sent_id = self.outbox.record_sent_locally(message)
+        if self.settings.local_mailbox:
+            append_to_mailbox(self.settings.local_mailbox, message, now)
+        return SendResult(provider="local", provider_id=str(sent_id))
+
     def _deliver_email(self, message: dict) -> SendResult:
         reason = self._suppression(message)
         if reason:
             raise _Suppress(reason)
         attachments = attachments_for(self.db, message)  # GridFS refs -> bytes, checked
         if email_provider.email_provider() == "local":
-            sent_id = self.outbox.record_sent_locally(message)
-            return SendResult(provider="local", provider_id=str(sent_id))
+            return self._deliver_locally(message, self.clock())
         if not message.get("attachments") and (not message.get("send_alone")
                                                or message.get("batch_key")):
             # Before the request: from now on it goes alone under its own key, so a

@@ -26,8 +26,10 @@ from bson import Decimal128, ObjectId
 
 from iprodash.domain.sign_in_links import redact_sign_in_links
 
-# Never exported, wherever they appear: credentials and their hashes.
-SECRET_FIELDS = {"password_hash", "token_hash", "key_hash", "api_key_hash", "secret", "jti"}
+# Never exported, wherever they appear: credentials, their hashes, and a
+# queued message's sealed body (it holds a sign-in link).
+SECRET_FIELDS = {"password_hash", "token_hash", "key_hash", "api_key_hash", "secret", "jti",
+                 "sealed_body"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 _COPY_CHUNK = 256 * 1024
 _NUMBERISH = re.compile(r"^[+-]?[0-9][0-9 .()-]*$")

@@ -5,6 +5,7 @@ number without consent or that replied STOP (the refusal is kept in the
 outbox as ``suppressed`` with the reason, so the office sees why), adds the
 first-message disclosure, and makes non-urgent texts wait for the
 recipient's daytime. The dispatcher checks consent again at sending time.
+A sign-in link in a text (technician links) is stored sealed, never readable.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from iprodash.repositories.sms_consents import (OPTED_IN, OPTED_OUT, PENDING,
                                                 SmsConsentRepository)
 from iprodash.services.notifications import app_link
 from iprodash.services.quiet_hours import next_sending_time, recipient_timezone
+from iprodash.services.sealed_messages import seal_sign_in_links
 from iprodash.services.sms_templates import with_disclosure
 from iprodash.settings import get_settings
 
@@ -128,7 +130,7 @@ def enqueue_sms(db: Database, *, company: dict, to: str, kind: str, text: str,
         return _suppressed(outbox, message, "Quiet hours last until after the appointment, so "
                            "this text would arrive too late.", now, status=CANCELED)
     message["not_before"] = not_before
-    duplicate = not outbox.enqueue(message, status=QUEUED, now=now)
+    duplicate = not outbox.enqueue(seal_sign_in_links(message), status=QUEUED, now=now)
     waits = not_before > now
     settings = get_settings()
     reason = (f"Waits for the recipient's daytime ({settings.quiet_hours_start}:00-"

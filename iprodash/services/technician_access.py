@@ -2,9 +2,11 @@
 
 The office sends a technician a link with a random token (stored hashed,
 single-use, expiring after ``IPRODASH_TECH_LINK_HOURS``, revocable, bound to
-that technician and company). Opening it spends it and starts a technician
-session limited to that technician's jobs; the office sends a new link for
-another phone.
+that technician and company). Opening the link shows an "Open my jobs"
+button and spends nothing (link previews fetch it); the button spends it and
+starts a technician session limited to that technician's jobs; the office
+sends a new link for another phone. A queued text or email holds the link
+only sealed (``services/sealed_messages.py``).
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ def revoke_technician_links(db: Database, *, actor: Actor, technician_id: str) -
     audit.record(db, actor=actor, action="technician.links_revoked", target_type="technician",
                  target_id=technician["_id"])
     return count
+
+
+def technician_link_usable(db: Database, *, token: str) -> bool:
+    """True when ``token`` would open now (unused, unexpired, not turned off); spends nothing."""
+    return TechLinkLookup(db).usable(token) is not None
 
 
 def open_technician_link(db: Database, *, token: str, ip: str, user_agent: str = "") -> str:

@@ -142,6 +142,17 @@ def login(page, email: str, password: str = "demo-pass-1234") -> None:
     page.wait_for_url(lambda u: "/login" not in u and "/home" not in u)
 
 
+def open_technician_link(page, path: str) -> None:
+    """Open a technician's texted link as they do: the page, then "Open my jobs".
+
+    Opening the link alone spends nothing (a link preview must not use it up);
+    the button does.
+    """
+    page.goto(path)
+    page.get_by_role("button", name="Open my jobs").click()
+    page.wait_for_url(lambda u: "/api/tech/open/" not in u)
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """Save a screenshot of the failing page next to the test run."""

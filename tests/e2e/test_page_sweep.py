@@ -21,7 +21,7 @@ from iprodash.services.sms import optin_link
 from iprodash.services.technician_access import create_technician_link
 from state import routes
 from tests.e2e.billing_flow import make_read_only
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, open_technician_link
 from tests.e2e.office_data import DemoOffice
 from tests.e2e.sweep import DESKTOP, PHONE, Problems, Visitor
 
@@ -103,8 +103,8 @@ def world(app_db):
 
 def _sign_in(page, person: Person, world: World, fake_stripe) -> None:
     if person.technician:
-        page.goto(create_technician_link(world.db, actor=world.admin,
-                                         technician_id=world.tech_id))
+        open_technician_link(page, create_technician_link(world.db, actor=world.admin,
+                                                          technician_id=world.tech_id))
         expect(page.get_by_role("heading", name="My jobs")).to_be_visible()
     elif person.read_only:
         login(page, person.email)

@@ -17,7 +17,7 @@ from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import LeadSourceForm, create_lead_source
 from iprodash.services.technician_access import create_technician_link
 from iprodash.services.technicians import TechnicianForm, create_technician
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, open_technician_link
 from tests.factories import actor_for, sms_opted_in
 
 
@@ -39,7 +39,8 @@ def test_technician_works_a_job_on_a_phone(phone_page, app_db, app_server):
     jobs.assign_technician(app_db, actor=admin, job_id=str(job["_id"]), technician_id=tech.id)
     job_lifecycle.change_status(app_db, actor=admin, job_id=str(job["_id"]), target="scheduled")
 
-    phone_page.goto(create_technician_link(app_db, actor=admin, technician_id=tech.id))
+    open_technician_link(phone_page,
+                         create_technician_link(app_db, actor=admin, technician_id=tech.id))
     expect(phone_page.get_by_role("heading", name="My jobs")).to_be_visible()
     expect(phone_page.get_by_text("Maria · Springfield")).to_be_visible()
     expect(phone_page.get_by_text("Lopez")).to_have_count(0)  # first name only in the list
@@ -67,6 +68,23 @@ def test_technician_works_a_job_on_a_phone(phone_page, app_db, app_server):
 
 def test_expired_link_shows_ask_your_office(phone_page):
     phone_page.goto("/api/tech/open/not-a-real-token")
+    expect(phone_page.get_by_text("Ask your office for a new link.")).to_be_visible()
+    expect(phone_page.get_by_role("button", name="Open my jobs")).to_have_count(0)
+
+
+def test_a_link_opened_twice_before_the_button_still_opens_once(phone_page, app_db):
+    """A link preview (or a second look) loads the page; only the button spends the link."""
+    admin = _office_actor(app_db)
+    tech = create_technician(app_db, actor=admin, form=TechnicianForm(
+        name="Lee Preview", nickname="Lee", phone="(212) 555-0176", commission_percent="40",
+        job_fee="0"))
+    path = create_technician_link(app_db, actor=admin, technician_id=tech.id)
+    preview = phone_page.request.get(path, max_redirects=0)
+    assert preview.status == 200 and "set-cookie" not in preview.headers
+    open_technician_link(phone_page, path)
+    expect(phone_page.get_by_role("heading", name="My jobs")).to_be_visible()
+    phone_page.context.clear_cookies()
+    phone_page.goto(path)
     expect(phone_page.get_by_text("Ask your office for a new link.")).to_be_visible()
 
 
@@ -133,7 +151,8 @@ def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page,
     job, tech = _job_for_today(app_db, admin)
     phone = phone_page
 
-    phone.goto(create_technician_link(app_db, actor=admin, technician_id=tech.id))
+    open_technician_link(phone, create_technician_link(app_db, actor=admin,
+                                                       technician_id=tech.id))
     expect(phone.get_by_role("heading", name="Today")).to_be_visible()
     expect(phone.get_by_text("Olga · Riverton")).to_be_visible()
     phone.get_by_text("Olga · Riverton").click()

@@ -10,20 +10,20 @@ from iprodash.services import auth, operator, signup
 from iprodash.services.outbox_dispatch import drain_outbox
 from tests.factories import PASSWORD, make_company, make_user
 from tests.factories import operator as make_operator
+from tests.mailbox import delivered_link
 
 SIGNUP = dict(company_name="Acme Locks", admin_name="Ann Owner", email="Ann@Acme.test",
               phone="(212) 555-0199", password="a-long-password", timezone="America/Chicago",
               card_fee_percent="2.9", accepted_terms=True)
 
 
-def _link_in_outbox(db, to: str, path: str) -> str:
-    message = db["outbox"].find_one({"to": to, "text": {"$regex": path}},
-                                    sort=[("_id", -1)])
-    assert message, f"no email to {to} with {path}"
-    return re.search(rf"{path}([A-Za-z0-9_\-]+)", message["text"]).group(1)
+def _token_delivered(db, mailbox, to: str, path: str) -> str:
+    """The token of the emailed link, as the recipient gets it (the outbox holds none)."""
+    link = delivered_link(db, mailbox, to=to, path=path)
+    return re.search(rf"{path}([A-Za-z0-9_\-]+)", link).group(1)
 
 
-def test_signup_confirm_approve_login(db):
+def test_signup_confirm_approve_login(db, mailbox):
     company_id = signup.signup_company(db, **SIGNUP)
     company = CompanyRepository(db).by_id(company_id)
     assert company["status"] == "unconfirmed"
@@ -32,7 +32,7 @@ def test_signup_confirm_approve_login(db):
     with pytest.raises(NotAuthenticated, match="Confirm your email"):
         auth.login(db, email="ann@acme.test", password="a-long-password", ip="1.1.1.1")
 
-    token = _link_in_outbox(db, "ann@acme.test", "/confirm/")
+    token = _token_delivered(db, mailbox, "ann@acme.test", "/confirm/")
     assert signup.confirm_signup(db, token=token) == "Acme Locks"
     with pytest.raises(ValidationError):
         signup.confirm_signup(db, token=token)  # single use
@@ -47,7 +47,7 @@ def test_signup_confirm_approve_login(db):
     actor = auth.authenticate(db, token=token)
     assert actor.role == "company_admin" and str(actor.company_id) == company_id
 
-    assert drain_outbox(db)["sent"] >= 2
+    assert drain_outbox(db)["sent"] >= 1  # the confirmation went out when it was followed
     assert db["sent_box"].count_documents({"to": "ann@acme.test"}) >= 2
 
 
@@ -136,12 +136,12 @@ def test_tampered_or_foreign_algorithm_token_refused(db):
             auth.authenticate(db, token=bad)
 
 
-def test_password_reset_single_use_and_ends_sessions(db):
+def test_password_reset_single_use_and_ends_sessions(db, mailbox):
     user = make_user(db, company=make_company(db))
     session = auth.login(db, email=user["email"], password=PASSWORD, ip="9.9.9.9")
     auth.request_password_reset(db, email=user["email"], ip="9.9.9.9")
     auth.request_password_reset(db, email="nobody@example.test", ip="9.9.9.9")  # silent
-    token = _link_in_outbox(db, user["email"], "/reset/")
+    token = _token_delivered(db, mailbox, user["email"], "/reset/")
     auth.reset_password(db, token=token, password="brand-new-password")
     with pytest.raises(NotAuthenticated):
         auth.authenticate(db, token=session)

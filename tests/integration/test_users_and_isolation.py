@@ -12,18 +12,19 @@ from iprodash.services import audit_log, company_settings, operator, users
 from iprodash.services.actor import COMPANY_ADMIN, USER
 from tests.factories import actor_for, admin_of, make_company, make_user
 from tests.factories import operator as make_operator
+from tests.mailbox import delivered_link
 
 
-def _invite_token(db, email: str) -> str:
-    message = db["outbox"].find_one({"to": email, "kind": "invite"})
-    return re.search(r"invite=([A-Za-z0-9_\-]+)", message["text"]).group(1)
+def _invite_token(db, mailbox, email: str) -> str:
+    link = delivered_link(db, mailbox, to=email, path="/join?invite=")
+    return re.search(r"invite=([A-Za-z0-9_\-]+)", link).group(1)
 
 
-def test_invite_join_approve(db):
+def test_invite_join_approve(db, mailbox):
     company = make_company(db)
     admin = admin_of(db, company)
     users.invite_user(db, actor=admin, email="New.Person@Example.test")
-    token = _invite_token(db, "new.person@example.test")
+    token = _invite_token(db, mailbox, "new.person@example.test")
     assert users.invite_details(db, token=token)["company"] == company["name"]
     users.join_company(db, name="New Person", email="ignored@x.test", password="long-enough-pw",
                        invite_token=token)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
+from iprodash.integrations.local_mailbox import read_mailbox
 from iprodash.services import job_messages
 from iprodash.services.reminders import send_due_reminders
 from iprodash.services.sms_templates import DISCLOSURE
 from tests.factories import admin_of
 from tests.integration.messaging.conftest import CLIENT_PHONE, DAYTIME, opt_in
+from tests.mailbox import delivered_link
 
 TECH_PHONE = "+12125550188"
 START = datetime(2025, 3, 5, 14, 0, tzinfo=timezone.utc)  # Wed 9:00 AM in New York
@@ -101,16 +103,20 @@ def test_a_client_marked_no_texts_gets_none(db, company):
     assert db["outbox"].count_documents({}) == 0
 
 
-def test_job_assigned_texts_the_technician_with_the_tech_link(db, company):
+def test_job_assigned_texts_the_technician_with_the_tech_link(db, company, mailbox):
     opt_in(db, company, TECH_PHONE, introduced=False)
     job = _job(db, company)
     outcome = job_messages.job_assigned(db, job=job, actor=None, now=DAYTIME)
     assert outcome.queued
     message = db["outbox"].find_one({"kind": "job_assigned"})
     assert message["to"] == TECH_PHONE and message["technician_id"] == job["technician_id"]
-    link = re.search(r"Open: (\S+) ", message["text"]).group(1)
+    # While it waits, the stored text holds no usable link (it is sealed).
     assert message["text"] == ("Acme Locks: New job #1042 for you, Wed Mar 5 9:00 AM-11:00 AM, "
-                               f"12 Main St, Springfield. Open: {link} " + DISCLOSURE)
+                               "12 Main St, Springfield. Open: [sign-in link] " + DISCLOSURE)
+    link = delivered_link(db, mailbox, to=TECH_PHONE, path="/api/tech/open/",
+                          clock=lambda: DAYTIME)
+    [delivered] = [m["text"] for m in read_mailbox(mailbox)]
+    assert delivered == message["text"].replace("[sign-in link]", link)
     # the link signs the technician in and lands on this job
     assert re.fullmatch(rf"http://localhost:3000/api/tech/open/[\w-]+\?job={job['_id']}", link)
     assert db["tech_links"].count_documents({"technician_id": job["technician_id"]}) == 1

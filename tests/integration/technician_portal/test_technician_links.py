@@ -17,6 +17,7 @@ from iprodash.services.technician_access import (create_technician_link,
                                                  open_technician_link,
                                                  revoke_technician_links)
 from tests.factories import actor_for, admin_of, make_company, make_user
+from tests.mailbox import delivered_link
 
 
 def _technician(db, company, **fields):
@@ -130,19 +131,59 @@ def test_open_route_sets_cookie_or_shows_expired_page(db):
     tech_id = _technician(db, company)
     path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
     with TestClient(create_api(), base_url="http://localhost:3000") as client:
-        response = client.get(path, follow_redirects=False)
+        response = client.post(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"] == "/tech"
         assert "HttpOnly" in response.headers["set-cookie"]
+        assert response.headers["referrer-policy"] == "no-referrer"
         assert auth.authenticate(db, token=response.cookies[SESSION_COOKIE]).role == TECHNICIAN
-        again = client.get(path, follow_redirects=False)
-        assert again.headers["location"] == "/tech/link-expired"
-        assert "set-cookie" not in again.headers
-        bad = client.get("/api/tech/open/nope", follow_redirects=False)
-        assert bad.headers["location"] == "/tech/link-expired"
-        assert "set-cookie" not in bad.headers
+        client.cookies.clear()
+        for method in (client.get, client.post):  # a used link, and one never issued
+            for bad in (path, "/api/tech/open/nope", "/api/tech/open/" + "x" * 300):
+                answer = method(bad, follow_redirects=False)
+                assert answer.status_code == 303, (method, bad)
+                assert answer.headers["location"] == "/tech/link-expired"
+                assert "set-cookie" not in answer.headers
 
 
-def test_office_sends_a_link_by_text_and_email_through_the_outbox(db):
+def test_a_link_preview_bot_fetching_the_link_does_not_spend_it(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    job_id = "0123456789abcdef01234567"
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    link = f"{path}?job={job_id}"
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        for _ in range(3):  # previews, unfurls, the technician reloading
+            page = client.get(link, headers={"user-agent": "Slackbot-LinkExpanding 1.0"},
+                              follow_redirects=False)
+            assert page.status_code == 200 and "set-cookie" not in page.headers
+            assert "Open my jobs</button>" in page.text
+            assert f'<form method="post" action="{link}">' in page.text
+            assert page.headers["cache-control"] == "no-store"
+            assert page.headers["referrer-policy"] == "no-referrer"
+        assert db["sessions"].count_documents({}) == 0
+        assert db["tech_links"].find_one({})["used_at"] is None
+
+        opened = client.post(link, follow_redirects=False)  # the button
+        assert opened.status_code == 303 and opened.headers["location"] == f"/tech/job/{job_id}"
+        assert auth.authenticate(db, token=opened.cookies[SESSION_COOKIE]).role == TECHNICIAN
+        assert db["tech_links"].find_one({})["used_at"] is not None
+        client.cookies.clear()
+        assert client.get(link, follow_redirects=False).headers["location"] == \
+            "/tech/link-expired"
+
+
+def test_a_foreign_site_cannot_post_the_button(db):
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        refused = client.post(path, headers={"origin": "https://evil.example"},
+                              follow_redirects=False)
+        assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    assert db["tech_links"].find_one({})["used_at"] is None
+
+
+def test_office_sends_a_link_by_text_and_email_through_the_outbox(db, mailbox):
     from iprodash.repositories.companies import CompanyRepository
     from iprodash.services.sms_consent import handle_keyword, record_web_consent
     from iprodash.services.technician_access import send_technician_link
@@ -159,8 +200,13 @@ def test_office_sends_a_link_by_text_and_email_through_the_outbox(db):
     text = db["outbox"].find_one({"kind": "technician_link", "channel": "sms"})
     email = db["outbox"].find_one({"kind": "technician_link", "channel": "email"})
     assert text["to"] == "+12125550123" and email["to"] == "tom@x.test"
-    token = text["text"].split("/api/tech/open/")[1].split()[0]
-    assert token in email["text"]
+    # Queued, the link waits sealed: no stored body can be opened.
+    for body in (text["text"], email["text"], email["html"]):
+        assert "/api/tech/open/" not in body and "[sign-in link]" in body
+    texted = delivered_link(db, mailbox, to="+12125550123", path="/api/tech/open/")
+    emailed = delivered_link(db, mailbox, to="tom@x.test", path="/api/tech/open/")
+    assert texted == emailed
+    token = texted.split("/api/tech/open/")[1]
     assert auth.authenticate(db, token=open_technician_link(db, token=token, ip="1.1.1.1"))
 
 
