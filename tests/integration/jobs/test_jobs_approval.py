@@ -20,7 +20,8 @@ from iprodash.services.actor import TECHNICIAN, Actor
 from iprodash.services.approval_queue import jobs_waiting_for_approval
 from iprodash.services.company_settings import update_company_settings
 from iprodash.services.job_views import job_detail
-from iprodash.services.sms_consent import record_web_consent
+from iprodash.services.sealed_messages import unsealed
+from tests.factories import sms_opted_in
 from tests.integration.jobs.conftest import Shop
 
 TECH_PHONE = "(212) 555-0111"
@@ -115,15 +116,15 @@ def test_the_technician_is_texted_the_reason_only_after_agreeing_to_texts(shop):
     assert any("opted in" in notice or "agreed" in notice or "consent" in notice.lower()
                for notice in change.notices), change.notices
 
-    record_web_consent(shop.db, company_code=shop.company["code"], phone=TECH_PHONE,
-                       agreed=True, ip="203.0.113.9")
+    sms_opted_in(shop.db, shop.company, TECH_PHONE, ip="203.0.113.9")
     second = _done_by_technician(shop, eve)
     job_lifecycle.send_back_job(shop.db, actor=shop.user, job_id=second,
                                 reason="Client says the back door still sticks")
     message = shop.db["outbox"].find_one({"kind": "job_sent_back", "status": "queued"})
     assert message["to"] == "+12125550111" and message["job_id"] == ObjectId(second)
     assert "sent back by the office: Client says the back door still sticks" in message["text"]
-    assert f"?job={second}" in message["text"]
+    assert f"?job={second}" not in message["text"]  # queued, the link waits sealed
+    assert f"?job={second}" in unsealed(message)["text"]
 
 
 def test_the_waiting_queue_lists_only_the_callers_pending_jobs(shop, other_shop):
