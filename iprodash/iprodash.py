@@ -42,7 +42,10 @@ def not_found() -> rx.Component:
 
 
 app = rx.App(api_transformer=create_api(),
-             toaster=rx.toast.provider(position="top-center", close_button=True))
+             toaster=rx.toast.provider(position="top-center", close_button=True),
+             # assets/favicon.ico answers /favicon.ico for browsers without SVG icons
+             head_components=[rx.el.link(rel="icon", href="/favicon.svg",
+                                         type="image/svg+xml")])
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)
 app.add_page(not_found, route="/404", title="Page not found · iProDash")

@@ -6,15 +6,15 @@ import reflex as rx
 
 from components.downloads import download_button
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import RECORDS, NavItem, register_nav_item
 from iprodash.domain.job_status import ALL_STATUSES, STATUS_LABELS
 from iprodash.services.job_csv_import import MAX_IMPORT_BYTES
 from iprodash.services.job_import_rows import COLUMNS
 from state import routes
 from state.csv_import import UPLOAD_ID, CsvImportState as S
 
-register_nav_item(NavItem("Import / export", routes.CSV_IMPORT, "file-spreadsheet", "staff"),
-                  before="Users")
+register_nav_item(NavItem("Import / export", routes.CSV_IMPORT, "file-spreadsheet", "staff",
+                          RECORDS))
 
 
 def _columns_help(kind: str) -> rx.Component:

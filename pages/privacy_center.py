@@ -7,7 +7,7 @@ import reflex as rx
 from components.downloads import download_link
 from components.forms import error_callout, field
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import RECORDS, NavItem, register_nav_item
 from components.tables import data_table, status_badge
 from state import routes
 from state.privacy import PrivacyState
@@ -134,4 +134,5 @@ def privacy_center_page() -> rx.Component:
                      width="100%", spacing="4")
 
 
-register_nav_item(NavItem("Privacy", routes.PRIVACY_CENTER, "shield-check", "staff"))
+register_nav_item(NavItem("Privacy", routes.PRIVACY_CENTER, "shield-check", "staff", RECORDS),
+                  before="Sent messages")

@@ -7,13 +7,13 @@ import reflex as rx
 from components.downloads import download_link
 from components.forms import error_callout, keyset_pager
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import PLATFORM, SUPPORT, NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
 from state.support import UPLOAD_ID, SupportDeskState, SupportState
 
-register_nav_item(NavItem("Support", routes.SUPPORT, "life-buoy", "staff"))
-register_nav_item(NavItem("Support desk", routes.OPERATOR_SUPPORT, "life-buoy", "operator"))
+register_nav_item(NavItem("Support", routes.SUPPORT, "life-buoy", "staff", SUPPORT))
+register_nav_item(NavItem("Support desk", routes.OPERATOR_SUPPORT, "life-buoy", "operator", PLATFORM))
 
 
 def _ticket_table(state) -> rx.Component:
