@@ -125,7 +125,9 @@ def sidebar() -> rx.Component:
 
 
 def _menu_section(group: str, items: list[NavItem]) -> rx.Component:
-    heading = [] if group in _UNTITLED else [rx.menu.label(group)]
+    heading = [rx.menu.separator()] if group in _UNTITLED else [
+        rx.text(group, size="1", weight="bold", color_scheme="gray", padding_x="0.75em",
+                padding_top="0.5em", text_transform="uppercase", aria_hidden="true")]
     return rx.cond(_any_visible(items), rx.fragment(
         *heading,
         *[rx.cond(_visible(i.audience), rx.menu.item(i.label, on_click=rx.redirect(i.route)))
