@@ -14,7 +14,8 @@ from datetime import datetime
 from pymongo.database import Database
 
 from iprodash.domain.errors import NotFound
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.messages import MESSAGE_STATUSES
+from iprodash.domain.phones import display_phone
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.outbox import CompanyOutbox
@@ -24,7 +25,7 @@ from iprodash.services.plan_access import require_writable
 from iprodash.services.quiet_hours import zone_info
 
 PAGE_SIZE = 25
-STATUSES = ("queued", "sending", "sent", "dead", "suppressed", "canceled")
+STATUSES = MESSAGE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _row(doc: dict, fmt) -> MessageRow:
     return MessageRow(
         id=str(doc["_id"]), created=fmt(doc.get("created_at")), channel=doc.get("channel", ""),
         kind=doc.get("kind", ""), status=doc.get("status", ""),
-        to=format_phone_display(to) if doc.get("channel") == "sms" else to,
+        to=display_phone(to) if doc.get("channel") == "sms" else to,
         text=(doc.get("subject") or doc.get("text") or "")[:300],
         reason=doc.get("last_error", ""), attempts=int(doc.get("attempts", 0)),
         delivery=doc.get("delivery_status", ""),
@@ -99,5 +100,5 @@ def list_company_sent_box(db: Database, *, actor: Actor, before_id: str = "") ->
     docs = CompanyOutbox(db, actor.company_id).sent_box_page(before_id=before_id or None,
                                                              limit=PAGE_SIZE)
     return [{"id": str(d["_id"]), "sent": fmt(d.get("sent_at")), "channel": d["channel"],
-             "to": format_phone_display(d["to"]) if d["channel"] == "sms" else d["to"],
+             "to": display_phone(d["to"]) if d["channel"] == "sms" else d["to"],
              "subject": d.get("subject", ""), "text": d.get("text", "")} for d in docs]

@@ -18,6 +18,7 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied
+from iprodash.domain.report_kinds import COMPANY_EXPORT, PERSONAL_EXPORT
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.company_data import CompanyData
 from iprodash.repositories.exports import ExportFiles, ExportQueue, ExportRepository
@@ -28,7 +29,7 @@ from iprodash.services.privacy_archive import ExportArchive, safe_name
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
-COMPANY, PERSONAL = "company", "personal"
+COMPANY, PERSONAL = COMPANY_EXPORT, PERSONAL_EXPORT
 DOWNLOAD_PATH = "/api/exports/{export_id}/download"
 _README = """iProDash data export ({kind}) of {company}, made {when} UTC.
 

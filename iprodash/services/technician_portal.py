@@ -18,7 +18,7 @@ from iprodash.domain.errors import NotFound, PermissionDenied, ValidationError
 from iprodash.domain.finance import JobFinance, Part, Payment
 from iprodash.domain.job_status import allowed_moves, status_label
 from iprodash.domain.money import format_money, parse_money
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.phones import display_phone
 from iprodash.domain.validation import required_text
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -132,7 +132,7 @@ def job_view(db: Database, *, actor: Actor, job_id: str) -> dict:
                   for s in allowed_moves(job["status"], TECHNICIAN)],
         "when": format_window(job.get("scheduled_start"), job.get("scheduled_end"),
                               company_zone(db, actor)),
-        "client_name": client.get("name", ""), "phone_display": format_phone_display(phone),
+        "client_name": client.get("name", ""), "phone_display": display_phone(phone),
         "tel": f"tel:{phone}" if phone else "", "sms": f"sms:{phone}" if phone else "",
         "address": ", ".join(p for p in (address.get("line"), address.get("city"),
                                          address.get("state"), address.get("zip")) if p),

@@ -3,7 +3,7 @@
 import pytest
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone, phone_digits
+from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
 
 
 @pytest.mark.parametrize("typed", [
@@ -38,7 +38,7 @@ def test_phone_digits(text, digits):
 
 
 def test_display_format():
-    assert format_phone_display("+12125550100") == "(212) 555-0100"
-    assert format_phone_display("+442079460958") == "+44 20 7946 0958"
-    assert format_phone_display("+442079460958", home_region="GB") == "020 7946 0958"
-    assert format_phone_display("not a phone") == "not a phone"
+    assert display_phone("+12125550100") == "(212) 555-0100"
+    assert display_phone("+442079460958") == "+44 20 7946 0958"
+    assert display_phone("+442079460958", home_region="GB") == "020 7946 0958"
+    assert display_phone("not a phone") == "not a phone"
