@@ -91,6 +91,17 @@ FIELD_LABELS = {
 }
 
 
+# Filters of the audit log page: an action prefix and what it covers.
+ACTION_AREAS = {
+    "job.": "Jobs", "jobs.": "Job imports and exports", "client.": "Clients",
+    "technician.": "Technicians", "lead_source.": "Lead sources", "user.": "Users",
+    "company.": "Company", "messaging.": "Texting set-up", "sms.": "Texts",
+    "outbox.": "Sent messages", "report": "Reports", "receipt.": "Receipts",
+    "settlement.": "Settlements", "billing.": "Billing", "api_key.": "API keys",
+    "support.": "Support", "export.": "Data exports", "retention.": "Clean-up",
+}
+
+
 def action_label(action: str) -> str:
     """An audit action in words: "job.assigned" -> "Job assigned"."""
     if action in ACTION_LABELS:

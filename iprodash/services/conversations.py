@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
+from iprodash.domain.messages import MESSAGE_STATUS_LABELS
 from iprodash.domain.phones import display_phone, normalize_phone
+from iprodash.domain.words import label
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.companies import CompanyRepository
@@ -81,7 +83,7 @@ def client_thread(db: Database, *, actor: Actor, phone: str) -> Thread:
     received = [{"at": d["received_at"], "direction": "in", "text": d["text"], "status": ""}
                 for d in inbound.from_phone(phone, THREAD_LENGTH)]
     sent = [{"at": d["created_at"], "direction": "out", "text": d.get("text", ""),
-             "status": d["status"] if d["status"] != "suppressed" else "not sent"}
+             "status": label(MESSAGE_STATUS_LABELS, d["status"]).lower()}
             for d in CompanyOutbox(db, actor.company_id).texts_to(phone, THREAD_LENGTH)]
     merged = sorted(received + sent, key=lambda m: m["at"])[-THREAD_LENGTH:]
     inbound.mark_read(phone, utcnow())
