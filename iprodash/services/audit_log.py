@@ -11,7 +11,7 @@ from pymongo.database import Database
 from iprodash.domain.audit_words import TARGET_LABELS, action_label
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.phones import display_phone
-from iprodash.domain.words import label
+from iprodash.domain.words import label, pluralize
 from iprodash.repositories.audit import AuditChain, AuditRepository
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.lead_sources import LeadSourceRepository
@@ -108,8 +108,9 @@ def verify_company_audit(db: Database, *, actor: Actor) -> str:
     actor = require_company_actor(actor, COMPANY_ADMIN)
     ok, checked, problem = AuditChain(db).verify(actor.company_id)
     if ok:
-        return f"The audit log is intact ({checked} entries checked)."
-    return f"The audit log was tampered with: {problem} (after {checked} good entries)."
+        return f"The audit log is intact ({pluralize(checked, 'entry')} checked)."
+    return (f"The audit log was tampered with: {problem} "
+            f"(after {pluralize(checked, 'good entry', 'good entries')}).")
 
 
 def audit_people(db: Database, *, actor: Actor) -> list[dict[str, str]]:

@@ -26,6 +26,7 @@ from pymongo.database import Database
 
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import normalize_query, query_terms
+from iprodash.domain.words import pluralize
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
                                         filter_key)
 from iprodash.services.actor import Actor, require_company_actor
@@ -245,4 +246,4 @@ def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:
 def count_text(total: int) -> str:
     """"1 job", "873 jobs", "1,000+ jobs"."""
     shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
-    return f"{shown} job{'' if total == 1 else 's'}"
+    return f"{shown} jobs" if total > COUNT_CAP else pluralize(total, "job")

@@ -19,6 +19,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied
 from iprodash.domain.report_kinds import COMPANY_EXPORT, PERSONAL_EXPORT
+from iprodash.domain.words import pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.company_data import CompanyData
 from iprodash.repositories.exports import ExportFiles, ExportQueue, ExportRepository
@@ -133,7 +134,7 @@ def _write_archive(db: Database, job: dict, archive: ExportArchive, report) -> N
         report(done, total, f"Writing {name}")
         archive.add_records(name, reader.stream(collection, extra),
                             on_progress=lambda n, d=done, s=name: report(
-                                d, total, f"Writing {s} ({n:,} records)"))
+                                d, total, f"Writing {s} ({pluralize(n, 'record')})"))
     report(total - 1, total, "Copying files")
     listing = []
     for bucket in buckets:

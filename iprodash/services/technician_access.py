@@ -14,6 +14,7 @@ from datetime import timedelta
 from pymongo.database import Database
 
 from iprodash.domain.errors import NotAuthenticated, ValidationError
+from iprodash.domain.words import pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
@@ -144,7 +145,7 @@ def send_technician_link(db: Database, *, actor: Actor, technician_id: str) -> L
         outcome = enqueue_sms(
             db, company=company, to=technician["phone"], kind="technician_link",
             text=f"{company['name']}: your jobs are here: {link} (valid "
-                 f"{get_settings().tech_link_days} days)",
+                 f"{pluralize(get_settings().tech_link_days, 'day')})",
             idempotency_key=f"{key}:sms", urgent=True,
             related={"technician_id": technician["_id"]})
         (channels if outcome.queued else problems).append(
