@@ -26,6 +26,6 @@ def data_table(headers: list[str], rows: rx.Var, render_row: Callable[[rx.Var], 
     )
 
 
-def status_badge(status: rx.Var) -> rx.Component:
+def status_badge(status: rx.Var, *labels) -> rx.Component:
     """A record's status as a coloured word (see ``components.labels``)."""
-    return labelled_status_badge(status)
+    return labelled_status_badge(status, *labels)

@@ -18,8 +18,8 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied
-from iprodash.domain.report_kinds import COMPANY_EXPORT, PERSONAL_EXPORT
-from iprodash.domain.words import pluralize
+from iprodash.domain.report_kinds import COMPANY_EXPORT, EXPORT_KIND_LABELS, PERSONAL_EXPORT
+from iprodash.domain.words import label, pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.company_data import CompanyData
 from iprodash.repositories.exports import ExportFiles, ExportQueue, ExportRepository
@@ -88,7 +88,7 @@ def _row(doc: dict) -> ExportRow:
     total = progress.get("total") or 0
     percent = 100 if ready else (100 * progress.get("done", 0) // total if total else 0)
     return ExportRow(
-        id=str(doc["_id"]), kind=doc["kind"], status=doc["status"],
+        id=str(doc["_id"]), kind=label(EXPORT_KIND_LABELS, doc["kind"]), status=doc["status"],
         stage=doc.get("error") or progress.get("stage", ""), percent=min(percent, 100),
         created=doc["created_at"].strftime("%Y-%m-%d %H:%M"),
         expires=doc["expires_at"].strftime("%Y-%m-%d %H:%M") if doc.get("expires_at") else "",
