@@ -12,5 +12,5 @@ ROLE_LABELS = {OPERATOR: "Operator", COMPANY_ADMIN: "Company admin", USER: "Offi
 # Permissions: the office user's "view_financials" flag and the API key scopes.
 VIEW_FINANCIALS = "view_financials"
 API_READ, API_WRITE = "read", "write"
-PERMISSION_LABELS = {VIEW_FINANCIALS: "Sees money figures", API_READ: "Read",
+PERMISSION_LABELS = {VIEW_FINANCIALS: "Sees money figures", API_READ: "Read only",
                      API_WRITE: "Read and write"}
