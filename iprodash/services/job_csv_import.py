@@ -21,6 +21,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import DomainError, ValidationError
 from iprodash.domain.money import format_money
+from iprodash.domain.phones import display_phone
 from iprodash.domain.words import pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -88,10 +89,10 @@ def _resolve_clients(plan: ImportPlan, specs: list, writer: BulkJobWriter) -> No
     for client in clients:
         key = phone_key(client)
         if plan.kind == CLIENTS and key in existing:
-            plan.errors.append(RowError(client.line, f"A client with phone {client.phone} "
+            plan.errors.append(RowError(client.line, f"A client with phone {display_phone(client.phone)} "
                                                      "already exists."))
         elif plan.kind == CLIENTS and key in seen:
-            plan.errors.append(RowError(client.line, f"Phone {client.phone} is also on line "
+            plan.errors.append(RowError(client.line, f"Phone {display_phone(client.phone)} is also on line "
                                                      f"{seen[key]}."))
         elif key in existing:
             plan.reused_clients[key] = existing[key]

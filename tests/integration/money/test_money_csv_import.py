@@ -57,7 +57,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(money):
     assert [(e.line, e.message) for e in preview.errors] == [
         (5, INVALID_PHONE),
         (6, "Name is required."),
-        (7, "Phone +12125550101 is also on line 2."),
+        (7, "Phone (212) 555-0101 is also on line 2."),
         (8, "Enter a valid email address."),
     ]
     with pytest.raises(ValidationError, match="Nothing was imported.*Line 5"):
