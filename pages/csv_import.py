@@ -50,7 +50,7 @@ def _preview() -> rx.Component:
             rx.foreach(row, rx.table.cell)))), size="1", variant="surface"),
         overflow_x="auto", width="100%")
     problems = rx.callout(rx.vstack(
-        rx.text(S.error_count, " row(s) need fixing; nothing will be imported until they do."),
+        rx.text(S.error_count_text, " to fix; nothing will be imported until then."),
         rx.foreach(S.errors, lambda e: rx.text(e, size="2")), spacing="1"),
         icon="triangle-alert", color_scheme="red", role="alert", width="100%")
     return rx.cond(S.file_name != "", rx.card(rx.vstack(
