@@ -81,10 +81,10 @@ def _link(item: NavItem) -> rx.Component:
     return rx.cond(
         _visible(item.audience),
         rx.link(
-            rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"),
+            rx.hstack(rx.icon(item.icon, size=17), rx.text(item.label, size="2"),
                       align="center", spacing="3"),
             href=item.route, underline="none", color_scheme="gray", high_contrast=True,
-            padding_y="0.4em", padding_x="0.75em", border_radius="8px", width="100%",
+            padding_y="0.35em", padding_x="0.75em", border_radius="8px", width="100%",
             _hover={"background": rx.color("accent", 3)},
         ),
     )
@@ -118,7 +118,8 @@ def sidebar() -> rx.Component:
         rx.text(SessionState.user_name, " · ", SessionState.role_label, size="1",
                 color_scheme="gray", padding_x="0.75em"),
         logout_form(),
-        width="15em", min_height="100vh", padding="1em", spacing="1",
+        # taller than a laptop screen with every section: it scrolls on its own
+        width="15em", height="100vh", overflow_y="auto", padding="1em", spacing="1",
         border_right=f"1px solid {rx.color('gray', 5)}",
         display=["none", "none", "flex"], position="sticky", top="0",
     )
