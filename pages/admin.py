@@ -119,7 +119,8 @@ def settings_page() -> rx.Component:
 def audit_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            filter_select("Any action", ACTION_AREAS, AuditState.set_action_filter, "What was done"),
+            filter_select("Any action", ACTION_AREAS, AuditState.set_action_filter,
+                          "What was done"),
             rx.select.root(
                 rx.select.trigger(placeholder="Anyone"),
                 rx.select.content(
@@ -133,7 +134,8 @@ def audit_page() -> rx.Component:
             rx.input(type="date", on_change=AuditState.set_date_from, aria_label="From date"),
             rx.text("to", size="2"),
             rx.input(type="date", on_change=AuditState.set_date_to, aria_label="To date"),
-            filter_select("Any record", TARGET_LABELS, AuditState.set_target_type, "Kind of record"),
+            filter_select("Any record", TARGET_LABELS, AuditState.set_target_type,
+                          "Kind of record"),
             rx.input(placeholder="Record id", on_blur=AuditState.set_target_id,
                      aria_label="Record id"),
             rx.button("Verify integrity", variant="soft", on_click=AuditState.verify),

@@ -15,7 +15,8 @@ from state import routes
 from state.support import UPLOAD_ID, SupportDeskState, SupportState
 
 register_nav_item(NavItem("Support", routes.SUPPORT, "life-buoy", "staff", SUPPORT))
-register_nav_item(NavItem("Support desk", routes.OPERATOR_SUPPORT, "life-buoy", "operator", PLATFORM))
+register_nav_item(NavItem("Support desk", routes.OPERATOR_SUPPORT, "life-buoy", "operator",
+                          PLATFORM))
 
 
 def _ticket_table(state) -> rx.Component:

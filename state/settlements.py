@@ -60,7 +60,8 @@ class SettlementsState(SessionState):
             "id": r.technician_id, "name": r.name, "jobs": str(r.summary.jobs),
             **_money_row(r.summary), "balance": r.summary.balance_text,
             "unsettled": str(r.unsettled_jobs),
-            "pay_text": f"Record a payout to {r.name} for {pluralize(r.unsettled_jobs, 'unsettled job')}: "
+            "pay_text": f"Record a payout to {r.name} for "
+                        f"{pluralize(r.unsettled_jobs, 'unsettled job')}: "
                         f"balance {format_money(r.unsettled_balance)} "
                         f"({'company pays' if r.unsettled_balance >= 0 else 'technician pays'})."
         } for r in rows]

@@ -59,7 +59,8 @@ ACTION_LABELS = {
     "report_subscription.deleted": "Report subscription removed",
     "settlement.paid": "Technician payout recorded", "settlement.voided": "Payout voided",
     "billing.customer_created": "Billing account made",
-    "billing.checkout_started": "Checkout started", "billing.portal_opened": "Billing portal opened",
+    "billing.checkout_started": "Checkout started",
+    "billing.portal_opened": "Billing portal opened",
     "billing.subscription_changed": "Subscription changed",
     "api_key.created": "API key made", "api_key.revoked": "API key revoked",
     "support.ticket_opened": "Support ticket opened",
@@ -87,7 +88,7 @@ FIELD_LABELS = {
     "jobs": "Jobs", "owes": "Technician owes", "period": "Period", "balance": "Balance",
     "technician": "Technician", "lead_source": "Lead source", "start": "From", "end": "To",
     "date_field": "Dates by", "search": "Search", "source_id": "Lead source", "job": "Job",
-    "finance": "Money figures", "cadence": "How often", "line": "Street", "zip": "ZIP", "admin_email": "Admin email",
+    "finance": "Money figures", "cadence": "How often", "line": "Street", "zip": "ZIP",
 }
 
 

@@ -89,10 +89,12 @@ def _resolve_clients(plan: ImportPlan, specs: list, writer: BulkJobWriter) -> No
     for client in clients:
         key = phone_key(client)
         if plan.kind == CLIENTS and key in existing:
-            plan.errors.append(RowError(client.line, f"A client with phone {display_phone(client.phone)} "
+            plan.errors.append(RowError(client.line, "A client with phone "
+                                                     f"{display_phone(client.phone)} "
                                                      "already exists."))
         elif plan.kind == CLIENTS and key in seen:
-            plan.errors.append(RowError(client.line, f"Phone {display_phone(client.phone)} is also on line "
+            plan.errors.append(RowError(client.line, f"Phone {display_phone(client.phone)} "
+                                                     "is also on line "
                                                      f"{seen[key]}."))
         elif key in existing:
             plan.reused_clients[key] = existing[key]

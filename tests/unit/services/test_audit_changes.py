@@ -68,7 +68,8 @@ def test_removed_values_lists_dates_and_unknown_codes():
                             before={"cadence": "weekly", "email": "a@b.co"}, after=None) == \
         "How often: Every week (Monday to Sunday); Email: a@b.co"
     assert describe_changes(action="api_key.created", before=None,
-                            after={"scopes": ["read", "write"]}) == "Scopes: Read only, Read and write"
+                            after={"scopes": ["read", "write"]}) == \
+        "Scopes: Read only, Read and write"
     assert describe_changes(action="company.deletion_requested", before=None, after={
         "due_at": datetime(2026, 12, 30, 17, 5, tzinfo=timezone.utc)}) == \
         "Due: 2026-12-30 17:05 UTC"
