@@ -1,8 +1,9 @@
-"""Sidebar and mobile navigation, filtered by role."""
+"""Sidebar and mobile navigation, grouped by what a person does, filtered by role."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import reduce
 
 import reflex as rx
 
@@ -11,6 +12,13 @@ from components.native_form import native_form
 from state import routes
 from state.session import SessionState
 
+# Sidebar sections, top to bottom. An empty heading draws no title.
+DAILY_WORK, MONEY, SET_UP, RECORDS, SUPPORT = "Daily work", "Money", "Set-up", "Records", "Support"
+PLATFORM, MY_WORK, ACCOUNT = "Platform", "My work", "Account"
+GROUPS: tuple[str, ...] = (MY_WORK, DAILY_WORK, MONEY, SET_UP, RECORDS, PLATFORM, SUPPORT,
+                           ACCOUNT)
+_UNTITLED = {SUPPORT, ACCOUNT}
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -18,24 +26,37 @@ class NavItem:
     route: str
     icon: str
     audience: str  # "staff", "financials", "admin", "operator", "account", "technician"
+    group: str = DAILY_WORK
 
 
 NAV_ITEMS: list[NavItem] = [
-    NavItem("Dashboard", routes.DASHBOARD, "layout-dashboard", "staff"),
-    NavItem("Users", routes.USERS, "users", "admin"),
-    NavItem("Settings", routes.SETTINGS, "settings", "admin"),
-    NavItem("Audit log", routes.AUDIT, "scroll-text", "admin"),
-    NavItem("Companies", routes.OPERATOR, "building-2", "operator"),
-    NavItem("Email outbox", routes.OPERATOR_OUTBOX, "mail", "operator"),
-    NavItem("My jobs", routes.TECH_HOME, "smartphone", "technician"),
-    NavItem("My profile", routes.PROFILE, "user", "account"),
+    NavItem("Dashboard", routes.DASHBOARD, "layout-dashboard", "staff", DAILY_WORK),
+    NavItem("Users", routes.USERS, "users", "admin", SET_UP),
+    NavItem("Settings", routes.SETTINGS, "settings", "admin", SET_UP),
+    NavItem("Audit log", routes.AUDIT, "scroll-text", "admin", RECORDS),
+    NavItem("Companies", routes.OPERATOR, "building-2", "operator", PLATFORM),
+    NavItem("Email outbox", routes.OPERATOR_OUTBOX, "mail", "operator", PLATFORM),
+    NavItem("My jobs", routes.TECH_HOME, "smartphone", "technician", MY_WORK),
+    NavItem("My profile", routes.PROFILE, "user", "account", ACCOUNT),
 ]
 
 
 def register_nav_item(item: NavItem, *, before: str = "My profile") -> None:
-    """Let a feature's pages add their entry (keeps this module closed)."""
+    """Let a feature's pages add their entry (keeps this module closed).
+
+    Entries show under their ``group``; inside a group they keep the order
+    they were registered in, ``before`` placing one ahead of another.
+    """
+    if item.group not in GROUPS:
+        raise ValueError(f"Unknown navigation group {item.group!r}; use one of {GROUPS}.")
     labels = [i.label for i in NAV_ITEMS]
     NAV_ITEMS.insert(labels.index(before) if before in labels else len(NAV_ITEMS), item)
+
+
+def grouped_items() -> list[tuple[str, list[NavItem]]]:
+    """The registered entries by section, in sidebar order (empty sections left out)."""
+    sections = [(group, [i for i in NAV_ITEMS if i.group == group]) for group in GROUPS]
+    return [(group, items) for group, items in sections if items]
 
 
 def _visible(audience: str) -> rx.Var:
@@ -49,17 +70,33 @@ def _visible(audience: str) -> rx.Var:
     }[audience]
 
 
+def _any_visible(items: list[NavItem]) -> rx.Var:
+    """True when the signed-in role sees at least one of ``items``."""
+    audiences = list(dict.fromkeys(i.audience for i in items))
+    return reduce(lambda shown, audience: shown | _visible(audience), audiences[1:],
+                  _visible(audiences[0]))
+
+
 def _link(item: NavItem) -> rx.Component:
     return rx.cond(
         _visible(item.audience),
         rx.link(
-            rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"),
+            rx.hstack(rx.icon(item.icon, size=17), rx.text(item.label, size="2"),
                       align="center", spacing="3"),
             href=item.route, underline="none", color_scheme="gray", high_contrast=True,
-            padding_y="0.5em", padding_x="0.75em", border_radius="8px", width="100%",
+            padding_y="0.35em", padding_x="0.75em", border_radius="8px", width="100%",
             _hover={"background": rx.color("accent", 3)},
         ),
     )
+
+
+def _section(group: str, items: list[NavItem]) -> rx.Component:
+    heading = [] if group in _UNTITLED else [
+        rx.text(group, size="1", weight="bold", color_scheme="gray", padding_x="0.75em",
+                padding_top="0.75em", text_transform="uppercase", letter_spacing="0.05em")]
+    return rx.cond(_any_visible(items),
+                   rx.vstack(*heading, *[_link(item) for item in items],
+                             spacing="0", width="100%", role="group", aria_label=group))
 
 
 def logout_form(label: str = "Log out") -> rx.Component:
@@ -76,15 +113,26 @@ def sidebar() -> rx.Component:
         rx.heading("iProDash", size="5", padding_x="0.75em"),
         rx.text(SessionState.company, size="2", color_scheme="gray", padding_x="0.75em"),
         rx.divider(),
-        *[_link(item) for item in NAV_ITEMS],
+        *[_section(group, items) for group, items in grouped_items()],
         rx.spacer(),
         rx.text(SessionState.user_name, " · ", SessionState.role_label, size="1",
                 color_scheme="gray", padding_x="0.75em"),
         logout_form(),
-        width="15em", min_height="100vh", padding="1em", spacing="1",
+        # taller than a laptop screen with every section: it scrolls on its own
+        width="15em", height="100vh", overflow_y="auto", padding="1em", spacing="1",
         border_right=f"1px solid {rx.color('gray', 5)}",
         display=["none", "none", "flex"], position="sticky", top="0",
     )
+
+
+def _menu_section(group: str, items: list[NavItem]) -> rx.Component:
+    heading = [rx.menu.separator()] if group in _UNTITLED else [
+        rx.text(group, size="1", weight="bold", color_scheme="gray", padding_x="0.75em",
+                padding_top="0.5em", text_transform="uppercase", aria_hidden="true")]
+    return rx.cond(_any_visible(items), rx.fragment(
+        *heading,
+        *[rx.cond(_visible(i.audience), rx.menu.item(i.label, on_click=rx.redirect(i.route)))
+          for i in items]))
 
 
 def mobile_bar() -> rx.Component:
@@ -93,15 +141,12 @@ def mobile_bar() -> rx.Component:
         rx.spacer(),
         rx.menu.root(
             rx.menu.trigger(rx.button(rx.icon("menu"), "Menu", variant="soft", size="3")),
-            rx.menu.content(
-                *[rx.cond(_visible(i.audience),
-                          rx.menu.item(i.label, on_click=rx.redirect(i.route)))
-                  for i in NAV_ITEMS],
-            ),
+            rx.menu.content(*[_menu_section(group, items)
+                              for group, items in grouped_items()]),
         ),
         native_form(
             rx.button(rx.icon("log-out", size=16), "Log out", type="submit", variant="soft",
-                      color_scheme="gray", size="3"),
+                      color_scheme="gray", size="3", white_space="nowrap"),
             action=routes.API_LOGOUT, method="post",
         ),
         width="100%", padding="0.75em", align="center",

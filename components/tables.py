@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from components.labels import status_badge as labelled_status_badge
+
 
 def data_table(headers: list[str], rows: rx.Var, render_row: Callable[[rx.Var], rx.Component],
                empty_text: str = "Nothing here yet.") -> rx.Component:
@@ -24,8 +26,6 @@ def data_table(headers: list[str], rows: rx.Var, render_row: Callable[[rx.Var], 
     )
 
 
-def status_badge(status: rx.Var) -> rx.Component:
-    return rx.badge(status, color_scheme=rx.match(
-        status, ("active", "green"), ("pending", "amber"), ("unconfirmed", "gray"),
-        ("rejected", "red"), ("suspended", "red"), ("deactivated", "gray"),
-        ("sent", "green"), ("queued", "amber"), ("dead", "red"), "blue"))
+def status_badge(status: rx.Var, *labels) -> rx.Component:
+    """A record's status as a coloured word (see ``components.labels``)."""
+    return labelled_status_badge(status, *labels)

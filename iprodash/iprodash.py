@@ -44,7 +44,11 @@ def not_found() -> rx.Component:
 
 # The upload guard wraps everything, /_upload included (see its docstring).
 app = rx.App(api_transformer=[create_api(), UploadSessionGuard],
-             toaster=rx.toast.provider(position="bottom-right", close_button=True, visible_toasts=2))
+             toaster=rx.toast.provider(position="bottom-right", close_button=True,
+                                       visible_toasts=2),
+             # assets/favicon.ico answers /favicon.ico for browsers without SVG icons
+             head_components=[rx.el.link(rel="icon", href="/favicon.svg",
+                                         type="image/svg+xml")])
 # Before the hydrate middleware, so a tab's first answer already holds no
 # state of a session that ended.
 app.add_middleware(SessionBoundary(), index=0)

@@ -6,7 +6,11 @@ import reflex as rx
 
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
+from components.labels import code_label, code_select, filter_select
 from components.tables import data_table, status_badge
+from iprodash.domain.audit_words import ACTION_AREAS, TARGET_LABELS
+from iprodash.domain.roles import ROLE_LABELS
+from iprodash.domain.statuses import BADGE_LABELS
 from state import routes
 from pages.public_auth import COMMON_TIMEZONES
 from state.audit import AuditState
@@ -23,8 +27,8 @@ def _user_actions(row: rx.Var) -> rx.Component:
             rx.button("Reject", size="1", color_scheme="red", variant="soft",
                       on_click=UsersState.approve(row["id"], False)))),
         rx.cond(row["status"] == "active", rx.hstack(
-            rx.select(["company_admin", "user"], value=row["role"], size="1",
-                      on_change=lambda role: UsersState.set_role(row["id"], role)),
+            code_select({r: ROLE_LABELS[r] for r in ("company_admin", "user")}, row["role"],
+                        lambda role: UsersState.set_role(row["id"], role), "Role", size="1"),
             rx.cond(row["role"] == "user",
                     rx.tooltip(rx.checkbox("Financials", checked=row["view_financials"],
                                            on_change=lambda v: UsersState.toggle_financials(
@@ -52,14 +56,16 @@ def users_page() -> rx.Component:
             rx.text("Or share the company code ", rx.code(UsersState.company_code),
                     " with the join page. New members wait for your approval.", size="2"),
             width="100%"), width="100%"),
-        rx.hstack(rx.text("Show"), rx.select(["all", "pending", "active", "deactivated",
-                                              "rejected"], default_value="all",
-                                             on_change=UsersState.set_status_filter),
+        rx.hstack(rx.text("Show"),
+                  filter_select("Everyone", {s: BADGE_LABELS[s] for s in (
+                      "pending", "active", "deactivated", "rejected")},
+                      UsersState.set_status_filter, "Status"),
                   align="center"),
         data_table(["Name", "Email", "Role", "Status", "Actions"], UsersState.rows,
                    lambda row: rx.table.row(
                        rx.table.cell(row["name"]), rx.table.cell(row["email"]),
-                       rx.table.cell(row["role"]), rx.table.cell(status_badge(row["status"])),
+                       rx.table.cell(code_label(row["role"], ROLE_LABELS)),
+                       rx.table.cell(status_badge(row["status"])),
                        rx.table.cell(_user_actions(row))),
                    empty_text="No members match."),
         keyset_pager(UsersState),
@@ -113,8 +119,8 @@ def settings_page() -> rx.Component:
 def audit_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.input(placeholder="Action, e.g. user.approved or user.",
-                     on_blur=AuditState.set_action_filter),
+            filter_select("Any action", ACTION_AREAS, AuditState.set_action_filter,
+                          "What was done"),
             rx.select.root(
                 rx.select.trigger(placeholder="Anyone"),
                 rx.select.content(
@@ -122,22 +128,25 @@ def audit_page() -> rx.Component:
                     rx.foreach(AuditState.people,
                                lambda p: rx.select.item(p["name"], value=p["id"]))),
                 default_value="all", on_change=AuditState.set_who_filter),
-            rx.select(["all", "1", "7", "30", "90"], default_value="all",
-                      on_change=AuditState.set_days),
-            rx.text("days", size="2"),
+            filter_select("Any time", {"1": "Last day", "7": "Last 7 days", "30": "Last 30 days",
+                                 "90": "Last 90 days"}, AuditState.set_days, "How far back"),
             rx.text("from", size="2"),
             rx.input(type="date", on_change=AuditState.set_date_from, aria_label="From date"),
             rx.text("to", size="2"),
             rx.input(type="date", on_change=AuditState.set_date_to, aria_label="To date"),
-            rx.input(placeholder="Target type, e.g. user", on_blur=AuditState.set_target_type),
-            rx.input(placeholder="Target id", on_blur=AuditState.set_target_id),
+            filter_select("Any record", TARGET_LABELS, AuditState.set_target_type,
+                          "Kind of record"),
+            rx.input(placeholder="Record id", on_blur=AuditState.set_target_id,
+                     aria_label="Record id"),
             rx.button("Verify integrity", variant="soft", on_click=AuditState.verify),
             wrap="wrap", align="center"),
         rx.cond(AuditState.verify_message != "", rx.callout(AuditState.verify_message)),
-        data_table(["#", "When (UTC)", "Who", "Action", "Target", "Changes", "Reason", "IP"],
+        data_table(["#", "When (UTC)", "Who", "What", "Record", "Changes", "Reason", "IP"],
                    AuditState.rows,
                    lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in (
-                       "seq", "when", "who", "action", "target", "changes", "reason", "ip")]),
+                       "seq", "when", "who", "action_label", "target")],
+                       rx.table.cell(rx.text(r["changes"], size="2", max_width="32em")),
+                       *[rx.table.cell(r[k]) for k in ("reason", "ip")]),
                    empty_text="No audit entries match."),
         keyset_pager(AuditState),
         width="100%", spacing="4",

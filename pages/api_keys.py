@@ -6,7 +6,7 @@ import reflex as rx
 
 from components.forms import error_callout, field, keyset_pager
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import SET_UP, NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
 from state.api_keys import SCOPE_CHOICES, SECRET_FIELD_ID, ApiKeysState
@@ -80,4 +80,4 @@ def api_keys_page() -> rx.Component:
     )
 
 
-register_nav_item(NavItem("API keys", routes.API_KEYS, "key-round", "admin"))
+register_nav_item(NavItem("API keys", routes.API_KEYS, "key-round", "admin", SET_UP))

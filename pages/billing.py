@@ -6,11 +6,12 @@ import reflex as rx
 
 from components.forms import info_callout
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import SET_UP, NavItem, register_nav_item
 from state import routes
 from state.billing import BillingState
 
-register_nav_item(NavItem("Billing", routes.BILLING, "credit-card", "admin"), before="Audit log")
+register_nav_item(NavItem("Billing", routes.BILLING, "credit-card", "admin", SET_UP),
+                  before="API keys")
 
 
 def _fact(label: str, value: rx.Var) -> rx.Component:

@@ -66,7 +66,7 @@ def board_page() -> rx.Component:
                       on_click=S.shift(1)),
             rx.input(type="date", value=S.day, on_change=S.pick_day, aria_label="Day"),
             rx.heading(S.day_label, size="4"),
-            rx.text(S.total, " jobs", size="2", color_scheme="gray"),
+            rx.text(S.total_text, size="2", color_scheme="gray"),
             gap="2", wrap="wrap", align="center", width="100%"),
         rx.cond(S.truncated, rx.callout("This day has more jobs than the board shows; use the "
                                         "job list to see them all.", icon="info",

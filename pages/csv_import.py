@@ -6,15 +6,15 @@ import reflex as rx
 
 from components.downloads import download_button
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import RECORDS, NavItem, register_nav_item
 from iprodash.domain.job_status import ALL_STATUSES, STATUS_LABELS
 from iprodash.services.job_csv_import import MAX_IMPORT_BYTES
 from iprodash.services.job_import_rows import COLUMNS
 from state import routes
 from state.csv_import import UPLOAD_ID, CsvImportState as S
 
-register_nav_item(NavItem("Import / export", routes.CSV_IMPORT, "file-spreadsheet", "staff"),
-                  before="Users")
+register_nav_item(NavItem("Import / export", routes.CSV_IMPORT, "file-spreadsheet", "staff",
+                          RECORDS))
 
 
 def _columns_help(kind: str) -> rx.Component:
@@ -50,7 +50,7 @@ def _preview() -> rx.Component:
             rx.foreach(row, rx.table.cell)))), size="1", variant="surface"),
         overflow_x="auto", width="100%")
     problems = rx.callout(rx.vstack(
-        rx.text(S.error_count, " row(s) need fixing; nothing will be imported until they do."),
+        rx.text(S.error_count_text, " to fix; nothing will be imported until then."),
         rx.foreach(S.errors, lambda e: rx.text(e, size="2")), spacing="1"),
         icon="triangle-alert", color_scheme="red", role="alert", width="100%")
     return rx.cond(S.file_name != "", rx.card(rx.vstack(

@@ -8,7 +8,9 @@ import reflex as rx
 from components.forms import error_callout, submit_button
 from components.job_evidence import evidence_card, photo_viewer
 from components.layout import app_page
+from components.labels import code_select
 from components.tables import data_table
+from iprodash.domain.line_items import COLLECTOR_LABELS, PAYMENT_METHOD_LABELS
 from state import routes
 from pages.job_form import job_form_fields
 from pages.job_receipt import email_receipt_button, email_receipt_dialog
@@ -17,8 +19,6 @@ from state.job_detail import JobDetailState as S
 from state.job_money import JobMoneyState as M
 
 OFFICE = ("company_admin", "user")
-METHODS = ["cash", "check", "card", "zelle", "other"]
-WHO = ["technician", "company"]
 
 
 def _line(label: str, value: rx.Var) -> rx.Component:
@@ -73,13 +73,15 @@ def _details() -> rx.Component:
 
 def _payment_row(line: rx.Var, index: rx.Var) -> rx.Component:
     return rx.flex(
-        rx.select(METHODS, value=line["method"], disabled=~M.editable,
-                  on_change=lambda v: M.set_line("payment", index, "method", v)),
+        code_select(PAYMENT_METHOD_LABELS, line["method"],
+                    lambda v: M.set_line("payment", index, "method", v), "Payment method",
+                    disabled=~M.editable),
         rx.input(value=line["amount"], placeholder="Amount", input_mode="decimal", width="7em",
                  disabled=~M.editable,
                  on_change=lambda v: M.set_line("payment", index, "amount", v)),
-        rx.select(WHO, value=line["collected_by"], disabled=~M.editable,
-                  on_change=lambda v: M.set_line("payment", index, "collected_by", v)),
+        code_select(COLLECTOR_LABELS, line["collected_by"],
+                    lambda v: M.set_line("payment", index, "collected_by", v), "Collected by",
+                    disabled=~M.editable),
         rx.cond(M.editable, rx.icon_button(rx.icon("trash-2"), variant="ghost",
                                            color_scheme="red", aria_label="Remove payment",
                                            on_click=M.remove_line("payment", index))),
@@ -93,8 +95,9 @@ def _part_row(line: rx.Var, index: rx.Var) -> rx.Component:
                  on_change=lambda v: M.set_line("part", index, "description", v)),
         rx.input(value=line["cost"], placeholder="Cost", input_mode="decimal", width="7em",
                  disabled=~M.editable, on_change=lambda v: M.set_line("part", index, "cost", v)),
-        rx.select(WHO, value=line["paid_by"], disabled=~M.editable,
-                  on_change=lambda v: M.set_line("part", index, "paid_by", v)),
+        code_select(COLLECTOR_LABELS, line["paid_by"],
+                    lambda v: M.set_line("part", index, "paid_by", v), "Paid by",
+                    disabled=~M.editable),
         rx.cond(M.editable, rx.icon_button(rx.icon("trash-2"), variant="ghost",
                                            color_scheme="red", aria_label="Remove part",
                                            on_click=M.remove_line("part", index))),

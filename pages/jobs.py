@@ -7,8 +7,8 @@ import reflex as rx
 from components.downloads import download_button
 from components.forms import keyset_pager
 from components.layout import app_page
+from components.navigation import DAILY_WORK, NAV_ITEMS, SET_UP, NavItem, register_nav_item
 from components.responsive import narrow_only, wide_only
-from components.navigation import NAV_ITEMS, NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
 from state.jobs import ANY
@@ -132,11 +132,11 @@ def _register_after(item: NavItem, after: str) -> None:
     register_nav_item(item, before=labels[index] if index < len(labels) else "My profile")
 
 
-for _item, _after in ((NavItem("Jobs", routes.JOBS, "briefcase", "staff"), "Dashboard"),
-                      (NavItem("Board", routes.BOARD, "columns-3", "staff"), "Jobs"),
-                      (NavItem("Clients", routes.CLIENTS, "contact", "staff"), "Board"),
-                      (NavItem("Technicians", routes.TECHNICIANS, "hard-hat", "staff"),
-                       "Clients"),
-                      (NavItem("Lead sources", routes.LEAD_SOURCES, "megaphone", "staff"),
-                       "Technicians")):
+for _item, _after in (
+        (NavItem("Jobs", routes.JOBS, "briefcase", "staff", DAILY_WORK), "Dashboard"),
+        (NavItem("Board", routes.BOARD, "columns-3", "staff", DAILY_WORK), "Jobs"),
+        (NavItem("Clients", routes.CLIENTS, "contact", "staff", DAILY_WORK), "Board"),
+        (NavItem("Technicians", routes.TECHNICIANS, "hard-hat", "staff", SET_UP), "Clients"),
+        (NavItem("Lead sources", routes.LEAD_SOURCES, "megaphone", "staff", SET_UP),
+         "Technicians")):
     _register_after(_item, _after)

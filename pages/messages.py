@@ -5,23 +5,26 @@ from __future__ import annotations
 import reflex as rx
 
 from components.forms import error_callout, keyset_pager, pager
+from components.labels import filter_select
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import DAILY_WORK, RECORDS, NavItem, register_nav_item
 from components.tables import data_table, status_badge
+from iprodash.domain.messages import MESSAGE_STATUS_LABELS
 from state import routes
 from state.conversations import InboxState, ThreadState
 from state.outbox_admin import OutboxAdminState as O
 
 STAFF = ("company_admin", "user")
-register_nav_item(NavItem("Texts", routes.MESSAGES, "messages-square", "staff"))
-register_nav_item(NavItem("Outbox", routes.OUTBOX, "send", "admin"), before="Audit log")
+register_nav_item(NavItem("Messages", routes.MESSAGES, "messages-square", "staff", DAILY_WORK))
+register_nav_item(NavItem("Sent messages", routes.OUTBOX, "send", "admin", RECORDS),
+                  before="Import / export")
 
 
 def _thread_link(row: rx.Var) -> rx.Component:
     return rx.link(row["from"], href=f"{routes.MESSAGES}/{row['thread']}")
 
 
-@app_page(routes.MESSAGES, "Texts", roles=STAFF, on_load=[InboxState.load])
+@app_page(routes.MESSAGES, "Messages", roles=STAFF, on_load=[InboxState.load])
 def inbox_page() -> rx.Component:
     return rx.vstack(
         rx.text("Texts your clients sent to your number, newest first. Open one to see the "
@@ -90,16 +93,17 @@ def _outbox_row(r: rx.Var) -> rx.Component:
     )
 
 
-@app_page(routes.OUTBOX, "Outbox", roles=("company_admin",), on_load=[O.load])
+@app_page(routes.OUTBOX, "Sent messages", roles=("company_admin",), on_load=[O.load])
 def outbox_page() -> rx.Component:
     return rx.vstack(
         rx.text("Every text and email the company sends. Dead messages failed every try; "
                 "fix the reason (e.g. the sending number) and retry. Suppressed ones were "
                 "stopped by a rule: the reason says which.", size="2", color_scheme="gray"),
-        rx.hstack(rx.text("Show"), rx.select(["all", "queued", "sent", "dead", "suppressed",
-                                              "canceled"], default_value="all",
-                                             on_change=O.set_status_filter), align="center"),
-        data_table(["Created", "Channel", "Kind", "To", "Message", "Status", "Reason", ""],
+        rx.hstack(rx.text("Show"),
+                  filter_select("All messages", {s: MESSAGE_STATUS_LABELS[s] for s in (
+                      "queued", "sent", "dead", "suppressed", "canceled")},
+                      O.set_status_filter, "Status"), align="center"),
+        data_table(["Created", "Channel", "What", "To", "Message", "Status", "Reason", ""],
                    O.rows, _outbox_row, empty_text="No messages match."),
         keyset_pager(O),
         rx.heading("Sent box (local delivery)", size="4"),

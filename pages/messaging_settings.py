@@ -6,13 +6,13 @@ import reflex as rx
 
 from components.forms import error_callout, field, submit_button
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import SET_UP, NavItem, register_nav_item
 from state import routes
 from state.messaging_settings import MessagingSettingsState as S
 
 ADMIN = ("company_admin",)
-register_nav_item(NavItem("Messaging", routes.MESSAGING_SETTINGS, "message-square-text", "admin"),
-                  before="Audit log")
+register_nav_item(NavItem("Texting", routes.MESSAGING_SETTINGS, "message-square-text", "admin",
+                          SET_UP), before="Billing")
 
 
 def _template_editor(row: rx.Var) -> rx.Component:
@@ -30,18 +30,18 @@ def _template_editor(row: rx.Var) -> rx.Component:
     )
 
 
-@app_page(routes.MESSAGING_SETTINGS, "Messaging settings", roles=ADMIN, on_load=[S.load])
+@app_page(routes.MESSAGING_SETTINGS, "Texting set-up", roles=ADMIN, on_load=[S.load])
 def messaging_settings_page() -> rx.Component:
     return rx.vstack(
         rx.cond(S.local_mode, rx.callout(
             "No Telnyx key is configured: texts are delivered to the local sent box on the "
-            "Outbox page instead of phones.", icon="info", width="100%")),
+            "Sent messages page instead of phones.", icon="info", width="100%")),
         rx.card(rx.form(rx.vstack(
             error_callout(S.error),
             field("Sending number (10DLC)", "sending_number", type_="tel",
                   default_value=S.sending_number, placeholder="(212) 555-0111",
-                  hint="Your Telnyx number; clients' replies to it appear under Texts."),
-            field("Messaging profile id", "messaging_profile_id",
+                  hint="Your Telnyx number; clients' replies to it appear under Messages."),
+            field("Telnyx messaging profile id", "messaging_profile_id",
                   default_value=S.messaging_profile_id, hint="From Telnyx, optional."),
             field("Reminders, hours before the appointment", "reminder_hours",
                   default_value=S.reminder_hours, placeholder="24, 2",

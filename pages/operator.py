@@ -6,7 +6,9 @@ import reflex as rx
 
 from components.forms import keyset_pager
 from components.layout import app_page
+from components.labels import filter_select
 from components.tables import data_table, status_badge
+from iprodash.domain.statuses import COMPANY_STATUS_LABELS
 from state import routes
 from state.operator import OperatorState, OutboxState
 
@@ -34,8 +36,8 @@ def companies_page() -> rx.Component:
     return rx.vstack(
         rx.text(OperatorState.totals_text, size="2", color_scheme="gray"),
         rx.hstack(
-            rx.select(["all", "pending", "unconfirmed", "active", "suspended", "rejected"],
-                      default_value="all", on_change=OperatorState.set_status_filter),
+            filter_select("All companies", COMPANY_STATUS_LABELS, OperatorState.set_status_filter,
+                          "Status"),
             rx.input(placeholder="Reason (needed to reject or suspend)",
                      value=OperatorState.reason, on_change=OperatorState.set_reason,
                      width="22em"),

@@ -7,8 +7,9 @@ import reflex as rx
 from components.downloads import download_link
 from components.forms import error_callout, field
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import RECORDS, NavItem, register_nav_item
 from components.tables import data_table, status_badge
+from iprodash.domain.statuses import EXPORT_STATUS_LABELS
 from state import routes
 from state.privacy import PrivacyState
 from state.session import SessionState
@@ -20,7 +21,7 @@ def _export_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(row["kind"]),
         rx.table.cell(row["created"]),
-        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(status_badge(row["status"], EXPORT_STATUS_LABELS)),
         rx.table.cell(rx.vstack(rx.progress(value=row["percent"], max=100, width="8em"),
                                 rx.text(row["stage"], size="1", color_scheme="gray"),
                                 spacing="1")),
@@ -134,4 +135,5 @@ def privacy_center_page() -> rx.Component:
                      width="100%", spacing="4")
 
 
-register_nav_item(NavItem("Privacy", routes.PRIVACY_CENTER, "shield-check", "staff"))
+register_nav_item(NavItem("Privacy", routes.PRIVACY_CENTER, "shield-check", "staff", RECORDS),
+                  before="Sent messages")

@@ -7,7 +7,7 @@ import reflex as rx
 from components.downloads import download_link
 from components.forms import error_callout, pager
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import MONEY, NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
 from state.report_delivery import ReportEmailState, ReportScheduleState
@@ -154,4 +154,4 @@ def reports_page() -> rx.Component:
     )
 
 
-register_nav_item(NavItem("Reports", routes.REPORTS, "file-text", "staff"))
+register_nav_item(NavItem("Reports", routes.REPORTS, "file-text", "staff", MONEY))

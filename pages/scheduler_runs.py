@@ -6,12 +6,12 @@ import reflex as rx
 
 from components.forms import pager
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import PLATFORM, NavItem, register_nav_item
 from components.tables import data_table
 from state import routes
 from state.scheduler_runs import SchedulerState as S
 
-register_nav_item(NavItem("Scheduler", routes.OPERATOR_SCHEDULER, "timer", "operator"))
+register_nav_item(NavItem("Scheduler", routes.OPERATOR_SCHEDULER, "timer", "operator", PLATFORM))
 
 
 def _ok_badge(ok: rx.Var) -> rx.Component:

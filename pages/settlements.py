@@ -6,7 +6,7 @@ import reflex as rx
 
 from components.forms import error_callout, pager
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import MONEY, NavItem, register_nav_item
 from components.tables import data_table
 from iprodash.services.dashboard import PERIODS
 from iprodash.services.settlements import PAYOUT_METHODS
@@ -14,8 +14,8 @@ from state import routes
 from state.session import SessionState
 from state.settlements import ALL, SettlementsState as S
 
-register_nav_item(NavItem("Settlements", routes.SETTLEMENTS, "hand-coins", "financials"),
-                  before="Users")
+register_nav_item(NavItem("Settlements", routes.SETTLEMENTS, "hand-coins", "financials", MONEY),
+                  before="Reports")
 
 
 def _filters() -> rx.Component:

@@ -7,13 +7,16 @@ import reflex as rx
 from components.downloads import download_link
 from components.forms import error_callout, keyset_pager
 from components.layout import app_page
-from components.navigation import NavItem, register_nav_item
+from components.navigation import PLATFORM, SUPPORT, NavItem, register_nav_item
+from components.labels import filter_select, status_badge
 from components.tables import data_table
+from iprodash.domain.statuses import TICKET_STATUS_LABELS
 from state import routes
 from state.support import UPLOAD_ID, SupportDeskState, SupportState
 
-register_nav_item(NavItem("Support", routes.SUPPORT, "life-buoy", "staff"))
-register_nav_item(NavItem("Support desk", routes.OPERATOR_SUPPORT, "life-buoy", "operator"))
+register_nav_item(NavItem("Support", routes.SUPPORT, "life-buoy", "staff", SUPPORT))
+register_nav_item(NavItem("Support desk", routes.OPERATOR_SUPPORT, "life-buoy", "operator",
+                          PLATFORM))
 
 
 def _ticket_table(state) -> rx.Component:
@@ -22,7 +25,7 @@ def _ticket_table(state) -> rx.Component:
         lambda r: rx.table.row(
             rx.table.cell(r["number"]), rx.table.cell(r["subject"]), rx.table.cell(r["company"]),
             rx.table.cell(r["opened_by"]), rx.table.cell(r["opened"]),
-            rx.table.cell(rx.badge(r["status"])),
+            rx.table.cell(status_badge(r["status"], TICKET_STATUS_LABELS)),
             rx.table.cell(rx.button("Open", size="1", variant="soft",
                                     on_click=state.select(r["id"])))),
         empty_text="No tickets yet.")
@@ -83,9 +86,9 @@ def support_page() -> rx.Component:
 def support_desk_page() -> rx.Component:
     d = SupportDeskState
     return rx.vstack(
-        rx.hstack(rx.text("Show"), rx.select(["open", "answered", "closed", "all"],
-                                             default_value="open",
-                                             on_change=d.set_status_filter), align="center"),
+        rx.hstack(rx.text("Show"),
+                  filter_select("All tickets", TICKET_STATUS_LABELS, d.set_status_filter,
+                                "Status", default_value="open"), align="center"),
         _ticket_table(d),
         keyset_pager(d),
         _thread(d, rx.hstack(rx.button("Send answer", on_click=d.answer(False)),

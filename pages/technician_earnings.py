@@ -6,11 +6,14 @@ import reflex as rx
 
 from components.forms import keyset_pager
 from components.layout import app_page
+from components.navigation import MY_WORK, NavItem, register_nav_item
 from iprodash.services.technician_earnings import NOT_ALLOWED, PERIODS
 from state import routes
 from state.technician_earnings import TechEarningsState as S
 
 TECH = ("technician",)
+
+register_nav_item(NavItem("My earnings", routes.TECH_EARNINGS, "wallet", "technician", MY_WORK))
 
 
 def _total(label: str, key: str) -> rx.Component:

@@ -7,6 +7,7 @@ import reflex as rx
 from components.forms import field, info_callout, submit_button
 from components.layout import app_page
 from components.native_form import native_form
+from iprodash.domain.line_items import COLLECTOR_LABELS, PAYMENT_METHOD_LABELS
 from state import routes
 from state.technician_portal import TechJobsState, TechJobState
 
@@ -47,6 +48,14 @@ def my_jobs_page() -> rx.Component:
     )
 
 
+def _form_select(labels: dict[str, str], name: str, default: str, aria: str) -> rx.Component:
+    """A form menu showing words; the form receives the code."""
+    return rx.select.root(
+        rx.select.trigger(width="100%", aria_label=aria),
+        rx.select.content(*[rx.select.item(text, value=code) for code, text in labels.items()]),
+        name=name, default_value=default, size="3")
+
+
 def _big_button(label: str, icon: str, href: rx.Var) -> rx.Component:
     return rx.link(rx.button(rx.icon(icon), label, size="4", width="100%", variant="soft"),
                    href=href, width="100%", is_external=True)
@@ -82,8 +91,7 @@ def tech_job_page() -> rx.Component:
             rx.foreach(TechJobState.payments, lambda p: rx.text(p["method"], ": ", p["amount"],
                                                                 " (", p["by"], ")")),
             rx.form(rx.vstack(
-                rx.select(["cash", "check", "card", "zelle", "other"], name="method",
-                          default_value="cash", size="3", width="100%"),
+                _form_select(PAYMENT_METHOD_LABELS, "method", "cash", "Payment method"),
                 field("Amount", "amount", type_="text", placeholder="125.00",
                       input_mode="decimal", required=True),
                 submit_button("Add payment collected by me"), width="100%"),
@@ -96,8 +104,7 @@ def tech_job_page() -> rx.Component:
             rx.form(rx.vstack(
                 field("Part", "description", required=True),
                 field("Cost", "cost", placeholder="40.00", input_mode="decimal", required=True),
-                rx.select(["technician", "company"], name="paid_by", default_value="technician",
-                          size="3", width="100%"),
+                _form_select(COLLECTOR_LABELS, "paid_by", "technician", "Paid by"),
                 submit_button("Add part"), width="100%"),
                 on_submit=TechJobState.add_part, reset_on_submit=True),
             width="100%"), width="100%"),

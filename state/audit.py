@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.domain.audit_words import ACTION_AREAS, TARGET_LABELS
 from iprodash.services import audit_log
 from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
@@ -43,7 +44,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_action_filter(self, value: str):
-        self.action_filter = value.strip()[:80]
+        self.action_filter = value if value in ACTION_AREAS else ""
         self.cursor_stack = []
         self._reload()
 
@@ -79,7 +80,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_target_type(self, value: str):
-        self.target_type = value.strip()[:40]
+        self.target_type = value if value in TARGET_LABELS else ""
         self.cursor_stack = []
         self._reload()
 

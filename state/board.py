@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.domain.words import pluralize
 from iprodash.services import jobs
 from iprodash.services.dispatch_board import board_for_day, company_today, parse_day
 from state import routes
@@ -22,6 +23,11 @@ class BoardState(SessionState):
     choices: list[dict] = []
     total: int = 0
     truncated: bool = False
+
+    @rx.var
+    def total_text(self) -> str:
+        """"1 job", "12 jobs" for the day's heading."""
+        return pluralize(self.total, "job")
 
     def _show(self) -> None:
         actor = self._actor()

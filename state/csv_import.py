@@ -9,6 +9,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
+from iprodash.domain.words import pluralize
 from iprodash.services import job_csv, job_csv_import
 from state import routes
 from state.session import SessionState, loads_page
@@ -27,6 +28,11 @@ class CsvImportState(SessionState):
     sample: list[list[str]] = []
     errors: list[str] = []
     error_count: int = 0
+
+    @rx.var
+    def error_count_text(self) -> str:
+        """"1 row", "3 rows" (of the file that need fixing)."""
+        return pluralize(self.error_count, "row")
     can_import: bool = False
     busy: bool = False
     _pending: bytes = b""

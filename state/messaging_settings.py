@@ -81,7 +81,7 @@ class MessagingSettingsState(SessionState):
             return None
         self.error = ""
         self._show(view, actor)
-        return rx.toast.success("Messaging settings saved.")
+        return rx.toast.success("Texting set-up saved.")
 
     @rx.event
     @handles_errors

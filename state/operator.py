@@ -5,6 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.domain.statuses import COMPANY_STATUS_LABELS
+from iprodash.domain.words import label
 from iprodash.services import operator
 from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
@@ -53,7 +55,8 @@ class OperatorState(KeysetPager, SessionState):
 
     @rx.var
     def totals_text(self) -> str:
-        parts = [f"{status}: {count}" for status, count in sorted(self.totals.items())]
+        parts = [f"{label(COMPANY_STATUS_LABELS, status)}: {count}"
+                 for status, count in sorted(self.totals.items())]
         return " · ".join(parts) or "No companies yet."
 
 

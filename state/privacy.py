@@ -8,6 +8,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
+from iprodash.domain.words import pluralize
 from iprodash.services import clients, privacy_client_erasure, privacy_deletion, privacy_export
 from iprodash.services.actor import COMPANY_ADMIN, Actor
 from state import routes
@@ -139,5 +140,6 @@ class PrivacyState(SessionState):
         counts = privacy_client_erasure.erase_client(get_db(), actor=actor,
                                                      client_id=str(client_id))
         self.erase_matches = [m for m in self.erase_matches if m["id"] != client_id]
-        return rx.toast.success(f"Client erased: {counts.get('jobs_anonymized', 0)} jobs "
-                                "anonymized, their messages and photos deleted.")
+        jobs = pluralize(counts.get("jobs_anonymized", 0), "job")
+        return rx.toast.success(f"Client erased: {jobs} anonymized, their messages and photos "
+                                "deleted.")

@@ -7,6 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.money import format_money
+from iprodash.domain.words import pluralize
 from iprodash.services import settlements
 from iprodash.services.dashboard import PERIODS
 from state.session import SessionState, handles_errors, loads_page
@@ -69,7 +70,8 @@ class SettlementsState(SessionState):
             **_money_row(r.summary), "balance": r.summary.balance_text,
             "unsettled": str(r.unsettled_jobs), "open": r.open_text,
             "open_amount": _dollars(abs(r.unsettled_balance)),
-            "pay_text": f"Record a payout to {r.name} for {r.unsettled_jobs} unsettled job(s): "
+            "pay_text": f"Record a payout to {r.name} for "
+                        f"{pluralize(r.unsettled_jobs, 'unsettled job')}: "
                         f"balance {format_money(r.unsettled_balance)} "
                         f"({'company pays' if r.unsettled_balance >= 0 else 'technician pays'})."
         } for r in rows]

@@ -16,6 +16,9 @@ CASH, CHECK, CARD, ZELLE, OTHER = "cash", "check", "card", "zelle", "other"
 PAYMENT_METHODS = (CASH, CHECK, CARD, ZELLE, OTHER)
 TECHNICIAN, COMPANY = "technician", "company"
 COLLECTORS = (TECHNICIAN, COMPANY)
+PAYMENT_METHOD_LABELS = {CASH: "Cash", CHECK: "Check", CARD: "Card", ZELLE: "Zelle",
+                         OTHER: "Other"}
+COLLECTOR_LABELS = {TECHNICIAN: "Technician", COMPANY: "Company"}
 PART_DESCRIPTION_MAX = 200
 
 

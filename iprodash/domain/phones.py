@@ -48,22 +48,30 @@ def phone_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) for ch in (text or "") if ch.isdecimal())
 
 
-def format_phone_display(e164: str, home_region: str = "US") -> str:
-    """A stored E.164 number as people read it.
+def display_phone(e164: str | None, home_region: str = "US") -> str:
+    """A stored phone number as people read it, wherever it is shown (screens,
+    CSV, PDFs, receipts, emails).
 
     Args:
-        e164: e.g. "+12125550100".
+        e164: the stored number, e.g. "+12125550100" (a number stored before
+            E.164 was enforced, e.g. "212.555.0100", is read as ``home_region``).
         home_region: Numbers of this region are shown in national format
             ("(212) 555-0100"); others in international format
             ("+44 20 7946 0958").
 
     Returns:
-        The formatted number, or ``e164`` unchanged when it cannot be parsed.
+        The formatted number; "" for none; the text unchanged when it is not
+        a phone number at all.
     """
+    text = (e164 or "").strip()
+    if not text:
+        return ""
     try:
-        number = phonenumbers.parse(e164 or "", None)
+        number = phonenumbers.parse(text, home_region)
     except phonenumbers.NumberParseException:
-        return e164 or ""
+        return text
+    if not phonenumbers.is_possible_number(number):
+        return text
     if phonenumbers.region_code_for_number(number) == home_region:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -66,6 +66,13 @@ class UserRepository(TenantRepository):
         return keyset_page(self, base, field="name", after=after, limit=limit,
                            projection={"password_hash": 0})
 
+    def names_by_ids(self, ids: list[ObjectId]) -> dict[ObjectId, str]:
+        """``{_id: name}`` of the company's users among ``ids`` (others left out)."""
+        if not ids:
+            return {}
+        return {doc["_id"]: doc.get("name", "")
+                for doc in self.find({"_id": {"$in": list(set(ids))}}, projection={"name": 1})}
+
     def set_fields(self, user_id: Any, fields: dict[str, Any]) -> dict | None:
         return self.find_one_and_update(
             {"_id": to_object_id(user_id, "user")},

@@ -7,13 +7,8 @@ from dataclasses import dataclass
 from bson import ObjectId
 
 from iprodash.domain.errors import PermissionDenied
-
-OPERATOR = "operator"
-COMPANY_ADMIN = "company_admin"
-USER = "user"
-TECHNICIAN = "technician"
-ROLE_LABELS = {OPERATOR: "Operator", COMPANY_ADMIN: "Company admin", USER: "Office user",
-               TECHNICIAN: "Technician"}
+from iprodash.domain.roles import (COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN,  # noqa: F401
+                                   USER)
 
 
 @dataclass(frozen=True)

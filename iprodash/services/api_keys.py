@@ -17,7 +17,9 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import (Conflict, NotAuthenticated, PermissionDenied, RateLimited,
                                     ValidationError)
+from iprodash.domain.roles import PERMISSION_LABELS
 from iprodash.domain.validation import required_text
+from iprodash.domain.words import label
 from iprodash.repositories.api_keys import ApiKeyLookup, ApiKeyRepository
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -67,7 +69,7 @@ def hash_key(key: str) -> str:
 def _row(doc: dict) -> ApiKeyRow:
     when = doc.get("last_used_at")
     return ApiKeyRow(id=str(doc["_id"]), name=doc["name"], prefix=doc["prefix"] + "...",
-                     scopes=", ".join(doc["scopes"]),
+                     scopes=label(PERMISSION_LABELS, WRITE if WRITE in doc["scopes"] else READ),
                      created=doc["created_at"].strftime("%Y-%m-%d"),
                      created_by=doc.get("created_by_name", ""),
                      last_used=when.strftime("%Y-%m-%d %H:%M") if when else "never",

@@ -5,15 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from bson import ObjectId
 from pymongo.database import Database
 
+from iprodash.domain.audit_words import TARGET_LABELS, action_label
 from iprodash.domain.errors import ValidationError
+from iprodash.domain.phones import display_phone
+from iprodash.domain.words import label, pluralize
 from iprodash.repositories.audit import AuditChain, AuditRepository
-from iprodash.repositories.users import UserRepository
 from iprodash.repositories.base import utcnow
+from iprodash.repositories.lead_sources import LeadSourceRepository
+from iprodash.repositories.technicians import TechnicianRepository
+from iprodash.repositories.users import UserRepository
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.audit_changes import describe_changes, ids_in
 
 PAGE_SIZE = 30
+_NAMED_TARGETS = {"technician", "lead_source", "user"}
 
 
 @dataclass(frozen=True)
@@ -22,18 +30,47 @@ class AuditRow:
     when: str
     who: str
     action: str
+    action_label: str
     target: str
     changes: str
     reason: str
     ip: str
 
 
-def _describe(entry: dict) -> str:
-    after = entry.get("after") or {}
-    before = entry.get("before") or {}
-    parts = [f"{k}: {before.get(k, '')!s} -> {v!s}" if k in before else f"{k}: {v!s}"
-             for k, v in after.items()]
-    return "; ".join(parts)[:300]
+def _names(db: Database, company_id, entries: list[dict]) -> dict[str, str]:
+    """Names of the technicians, lead sources and users a page of entries points at."""
+    wanted = set()
+    for entry in entries:
+        wanted |= ids_in(entry.get("before")) | ids_in(entry.get("after"))
+        if entry.get("target_type") in _NAMED_TARGETS and entry.get("target_id"):
+            wanted.add(str(entry["target_id"]))
+    ids = [ObjectId(i) for i in wanted if ObjectId.is_valid(i)]
+    if not ids:
+        return {}
+    found: dict = {}
+    for repo in (TechnicianRepository(db, company_id), LeadSourceRepository(db, company_id)):
+        found |= {key: doc.get("name", "") for key, doc in repo.by_ids(ids).items()}
+    found |= UserRepository(db, company_id).names_by_ids(ids)
+    return {str(key): name for key, name in found.items() if name}
+
+
+def _target(entry: dict, names: dict[str, str]) -> str:
+    """ "Technician Eve Flowtest", "Job 65f0…" (the id stays: the target filter takes it)."""
+    kind = label(TARGET_LABELS, entry.get("target_type", ""))
+    target_id = str(entry.get("target_id") or "")
+    if entry.get("target_type") == "phone":
+        target_id = display_phone(target_id)
+    return f"{kind} {names.get(target_id, target_id)}".strip()
+
+
+def _row(entry: dict, names: dict[str, str]) -> AuditRow:
+    return AuditRow(seq=entry["seq"], when=entry["created_at"].strftime("%Y-%m-%d %H:%M:%S"),
+                    who=entry.get("actor_name", "") or "System",
+                    action=entry["action"], action_label=action_label(entry["action"]),
+                    target=_target(entry, names),
+                    changes=describe_changes(action=entry["action"], before=entry.get("before"),
+                                             after=entry.get("after"), names=names),
+                    reason=entry.get("reason", ""), ip=entry.get("ip", ""))
 
 
 def _day(text: str, label: str) -> datetime | None:
@@ -62,11 +99,8 @@ def list_audit(db: Database, *, actor: Actor, action: str = "", actor_id: str = 
         before_seq=before_seq or None, since=since, limit=PAGE_SIZE,
         until=until + timedelta(days=1) if until else None,
         target_type=target_type.strip()[:40] or None, target_id=target_id.strip()[:64] or None)
-    return [AuditRow(seq=r["seq"], when=r["created_at"].strftime("%Y-%m-%d %H:%M:%S"),
-                     who=r.get("actor_name", ""), action=r["action"],
-                     target=f"{r.get('target_type', '')} {r.get('target_id') or ''}".strip(),
-                     changes=_describe(r), reason=r.get("reason", ""), ip=r.get("ip", ""))
-            for r in rows]
+    names = _names(db, actor.company_id, rows)
+    return [_row(r, names) for r in rows]
 
 
 def verify_company_audit(db: Database, *, actor: Actor) -> str:
@@ -74,8 +108,9 @@ def verify_company_audit(db: Database, *, actor: Actor) -> str:
     actor = require_company_actor(actor, COMPANY_ADMIN)
     ok, checked, problem = AuditChain(db).verify(actor.company_id)
     if ok:
-        return f"The audit log is intact ({checked} entries checked)."
-    return f"The audit log was tampered with: {problem} (after {checked} good entries)."
+        return f"The audit log is intact ({pluralize(checked, 'entry')} checked)."
+    return (f"The audit log was tampered with: {problem} "
+            f"(after {pluralize(checked, 'good entry', 'good entries')}).")
 
 
 def audit_people(db: Database, *, actor: Actor) -> list[dict[str, str]]:

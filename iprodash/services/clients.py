@@ -14,7 +14,7 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone, phone_digits
+from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
 from iprodash.domain.search_keys import normalize_query, search_keys_for
 from iprodash.domain.validation import required_text, validate_email
 from iprodash.repositories.base import to_object_id
@@ -105,7 +105,7 @@ def view(doc: dict) -> ClientView:
     address = doc.get("address") or {}
     return ClientView(
         id=str(doc["_id"]), name=doc.get("name", ""), phone=doc.get("phone", ""),
-        phone_display=format_phone_display(doc.get("phone", "")), email=doc.get("email", ""),
+        phone_display=display_phone(doc.get("phone", "")), email=doc.get("email", ""),
         address_line=address.get("line", ""), city=address.get("city", ""),
         state=address.get("state", ""), zip=address.get("zip", ""),
         address_text=address_text(address))

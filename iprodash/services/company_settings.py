@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pymongo.database import Database
 
 from iprodash.domain.money import format_percent, parse_percent_bp
-from iprodash.domain.phones import format_phone_display, normalize_phone
+from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.domain.validation import required_text, validate_email, validate_timezone
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.services import audit
@@ -31,7 +31,7 @@ class CompanySettings:
 
 def _view(company: dict) -> CompanySettings:
     return CompanySettings(name=company["name"],
-                           phone=format_phone_display(company.get("phone", "")),
+                           phone=display_phone(company.get("phone", "")),
                            admin_email=company.get("admin_email", ""),
                            timezone=company.get("timezone", "America/New_York"),
                            card_fee_percent=format_percent(company.get("card_fee_bp", 0)).rstrip("%"),

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone
+from iprodash.domain.messages import MESSAGE_STATUS_LABELS
+from iprodash.domain.phones import display_phone, normalize_phone
+from iprodash.domain.words import label
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.companies import CompanyRepository
@@ -62,7 +64,7 @@ def recent_inbound(db: Database, *, actor: Actor, before_id: str = "") -> list[d
     docs = SmsInboundRepository(db, actor.company_id).latest(before_id=before_id or None,
                                                              limit=PAGE_SIZE)
     return [{"id": str(d["_id"]), "thread": thread_key(d["phone"]),
-             "from": format_phone_display(d["phone"]), "text": d["text"][:200],
+             "from": display_phone(d["phone"]), "text": d["text"][:200],
              "received": fmt(d["received_at"]), "keyword": d.get("keyword") or "",
              "unread": d.get("read_at") is None} for d in docs]
 
@@ -81,12 +83,12 @@ def client_thread(db: Database, *, actor: Actor, phone: str) -> Thread:
     received = [{"at": d["received_at"], "direction": "in", "text": d["text"], "status": ""}
                 for d in inbound.from_phone(phone, THREAD_LENGTH)]
     sent = [{"at": d["created_at"], "direction": "out", "text": d.get("text", ""),
-             "status": d["status"] if d["status"] != "suppressed" else "not sent"}
+             "status": label(MESSAGE_STATUS_LABELS, d["status"]).lower()}
             for d in CompanyOutbox(db, actor.company_id).texts_to(phone, THREAD_LENGTH)]
     merged = sorted(received + sent, key=lambda m: m["at"])[-THREAD_LENGTH:]
     inbound.mark_read(phone, utcnow())
     client = client_for_phone(db, actor.company_id, phone)
-    return Thread(phone=phone, display=format_phone_display(phone),
+    return Thread(phone=phone, display=display_phone(phone),
                   client_name=(client or {}).get("name", ""),
                   client_id=str(client["_id"]) if client else "",
                   blocked_reason=block_reason(db, company=company, phone=phone),

@@ -23,6 +23,7 @@ from iprodash.domain.dates import parse_day
 from iprodash.domain.clock import days_bounds, local_now, local_today
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import ALL_STATUSES, status_label
+from iprodash.domain.phones import display_phone
 from iprodash.domain.search_keys import normalize_query, query_terms
 from iprodash.repositories.base import to_object_id
 from iprodash.repositories.job_csv import JobExportReader
@@ -131,7 +132,8 @@ def _job_row(job: dict, zone, techs: dict, sources: dict, with_finance: bool) ->
     row = [str(job.get("number", "")), status_label(job.get("status", "")),
            _local(job.get("created_at"), zone), _local(job.get("scheduled_start"), zone),
            _local(job.get("scheduled_end"), zone), job.get("closed_day") or "",
-           _safe(client.get("name")), _safe(client.get("phone")), _safe(client.get("email")),
+           _safe(client.get("name")), _safe(display_phone(client.get("phone"))),
+           _safe(client.get("email")),
            _safe(address.get("line")), _safe(address.get("city")), _safe(address.get("state")),
            _safe(address.get("zip")), _safe(job.get("job_type")), _safe(job.get("description")),
            _safe(techs.get(job.get("technician_id"), "")),

@@ -21,6 +21,8 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import DomainError, ValidationError
 from iprodash.domain.money import format_money
+from iprodash.domain.phones import display_phone
+from iprodash.domain.words import pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.counters import CounterRepository
@@ -63,12 +65,12 @@ class ImportPlan:
     def summary(self) -> str:
         """e.g. "120 jobs (15 closed, $4,210.00), 80 new clients, 40 existing clients"."""
         if self.kind == CLIENTS:
-            return f"{len(self.new_clients)} new clients"
+            return pluralize(len(self.new_clients), "new client")
         closed = [job for job in self.jobs if job.status == "closed"]
         gross = sum(p.amount_cents for job in closed for p in job.payments)
-        return (f"{len(self.jobs)} jobs ({len(closed)} closed, {format_money(gross)}), "
-                f"{len(self.new_clients)} new clients, "
-                f"{len(self.reused_clients)} existing clients")
+        return (f"{pluralize(len(self.jobs), 'job')} ({len(closed)} closed, "
+                f"{format_money(gross)}), {pluralize(len(self.new_clients), 'new client')}, "
+                f"{pluralize(len(self.reused_clients), 'existing client')}")
 
 
 def _context(db: Database, actor: Actor) -> ImportContext:
@@ -87,10 +89,12 @@ def _resolve_clients(plan: ImportPlan, specs: list, writer: BulkJobWriter) -> No
     for client in clients:
         key = phone_key(client)
         if plan.kind == CLIENTS and key in existing:
-            plan.errors.append(RowError(client.line, f"A client with phone {client.phone} "
+            plan.errors.append(RowError(client.line, "A client with phone "
+                                                     f"{display_phone(client.phone)} "
                                                      "already exists."))
         elif plan.kind == CLIENTS and key in seen:
-            plan.errors.append(RowError(client.line, f"Phone {client.phone} is also on line "
+            plan.errors.append(RowError(client.line, f"Phone {display_phone(client.phone)} "
+                                                     "is also on line "
                                                      f"{seen[key]}."))
         elif key in existing:
             plan.reused_clients[key] = existing[key]

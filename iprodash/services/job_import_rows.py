@@ -95,6 +95,10 @@ class ImportContext:
         raise ValidationError(f"There is no {label} named \"{name.strip()}\".", field=kind)
 
 
+def _columns(names: list[str]) -> str:
+    return "column" if len(names) == 1 else "columns"
+
+
 def _header(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
@@ -118,8 +122,8 @@ def read_rows(data: bytes, kind: str, *, max_rows: int) -> tuple[list[str],
     missing = [name for name in required if name not in columns]
     unknown = [name for name in columns if name and name not in required + optional]
     if missing or unknown:
-        problems = ([f"missing column(s) {', '.join(missing)}"] if missing else []) + \
-            ([f"unknown column(s) {', '.join(unknown)}"] if unknown else [])
+        problems = ([f"missing {_columns(missing)} {', '.join(missing)}"] if missing else []) + \
+            ([f"unknown {_columns(unknown)} {', '.join(unknown)}"] if unknown else [])
         raise ValidationError(f"The first line names the columns, and it has "
                               f"{' and '.join(problems)}. "
                               f"Use: {', '.join(required + optional)}.", field="file")

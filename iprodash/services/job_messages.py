@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 
 from pymongo.database import Database
 
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.phones import display_phone
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.companies import CompanyRepository
@@ -94,7 +94,7 @@ def job_values(job: dict, company: dict, *, technician: dict | None = None) -> d
     address = job.get("address") or {}
     name = (client.get("name") or "").strip()
     return {
-        "company": company["name"], "company_phone": format_phone_display(company.get("phone", "")),
+        "company": company["name"], "company_phone": display_phone(company.get("phone", "")),
         "company_email": company.get("admin_email", ""), "client_name": name,
         "first_name": name.split()[0] if name else "there",
         "job_number": str(job.get("number", "")),

@@ -28,6 +28,7 @@ from iprodash.domain.dates import read_day
 from iprodash.domain.clock import company_today, days_bounds
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import normalize_query, query_terms
+from iprodash.domain.words import pluralize
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
                                         filter_key)
 from iprodash.services.actor import Actor, require_company_actor
@@ -254,4 +255,4 @@ def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:
 def count_text(total: int) -> str:
     """"1 job", "873 jobs", "1,000+ jobs"."""
     shown = f"{COUNT_CAP:,}+" if total > COUNT_CAP else f"{total:,}"
-    return f"{shown} job{'' if total == 1 else 's'}"
+    return f"{shown} jobs" if total > COUNT_CAP else pluralize(total, "job")

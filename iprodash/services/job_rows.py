@@ -9,7 +9,7 @@ from pymongo.database import Database
 
 from iprodash.domain.job_status import CLOSED, status_label
 from iprodash.domain.money import format_money
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.phones import display_phone
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services.actor import Actor
@@ -62,7 +62,7 @@ def job_rows(db: Database, *, actor: Actor, docs: list[dict], zone: ZoneInfo,
             id=str(doc["_id"]), number=int(doc.get("number", 0)), status=doc.get("status", ""),
             status_label=status_label(doc.get("status", "")), when=when,
             client_name=client.get("name", ""),
-            phone=format_phone_display(client.get("phone", "")),
+            phone=display_phone(client.get("phone", "")),
             address=", ".join(p for p in (address.get("line"), address.get("city")) if p),
             technician_id=str(doc.get("technician_id") or ""),
             technician=technicians.get(doc.get("technician_id"), {}).get("name", ""),

@@ -20,7 +20,7 @@ from iprodash.domain.job_status import (CANCELED, CLOSED, PENDING_APPROVAL, allo
                                         is_send_back, requires_reason, status_label)
 from iprodash.domain.rates import SOURCE_FIXED, SOURCE_PERCENT, Rates
 from iprodash.domain.money import format_money, format_percent
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.phones import display_phone
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services.actor import Actor
@@ -199,7 +199,7 @@ def job_detail(db: Database, *, actor: Actor, job_id: str) -> JobDetail:
         status_label=status_label(job["status"]), version=job["updated_at"].isoformat(),
         client_id=str(job.get("client_id") or ""), client_name=client.get("name", ""),
         client_phone=client.get("phone", ""),
-        client_phone_display=format_phone_display(client.get("phone", "")),
+        client_phone_display=display_phone(client.get("phone", "")),
         client_email=client.get("email", ""), address_line=address.get("line", ""),
         city=address.get("city", ""), state=address.get("state", ""),
         zip=address.get("zip", ""), address_text=address_text(address),

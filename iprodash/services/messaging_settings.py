@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone
+from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.integrations.sms import sms_provider
 from iprodash.repositories.companies import CompanyRepository, new_optin_code
 from iprodash.repositories.sms_inbound import company_for_sending_number
@@ -47,7 +47,7 @@ def _view(db: Database, company: dict) -> MessagingSettings:
     number = sms.get("sending_number", "")
     custom = sms.get("templates") or {}
     return MessagingSettings(
-        sending_number=format_phone_display(number) if number else "",
+        sending_number=display_phone(number) if number else "",
         messaging_profile_id=sms.get("messaging_profile_id", ""),
         reminder_hours=", ".join(str(h) for h in reminder_hours(company)),
         templates={kind: custom.get(kind) or DEFAULT_TEMPLATES[kind] for kind in EDITABLE_KINDS},

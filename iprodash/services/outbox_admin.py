@@ -14,7 +14,10 @@ from datetime import datetime
 from pymongo.database import Database
 
 from iprodash.domain.errors import NotFound
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.messages import (CHANNEL_LABELS, DELIVERY_LABELS, MESSAGE_KIND_LABELS,
+                                      MESSAGE_STATUS_LABELS, MESSAGE_STATUSES)
+from iprodash.domain.phones import display_phone
+from iprodash.domain.words import label
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.outbox import CompanyOutbox
@@ -24,7 +27,7 @@ from iprodash.services.plan_access import require_writable
 from iprodash.services.quiet_hours import zone_info
 
 PAGE_SIZE = 25
-STATUSES = ("queued", "sending", "sent", "dead", "suppressed", "canceled")
+STATUSES = MESSAGE_STATUSES
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class MessageRow:
     to: str
     text: str
     status: str
+    status_label: str
     reason: str
     attempts: int
     delivery: str
@@ -57,12 +61,14 @@ def _row(doc: dict, fmt) -> MessageRow:
     to = doc.get("to", "")
     waits = doc.get("next_attempt_at") if doc.get("status") == "queued" else None
     return MessageRow(
-        id=str(doc["_id"]), created=fmt(doc.get("created_at")), channel=doc.get("channel", ""),
-        kind=doc.get("kind", ""), status=doc.get("status", ""),
-        to=format_phone_display(to) if doc.get("channel") == "sms" else to,
+        id=str(doc["_id"]), created=fmt(doc.get("created_at")),
+        channel=label(CHANNEL_LABELS, doc.get("channel", "")),
+        kind=label(MESSAGE_KIND_LABELS, doc.get("kind", "")), status=doc.get("status", ""),
+        status_label=label(MESSAGE_STATUS_LABELS, doc.get("status", "")),
+        to=display_phone(to) if doc.get("channel") == "sms" else to,
         text=(doc.get("subject") or doc.get("text") or "")[:300],
         reason=doc.get("last_error", ""), attempts=int(doc.get("attempts", 0)),
-        delivery=doc.get("delivery_status", ""),
+        delivery=label(DELIVERY_LABELS, doc.get("delivery_status", "")),
         waits_until=fmt(waits) if waits and waits > utcnow() else "")
 
 
@@ -98,6 +104,7 @@ def list_company_sent_box(db: Database, *, actor: Actor, before_id: str = "") ->
     fmt = company_time(db, actor.company_id)
     docs = CompanyOutbox(db, actor.company_id).sent_box_page(before_id=before_id or None,
                                                              limit=PAGE_SIZE)
-    return [{"id": str(d["_id"]), "sent": fmt(d.get("sent_at")), "channel": d["channel"],
-             "to": format_phone_display(d["to"]) if d["channel"] == "sms" else d["to"],
+    return [{"id": str(d["_id"]), "sent": fmt(d.get("sent_at")),
+             "channel": label(CHANNEL_LABELS, d["channel"]),
+             "to": display_phone(d["to"]) if d["channel"] == "sms" else d["to"],
              "subject": d.get("subject", ""), "text": d.get("text", "")} for d in docs]

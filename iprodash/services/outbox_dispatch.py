@@ -57,8 +57,8 @@ from iprodash.settings import get_settings
 log = logging.getLogger(__name__)
 _BACKOFF_BASE_S = 30
 _PROCESS_LIMITER = SendRateLimiter()
-NO_SENDING_NUMBER = ("No sending number is set. A company admin sets it under Messaging "
-                     "settings, then retries this message.")
+NO_SENDING_NUMBER = ("No sending number is set. A company admin sets it under Texting "
+                     "set-up, then retries this message under Sent messages.")
 
 
 class _Postpone(Exception):

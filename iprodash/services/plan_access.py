@@ -17,17 +17,13 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import PermissionDenied
 from iprodash.repositories.base import utcnow
+from iprodash.domain.statuses import BILLING_STATUS_LABELS
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.services.actor import COMPANY_ADMIN, Actor
 from iprodash.services.privacy_deletion import require_not_pending_deletion
 from iprodash.settings import get_settings
 
-STATUS_LABELS = {
-    "trialing": "Free trial", "active": "Active", "past_due": "Past due",
-    "incomplete": "Payment pending", "canceled": "Canceled",
-    "incomplete_expired": "Canceled", "unpaid": "Unpaid", "paused": "Paused",
-    "trial_ended": "Trial ended",
-}
+STATUS_LABELS = BILLING_STATUS_LABELS
 # status -> (what happened, what an admin does, what other staff do)
 _READ_ONLY = {
     "canceled": ("Your subscription is canceled", "Open Billing to subscribe again.",

@@ -18,6 +18,8 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied
+from iprodash.domain.report_kinds import COMPANY_EXPORT, EXPORT_KIND_LABELS, PERSONAL_EXPORT
+from iprodash.domain.words import label, pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.company_data import CompanyData
 from iprodash.repositories.exports import ExportFiles, ExportQueue, ExportRepository
@@ -28,7 +30,7 @@ from iprodash.services.privacy_archive import ExportArchive, safe_name
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
-COMPANY, PERSONAL = "company", "personal"
+COMPANY, PERSONAL = COMPANY_EXPORT, PERSONAL_EXPORT
 DOWNLOAD_PATH = "/api/exports/{export_id}/download"
 _README = """iProDash data export ({kind}) of {company}, made {when} UTC.
 
@@ -86,7 +88,7 @@ def _row(doc: dict) -> ExportRow:
     total = progress.get("total") or 0
     percent = 100 if ready else (100 * progress.get("done", 0) // total if total else 0)
     return ExportRow(
-        id=str(doc["_id"]), kind=doc["kind"], status=doc["status"],
+        id=str(doc["_id"]), kind=label(EXPORT_KIND_LABELS, doc["kind"]), status=doc["status"],
         stage=doc.get("error") or progress.get("stage", ""), percent=min(percent, 100),
         created=doc["created_at"].strftime("%Y-%m-%d %H:%M"),
         expires=doc["expires_at"].strftime("%Y-%m-%d %H:%M") if doc.get("expires_at") else "",
@@ -132,7 +134,7 @@ def _write_archive(db: Database, job: dict, archive: ExportArchive, report) -> N
         report(done, total, f"Writing {name}")
         archive.add_records(name, reader.stream(collection, extra),
                             on_progress=lambda n, d=done, s=name: report(
-                                d, total, f"Writing {s} ({n:,} records)"))
+                                d, total, f"Writing {s} ({pluralize(n, 'record')})"))
     report(total - 1, total, "Copying files")
     listing = []
     for bucket in buckets:

@@ -10,6 +10,8 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
+from iprodash.domain.report_kinds import (LEAD_SOURCES, PROFIT_LOSS, RECEIPT,  # noqa: F401
+                                          REPORT_KIND_LABELS, SETTLEMENT)
 from iprodash.repositories.base import to_object_id
 from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.reports import BUCKET, PDF_MIME
@@ -20,10 +22,7 @@ from iprodash.services.report_templates import (Byline, render_lead_sources, ren
 from iprodash.services.report_templates.receipt import receipt_title
 from iprodash.services.report_templates.settlement import settlement_title
 
-RECEIPT, SETTLEMENT, PROFIT_LOSS, LEAD_SOURCES = (
-    "receipt", "settlement", "profit_loss", "lead_sources")
-KIND_LABELS = {RECEIPT: "Job receipt", SETTLEMENT: "Technician settlement statement",
-               PROFIT_LOSS: "Profit and loss", LEAD_SOURCES: "Lead sources"}
+KIND_LABELS = REPORT_KIND_LABELS
 FINANCIAL_KINDS = frozenset({SETTLEMENT, PROFIT_LOSS, LEAD_SOURCES})
 REPORT_ATTACHMENT = {"bucket": BUCKET, "content_type": PDF_MIME}
 _JOB_NUMBER = re.compile(r"^#?\s*(\d{1,9})$")

@@ -22,6 +22,7 @@ from iprodash.domain.dates import parse_day
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.finance import JobFinance, SettlementSummary, summarize_settlement
 from iprodash.domain.money import round_half_up
+from iprodash.domain.phones import display_phone
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.reports import ReportSources
@@ -164,7 +165,7 @@ class LeadSourceData:
 
 def company_header(db: Database, company_id: ObjectId) -> CompanyHeader:
     company = CompanyRepository(db).by_id(company_id) or {}
-    return CompanyHeader(name=company.get("name", ""), phone=company.get("phone", ""),
+    return CompanyHeader(name=company.get("name", ""), phone=display_phone(company.get("phone")),
                          email=company.get("admin_email", ""))
 
 
@@ -192,7 +193,7 @@ def receipt_data(db: Database, company_id: ObjectId, job: dict) -> ReceiptData:
         company=company_header(db, company_id), number=int(job.get("number") or 0),
         closed_on=job.get("closed_day") or local_day(job["closed_at"],
                                                      company_zone(db, company_id)),
-        client_name=client.get("name", ""), client_phone=client.get("phone", ""),
+        client_name=client.get("name", ""), client_phone=display_phone(client.get("phone")),
         client_email=client.get("email", ""),
         address_lines=[line for line in (address.get("line", ""), city_line) if line],
         job_type=job.get("job_type", ""), description=job.get("description", ""),

@@ -17,7 +17,7 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone
+from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.outbox import CANCELED, QUEUED, SUPPRESSED, OutboxRepository
 from iprodash.repositories.companies import CompanyRepository
@@ -61,7 +61,7 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
     """
     consent = SmsConsentRepository(db, company["_id"]).for_phone(phone)
     status = (consent or {}).get("status")
-    shown = format_phone_display(phone)
+    shown = display_phone(phone)
     if status == OPTED_OUT:
         return (f"{shown} replied STOP and is opted out of texts. It gets no texts until "
                 "it texts START again.")

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from pymongo.database import Database
 
 from iprodash.domain.errors import NotFound, RateLimited, ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone
+from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.domain.sms_keywords import HELP, OPT_IN, OPT_OUT
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -61,7 +61,7 @@ def public_company(db: Database, code: str) -> dict:
 
 def _values(company: dict) -> dict[str, str]:
     return {"company": company["name"],
-            "company_phone": format_phone_display(company.get("phone", "")),
+            "company_phone": display_phone(company.get("phone", "")),
             "company_email": company.get("admin_email", "")}
 
 

@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 
 from iprodash.domain.errors import ValidationError
+from iprodash.domain.messages import MESSAGE_KIND_LABELS
 from iprodash.domain.sms_keywords import sms_segments
 
 DISCLOSURE = "Msg & data rates may apply. Reply STOP to opt out."
@@ -28,13 +29,10 @@ SENT_BACK_TEMPLATE = ("{company}: Job #{job_number} was sent back by the office:
                       "Open: {link}")
 EDITABLE_KINDS = (APPOINTMENT_CONFIRMATION, REMINDER, TECH_EN_ROUTE, JOB_DONE, JOB_ASSIGNED)
 
-KIND_LABELS = {
-    APPOINTMENT_CONFIRMATION: "Appointment confirmation (client)",
-    REMINDER: "Appointment reminder (client)",
-    TECH_EN_ROUTE: "Technician on the way (client)",
-    JOB_DONE: "Job done with receipt link (client)",
-    JOB_ASSIGNED: "Job assigned (technician)",
-}
+# The template editor's names: the outbox's words for the kind, and who gets it.
+KIND_LABELS = {kind: f"{MESSAGE_KIND_LABELS[kind]} "
+                     f"({'technician' if kind == JOB_ASSIGNED else 'client'})"
+               for kind in EDITABLE_KINDS}
 
 DEFAULT_TEMPLATES = {
     APPOINTMENT_CONFIRMATION: "{company}: Hi {first_name}, your appointment is booked for "

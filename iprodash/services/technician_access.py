@@ -18,6 +18,7 @@ from datetime import timedelta
 from pymongo.database import Database
 
 from iprodash.domain.errors import NotAuthenticated, ValidationError
+from iprodash.domain.words import pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
@@ -155,7 +156,7 @@ def send_technician_link(db: Database, *, actor: Actor, technician_id: str) -> L
         outcome = enqueue_sms(
             db, company=company, to=technician["phone"], kind="technician_link",
             text=f"{company['name']}: your jobs are here: {link} (opens once, "
-                 f"within {hours} hours)",
+                 f"within {pluralize(hours, 'hour')})",
             idempotency_key=f"{key}:sms", urgent=True,
             related={"technician_id": technician["_id"]})
         (channels if outcome.queued else problems).append(

@@ -19,9 +19,11 @@ from iprodash.domain.errors import NotFound, PermissionDenied, ValidationError
 from iprodash.domain.finance import JobFinance, Part, Payment
 from iprodash.domain.job_status import (IN_PROGRESS, TECHNICIAN_ACTIONS, allowed_moves,
                                         is_send_back, status_label)
+from iprodash.domain.line_items import COLLECTOR_LABELS, PAYMENT_METHOD_LABELS
 from iprodash.domain.money import format_money, parse_money
-from iprodash.domain.phones import format_phone_display
+from iprodash.domain.phones import display_phone
 from iprodash.domain.validation import required_text
+from iprodash.domain.words import label
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.jobs import SCHEDULED_START, JobRepository, filter_key
@@ -145,17 +147,20 @@ def job_view(db: Database, *, actor: Actor, job_id: str) -> dict:
                   for s in allowed_moves(job["status"], TECHNICIAN)],
         "when": format_window(job.get("scheduled_start"), job.get("scheduled_end"),
                               company_zone(db, actor)),
-        "client_name": client.get("name", ""), "phone_display": format_phone_display(phone),
+        "client_name": client.get("name", ""), "phone_display": display_phone(phone),
         "tel": f"tel:{phone}" if phone else "", "sms": f"sms:{phone}" if phone else "",
         "address": ", ".join(p for p in (address.get("line"), address.get("city"),
                                          address.get("state"), address.get("zip")) if p),
         "navigate": navigate_url(address) if address.get("line") else "",
         "job_type": job.get("job_type", ""), "description": job.get("description", ""),
         "notes": job.get("notes", ""),
-        "payments": [{"method": p["method"], "amount": format_money(p["amount_cents"]),
-                      "by": p["collected_by"]} for p in job.get("payments", [])],
+        "payments": [{"method": label(PAYMENT_METHOD_LABELS, p["method"]),
+                      "amount": format_money(p["amount_cents"]),
+                      "by": label(COLLECTOR_LABELS, p["collected_by"]).lower()}
+                     for p in job.get("payments", [])],
         "parts": [{"description": p["description"], "cost": format_money(p["cost_cents"]),
-                   "by": p["paid_by"]} for p in job.get("parts", [])],
+                   "by": label(COLLECTOR_LABELS, p["paid_by"]).lower()}
+                  for p in job.get("parts", [])],
         "commission": commission, "sent_back": sent_back_reason(job),
         "tech_notes": [{"when": n["at"].astimezone(company_zone(db, actor)).strftime(
             "%b %d %I:%M %p"), "text": n["text"]} for n in job.get("tech_notes", [])],

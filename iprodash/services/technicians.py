@@ -14,7 +14,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.money import format_money, format_percent, parse_money, parse_percent_bp
-from iprodash.domain.phones import format_phone_display, normalize_phone, phone_digits
+from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
 from iprodash.domain.validation import required_text, validate_email
 from iprodash.repositories.base import to_object_id
 from iprodash.repositories.technicians import TechnicianRepository
@@ -63,7 +63,7 @@ class TechnicianView:
 def _view(doc: dict) -> TechnicianView:
     return TechnicianView(
         id=str(doc["_id"]), name=doc.get("name", ""), nickname=doc.get("nickname", ""),
-        phone=doc.get("phone", ""), phone_display=format_phone_display(doc.get("phone", "")),
+        phone=doc.get("phone", ""), phone_display=display_phone(doc.get("phone", "")),
         email=doc.get("email", ""), commission_bp=int(doc.get("commission_bp", 0)),
         commission_text=format_percent(int(doc.get("commission_bp", 0))),
         job_fee_cents=int(doc.get("job_fee_cents", 0)),

@@ -94,13 +94,13 @@ def _enter_money(page):
     amounts.nth(1).fill("100")
     boxes = page.get_by_role("combobox")
     boxes.nth(2).click()  # second payment's method
-    page.get_by_role("option", name="card").click()
+    page.get_by_role("option", name="Card").click()
     boxes.nth(3).click()  # second payment collected by
-    page.get_by_role("option", name="company").click()
+    page.get_by_role("option", name="Company").click()
     page.get_by_placeholder("Part").fill("Cylinder")
     page.get_by_placeholder("Cost").fill("50")
     boxes.nth(4).click()  # part paid by
-    page.get_by_role("option", name="technician").click()
+    page.get_by_role("option", name="Technician").click()
     page.get_by_role("button", name="Save payments and parts").click()
 
 

@@ -4,7 +4,7 @@ Then the client's receipt: the "job done" link opens the PDF from the production
 and the office emails the receipt from the job page.
 
 Without a Telnyx key the dispatcher delivers texts to the local sent box, shown to
-company-admins on the Outbox page. The e2e app runs no scheduler, so the test drains the
+company-admins on the Sent messages page. The e2e app runs no scheduler, so the test drains the
 outbox itself, at a moment inside the 8:00-21:00 sending window of the client's number.
 """
 

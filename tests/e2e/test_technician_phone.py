@@ -132,10 +132,11 @@ def _job_for_today(app_db, admin) -> tuple[dict, object]:
 def _add_payment(phone, method: str, amount: str) -> None:
     if method != "cash":
         phone.get_by_role("combobox").first.click()
-        phone.get_by_role("option", name=method, exact=True).click()
+        phone.get_by_role("option", name=method.title(), exact=True).click()
     phone.get_by_label("Amount").fill(amount)
     phone.get_by_role("button", name="Add payment collected by me").click()
-    expect(phone.get_by_text(f"{method}: ${float(amount):,.2f} (technician)")).to_be_visible()
+    expect(phone.get_by_text(f"{method.title()}: ${float(amount):,.2f} (technician)")
+           ).to_be_visible()
 
 
 def test_technician_job_from_link_to_office_close_and_earnings(phone_page, page, app_db,

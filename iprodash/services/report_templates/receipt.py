@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from iprodash.domain.line_items import PAYMENT_METHOD_LABELS
+from iprodash.domain.words import label
 from iprodash.services.report_data import ReceiptData
 from iprodash.services.report_templates.common import (Byline, company_block, document, e,
                                                        meta_table, money, multiline)
 
-METHOD_LABELS = {"cash": "Cash", "check": "Check", "card": "Card", "zelle": "Zelle",
-                 "other": "Other"}
 
 
 def receipt_title(number: int) -> str:
@@ -24,7 +24,7 @@ def render_receipt(data: ReceiptData, byline: Byline | None = None) -> str:
     if data.parts_used:
         work += "<p>Parts used: " + ", ".join(e(part) for part in data.parts_used) + "</p>"
     payments = "".join(
-        f'<tr><td>{e(METHOD_LABELS.get(method, method.title()))}</td>'
+        f'<tr><td>{e(label(PAYMENT_METHOD_LABELS, method))}</td>'
         f'<td class="num">{money(amount)}</td></tr>'
         for method, amount in data.payments_by_method)
     body = (

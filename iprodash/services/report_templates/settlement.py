@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from iprodash.domain.words import pluralize
 from iprodash.services.report_data import PayoutLine, SettlementData, SettlementLine
 from iprodash.services.report_templates.common import (Byline, company_block, document, e,
                                                        meta_table, money, one_line)
@@ -34,7 +35,7 @@ def _ledger(data: SettlementData) -> str:
     head = _ledger_line([name for name, _, _ in _COLUMNS])
     lines = "\n".join(_ledger_line(_job_cells(line)) for line in data.lines)
     s = data.summary
-    foot = _ledger_line([f"{s.jobs} jobs", "", "", money(s.gross), money(s.parts),
+    foot = _ledger_line([pluralize(s.jobs, "job"), "", "", money(s.gross), money(s.parts),
                          money(s.cc_fee), money(s.net), money(s.commission)])
     return (f'<div class="ledger-head running">{head}</div><div class="ledger-head">{head}</div>'
             f'<div class="ledger">{lines}</div><div class="ledger-foot">{foot}</div>')

@@ -24,7 +24,8 @@ def test_key_is_shown_once_and_stored_as_a_hash(db, tenants):
     assert all(alpha.write_key not in str(doc) for doc in stored)
     assert {doc["key_hash"] for doc in stored} >= {api_keys.hash_key(alpha.write_key)}
     rows = api_keys.list_api_keys(db, actor=alpha.admin)
-    assert {r.name for r in rows} == {"Reporting", "Zapier"}
+    assert {(r.name, r.scopes) for r in rows} == {("Reporting", "Read only"),
+                                                   ("Zapier", "Read and write")}
     assert all(r.prefix.startswith("ipd_") and r.last_used == "never" for r in rows)
     actions = {e["action"] for e in db["audit_log"].find({"company_id": alpha.company["_id"]})}
     assert "api_key.created" in actions

@@ -73,6 +73,7 @@ def test_outbox_page_shows_reasons_and_retries_dead_letters_of_its_company_only(
     [row] = outbox_admin.list_company_messages(db, actor=admin)
     assert row.status == "dead" and row.reason == "Telnyx 500: down"
     assert row.to == "(212) 555-0123"
+    assert (row.channel, row.kind, row.status_label) == ("Text", "Appointment reminder", "Failed")
     outbox_admin.retry_dead_message(db, actor=admin, message_id=row.id)
     message = db["outbox"].find_one({"idempotency_key": "a"})
     assert message["status"] == "queued" and message["attempts"] == 0
@@ -98,6 +99,9 @@ def test_inbound_thread_and_reply_through_the_outbox(db, company, clock):
     assert thread.client_name == "Maria Lopez" and thread.blocked_reason == ""
     assert [(m["direction"], m["text"]) for m in thread.messages] == [
         ("in", "Can you come at 3 instead?"), ("out", "Yes, 3 works.")]
+    stored = db["outbox"].find_one({"company_id": company["_id"], "text": "Yes, 3 works."})
+    assert thread.messages[-1]["status"] == {"queued": "waiting to send",
+                                             "sent": "sent"}[stored["status"]]
     assert not conversations.recent_inbound(db, actor=user)[0]["unread"]
 
 

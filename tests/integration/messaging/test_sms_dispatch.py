@@ -124,7 +124,7 @@ def test_missing_sending_number_is_a_dead_letter_that_says_what_to_do(db, clock,
     opt_in(db, company)
     _enqueue(db, company, clock, text="No Number Co: hello")
     assert _drain(db, clock, limiter)["dead"] == 1
-    assert "Messaging settings" in db["outbox"].find_one({"idempotency_key": "k1"})["last_error"]
+    assert "Texting set-up" in db["outbox"].find_one({"idempotency_key": "k1"})["last_error"]
     assert telnyx_fake.message_requests() == []
 
 

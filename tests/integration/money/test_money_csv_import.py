@@ -57,7 +57,7 @@ def test_bad_rows_are_listed_by_line_and_nothing_is_imported(money):
     assert [(e.line, e.message) for e in preview.errors] == [
         (5, INVALID_PHONE),
         (6, "Name is required."),
-        (7, "Phone +12125550101 is also on line 2."),
+        (7, "Phone (212) 555-0101 is also on line 2."),
         (8, "Enter a valid email address."),
     ]
     with pytest.raises(ValidationError, match="Nothing was imported.*Line 5"):
@@ -114,7 +114,7 @@ def test_jobs_import_closes_with_the_finance_function_and_updates_rollups(money,
                 "Zed New,2125550199,9 Elm St,Springfield,Rekey,2025-03-11 10:00,,,scheduled,,,,,,")
     preview = preview_import(db=money.db, actor=admin, kind="jobs", data=data)
     assert preview.ok, preview.errors
-    assert preview.summary == "2 jobs (1 closed, $400.00), 1 new clients, 1 existing clients"
+    assert preview.summary == "2 jobs (1 closed, $400.00), 1 new client, 1 existing client"
     run_import(db=money.db, actor=admin, kind="jobs", data=data)
     jobs = list(money.db["jobs"].find({"company_id": money.company_id}).sort("number", 1))
     assert [job["number"] for job in jobs] == [42, 43]

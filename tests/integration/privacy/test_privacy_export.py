@@ -131,4 +131,5 @@ def test_scheduler_builds_an_abandoned_export(db, populated):
     assert privacy_export.build_waiting_exports(db) == {"exports_built": 1}
     [row] = privacy_export.list_my_exports(db, actor=actor_for(mine["office"]))
     assert (row.id, row.status, row.percent) == (export_id, "ready", 100)
+    assert row.kind == "My personal data"
     assert row.download_url.endswith(f"/{export_id}/download")

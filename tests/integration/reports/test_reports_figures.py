@@ -138,6 +138,7 @@ def test_receipt_shows_work_payments_by_method_and_total(world):
 
     assert f"Receipt for job #{job['number']}" in text
     assert "Jane Client" in text and "Springfield, NY 10001" in text
+    assert "(212) 555-0100" in text and "+1212" not in text  # phones as people write them
     assert "Rekeyed the front door" in text and "Kwikset deadbolt" in text
     assert "Card $300.00" in text and "Cash $125.00" in text
     assert f"Total paid {format_money(finance_of(job).gross)}" in text

@@ -67,7 +67,7 @@ def test_payments_parts_and_notes(db):
                        paid_by="technician")
     portal.add_my_note(db, actor=tech, job_id=job_id, text="Replaced the lock cylinder")
     view = portal.job_view(db, actor=tech, job_id=job_id)
-    assert view["payments"] == [{"method": "cash", "amount": "$150.00", "by": "technician"}]
+    assert view["payments"] == [{"method": "Cash", "amount": "$150.00", "by": "technician"}]
     assert view["parts"] == [{"description": "Deadbolt", "cost": "$40.50", "by": "technician"}]
     assert view["tech_notes"][0]["text"] == "Replaced the lock cylinder"
     with pytest.raises(ValidationError):

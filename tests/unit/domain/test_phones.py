@@ -3,7 +3,7 @@
 import pytest
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.phones import format_phone_display, normalize_phone, phone_digits
+from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
 
 
 @pytest.mark.parametrize("typed", [
@@ -38,7 +38,22 @@ def test_phone_digits(text, digits):
 
 
 def test_display_format():
-    assert format_phone_display("+12125550100") == "(212) 555-0100"
-    assert format_phone_display("+442079460958") == "+44 20 7946 0958"
-    assert format_phone_display("+442079460958", home_region="GB") == "020 7946 0958"
-    assert format_phone_display("not a phone") == "not a phone"
+    assert display_phone("+12125550100") == "(212) 555-0100"
+    assert display_phone("+442079460958") == "+44 20 7946 0958"
+    assert display_phone("+442079460958", home_region="GB") == "020 7946 0958"
+    assert display_phone("not a phone") == "not a phone"
+
+
+def test_display_phone_reads_numbers_stored_before_e164_and_nothing():
+    assert display_phone("212.555.0199") == "(212) 555-0199"
+    assert display_phone("(212) 555-0199") == "(212) 555-0199"
+    assert display_phone("") == "" and display_phone(None) == ""
+    assert display_phone("+1555") == "+1555"  # too short to be a number: shown as typed
+
+
+def test_demo_data_stores_e164_only():
+    from iprodash.services.demo_jobs import demo_phone
+    from iprodash.services.demo_seed import DEMO_COMPANIES
+
+    stored = [spec["phone"] for spec in DEMO_COMPANIES] + [demo_phone(n) for n in (0, 99, 12345)]
+    assert all(normalize_phone(number) == number for number in stored)
