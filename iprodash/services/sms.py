@@ -21,6 +21,7 @@ from iprodash.repositories.base import utcnow
 from iprodash.repositories.outbox import CANCELED, QUEUED, SUPPRESSED, OutboxRepository
 from iprodash.repositories.sms_consents import OPTED_IN, OPTED_OUT, SmsConsentRepository
 from iprodash.services.notifications import app_link
+from iprodash.services.sms_optouts import consent_for
 from iprodash.services.quiet_hours import next_sending_time, recipient_timezone
 from iprodash.services.sms_templates import with_disclosure
 from iprodash.settings import get_settings
@@ -55,7 +56,7 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
 
     The sentence is shown to office staff as it is.
     """
-    consent = SmsConsentRepository(db, company["_id"]).for_phone(phone)
+    consent = consent_for(db, company["_id"], phone)
     status = (consent or {}).get("status")
     shown = format_phone_display(phone)
     if status == OPTED_OUT:

@@ -2,7 +2,8 @@
 
 Opting in by the web form stores the time, the caller's IP and the version
 of the disclosure text shown; texting START stores the keyword. STOP and
-its variants suppress the number at once. Each change sends one
+its variants suppress the number at once and leave only the number's
+keyed hash and the opt-out time (services/sms_optouts.py). Each change sends one
 confirmation (unless Telnyx already answered the keyword itself, which the
 inbound webhook tells us), and HELP is always answered.
 """
@@ -20,7 +21,9 @@ from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sms_consents import SmsConsentRepository
 from iprodash.services import audit
+from iprodash.services.pseudonyms import phone_pseudonym
 from iprodash.services.sms import SmsOutcome, enqueue_sms
+from iprodash.services.sms_optouts import opt_out_number, opted_in_again
 from iprodash.services.sms_templates import COMPLIANCE_TEXTS, render
 
 DISCLOSURE_VERSION = "2025-06-v1"
@@ -89,8 +92,11 @@ def record_web_consent(db: Database, *, company_code: str, phone: str, agreed: b
     consents = SmsConsentRepository(db, company["_id"])
     _, changed = consents.opt_in(phone, method="web_form", now=now, ip=ip,
                                  text_version=DISCLOSURE_VERSION)
+    opted_in_again(db, company_id=company["_id"], phone=phone)
+    # The proof (IP, time, text version) is the consent record, which goes at STOP;
+    # the audit entry names the number only by its keyed hash and keeps no IP.
     audit.record(db, actor=None, company_id=company["_id"], action="sms.opted_in",
-                 target_type="phone", target_id=phone, ip=ip,
+                 target_type="phone", target_id=phone_pseudonym(phone),
                  after={"method": "web_form", "text_version": DISCLOSURE_VERSION})
     if changed:
         consents.mark_introduced(phone, now)
@@ -118,10 +124,11 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
     now = now or utcnow()
     consents = SmsConsentRepository(db, company["_id"])
     if keyword == OPT_OUT:
-        _, changed = consents.opt_out(phone, method="keyword", now=now)
+        changed = opt_out_number(db, company_id=company["_id"], phone=phone, now=now)
         kind, result = "opt_out_confirmation", "opted_out"
     elif keyword == OPT_IN:
         _, changed = consents.opt_in(phone, method="keyword", now=now)
+        opted_in_again(db, company_id=company["_id"], phone=phone)
         kind, result = "opt_in_confirmation", "opted_in"
         if changed:
             consents.mark_introduced(phone, now)
@@ -131,7 +138,8 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
         raise ValueError(f"not a keyword: {keyword}")
     if keyword != HELP and changed:
         audit.record(db, actor=None, company_id=company["_id"], action=f"sms.{result}",
-                     target_type="phone", target_id=phone, after={"method": "keyword"})
+                     target_type="phone", target_id=phone_pseudonym(phone),
+                     after={"method": "keyword"})
     if changed and not provider_replied:
         _reply(db, company, phone, kind, f"sms-keyword:{event_id}", now)
     return result
