@@ -15,7 +15,7 @@ from nacl.signing import SigningKey
 from iprodash.api.app import create_api
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
 from iprodash.services.pseudonyms import email_pseudonym
-from iprodash.repositories.sms_consents import SmsConsentRepository
+from iprodash.services.sms_optouts import consent_for
 from iprodash.settings import get_settings
 from tests.integration.messaging.conftest import CLIENT_PHONE, SENDING_NUMBER, opt_in
 
@@ -50,7 +50,7 @@ def stop_event(event_id: str = "ev-1") -> dict:
 
 
 def _status(db, company):
-    return (SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE) or {}).get("status")
+    return (consent_for(db, company["_id"], CLIENT_PHONE) or {}).get("status")
 
 
 def test_good_signature_acts_once_and_a_duplicate_changes_nothing(api, db, company):
