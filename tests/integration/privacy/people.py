@@ -73,15 +73,17 @@ class Shop:
         return f"{self.company_id}-ev-{self._events}"
 
 
-def open_shop(db, name: str, sending_number: str) -> Shop:
+def open_shop(db, name: str, sending_number: str, *, tech_name: str = "Tom Tech",
+              tech_phone: str = "(212) 555-0177", tech_ip: str = "198.51.100.4") -> Shop:
     company = make_company(db, name=name, sms={"sending_number": sending_number,
                                                "messaging_profile_id": "profile-1"})
     shop = Shop(company=company, sending_number=sending_number,
                 admin=actor_for(make_user(db, company=company, role="company_admin")))
     tech = create_technician(db, actor=shop.admin, form=TechnicianForm(
-        name="Tom Tech", nickname="Tom", phone="(212) 555-0177", commission_percent="40"))
-    record_web_consent(db, company_code=company["code"], phone="(212) 555-0177", agreed=True,
-                       ip="198.51.100.4")
+        name=tech_name, nickname=tech_name.split()[0], phone=tech_phone,
+        commission_percent="40"))
+    record_web_consent(db, company_code=company["code"], phone=tech_phone, agreed=True,
+                       ip=tech_ip)
     shop.technician_id = tech.id
     return shop
 
@@ -131,7 +133,7 @@ def give_the_full_story(db, shop: Shop, person: Person, *, stop: bool = True) ->
                          kind="before")
     text_from(db, shop, person.phone, f"Hi, {person.name} here, is the tech still coming?")
     conversations.reply(db, actor=shop.admin, phone=person.phone,
-                        text=f"Yes {person.name.split()[0]}, Tom is on the way to {person.street}")
+                        text=f"Yes {person.name.split()[0]}, we are on the way to {person.street}")
     drain_outbox(db, clock=lambda: utcnow() + timedelta(hours=14))
     receipt_email = db["outbox"].find_one({"company_id": shop.company_id, "to": person.email})
     handle_resend_event(db, {"type": "email.bounced", "data": {
