@@ -35,6 +35,7 @@ from iprodash.services.clients import address_text
 from iprodash.services.plan_access import require_writable
 from iprodash.services.privacy_deletion import record_redaction
 from iprodash.services.pseudonyms import phone_pseudonym
+from iprodash.services.report_builders import RECEIPT
 from iprodash.services.sms_optouts import consent_for, erase_number_consent
 
 ERASED_NAME = "Erased client"
@@ -156,6 +157,15 @@ def _delete_messages(data: CompanyData, who: list[dict[str, Any]]) -> dict[str, 
             "sent_box": data.delete_all("sent_box", {"$or": sent})}
 
 
+def _delete_older_receipts(data: CompanyData, jobs: list[dict]) -> int:
+    """Receipts stored before they carried ``metadata.job_id``: found by the job asked for."""
+    asked = [v for j in jobs for v in (str(j.get("number")), f"#{j.get('number')}", str(j["_id"]))]
+    if not asked:
+        return 0
+    return data.delete_files({"metadata.kind": RECEIPT, "metadata.job_id": {"$exists": False},
+                              "metadata.params.job": {"$in": asked}})
+
+
 def _redact_audit(db: Database, data: CompanyData, needles: list[str], targets: set[str],
                   reason: str) -> int:
     seqs = data.redact_audit(data.audit_entries_mentioning(needles, targets), keep_actor=True)
@@ -180,7 +190,7 @@ def erase_client(db: Database, *, actor: Actor, client_id: str) -> dict[str, int
         "jobs_anonymized": data.rewrite("jobs", [(j["_id"], _anonymous_job_fields(j))
                                                  for j in jobs]),
         "files": data.delete_files({"metadata.job_id": {"$in": job_ids}})
-        + data.delete_files({"metadata.client_id": oid}),
+        + data.delete_files({"metadata.client_id": oid}) + _delete_older_receipts(data, jobs),
     }
     who = [{"to": value} for value in (phone, email) if value]
     who += [{"job_id": {"$in": job_ids}}, {"client_id": oid}]

@@ -21,8 +21,8 @@ from iprodash.repositories.base import utcnow
 from iprodash.repositories.outbox import CANCELED, QUEUED, SUPPRESSED, OutboxRepository
 from iprodash.repositories.sms_consents import OPTED_IN, OPTED_OUT, SmsConsentRepository
 from iprodash.services.notifications import app_link
-from iprodash.services.sms_optouts import consent_for
 from iprodash.services.quiet_hours import next_sending_time, recipient_timezone
+from iprodash.services.sms_optouts import consent_for
 from iprodash.services.sms_templates import with_disclosure
 from iprodash.settings import get_settings
 

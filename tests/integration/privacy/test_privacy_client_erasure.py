@@ -161,3 +161,21 @@ def test_only_an_admin_of_the_company_can_erase(db):
     with pytest.raises(PermissionDenied):
         erase_phone_number(db, actor=office, phone="+12125550199")
     assert db["clients"].find_one({"_id": person.client_id})["name"] == person.name
+
+
+def test_a_receipt_stored_before_receipts_named_their_job_is_erased_too(db):
+    from iprodash.services.reports import generate_report
+
+    shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
+    person = give_the_full_story(db, shop, zelda(), stop=False)
+    number = db["jobs"].find_one({"_id": person.job_ids[0]})["number"]
+    made = generate_report(db=db, actor=shop.admin, kind="receipt", job=f"#{number}")
+    # As an older version stored it: no job or client in the metadata.
+    db["reports.files"].update_many({}, {"$unset": {"metadata.job_id": "",
+                                                    "metadata.client_id": ""}})
+    assert any(p.startswith("reports.chunks") for p in traces(db, [person.name])[person.name])
+
+    erase_client(db, actor=shop.admin, client_id=str(person.client_id))
+
+    assert db["reports.files"].count_documents({}) == 0, made.id
+    assert traces(db, [person.name])[person.name] == []
