@@ -204,6 +204,8 @@ class Dispatcher:
         return cache[company_id]
 
     def _suppression(self, message: dict) -> str:
+        if not message.get("to"):
+            return ""
         suppressed = EmailSuppressionRepository(self.db).get(email_pseudonym(message["to"]),
                                                                message["to"])
         if not suppressed:
