@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.approval_queue import approval_queue
 from components.layout import app_page
 from components.tables import data_table
 from iprodash.services.dashboard import PERIODS
@@ -82,7 +83,7 @@ def _source_table() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         _get_started(),
-        __import__("components.approval_queue", fromlist=["approval_queue"]).approval_queue(),
+        approval_queue(),
         _period_picker(),
         rx.flex(rx.foreach(S.tiles, _tile), wrap="wrap", gap="3", width="100%"),
         rx.cond(~S.has_jobs, rx.callout("No jobs were booked or closed in this period.",

@@ -95,37 +95,59 @@ def _deletion_card() -> rx.Component:
         spacing="3", width="100%"), width="100%"))
 
 
+def _confirm_erase(title: str, description: str, on_erase) -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.trigger(rx.button("Erase", size="1", color_scheme="red",
+                                          variant="soft")),
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(description),
+            rx.hstack(rx.alert_dialog.cancel(rx.button("Keep", variant="soft")),
+                      rx.alert_dialog.action(rx.button("Erase", color_scheme="red",
+                                                       on_click=on_erase)),
+                      justify="end", spacing="2")))
+
+
 def _erase_match(row: rx.Var) -> rx.Component:
     return rx.hstack(
-        rx.text(row["name"], " · ", row["phone"], " · ", row["address"], size="2"),
-        rx.alert_dialog.root(
-            rx.alert_dialog.trigger(rx.button("Erase", size="1", color_scheme="red",
-                                              variant="soft")),
-            rx.alert_dialog.content(
-                rx.alert_dialog.title("Erase this client for good?"),
-                rx.alert_dialog.description(
-                    "Their name, phone, email and address leave every job, message and "
-                    "photo; the jobs' money stays for your totals. This cannot be undone."),
-                rx.hstack(rx.alert_dialog.cancel(rx.button("Keep", variant="soft")),
-                          rx.alert_dialog.action(rx.button(
-                              "Erase", color_scheme="red",
-                              on_click=PrivacyState.erase_client(row["id"]))),
-                          justify="end", spacing="2"))),
+        rx.text(row["name"], " · ", row["phone"], " · ", row["email"], " · ", row["address"],
+                size="2"),
+        _confirm_erase("Erase this client for good?",
+                       "Their name, phone, email and address leave every job, message, photo "
+                       "and receipt; the jobs' money stays for your totals, under \"Erased "
+                       "client\". This cannot be undone.",
+                       PrivacyState.erase_client(row["id"])),
+        align="center", wrap="wrap", spacing="3")
+
+
+def _erase_number() -> rx.Component:
+    return rx.hstack(
+        rx.text("No client has ", PrivacyState.erase_number_display, ", but its texts or "
+                "opt-in record are stored.", size="2"),
+        _confirm_erase("Erase this number for good?",
+                       "Its opt-in record, the texts it sent and the texts sent to it are "
+                       "deleted. If it replied STOP, only a coded form of the number stays "
+                       "so it is never texted again.",
+                       PrivacyState.erase_number),
         align="center", wrap="wrap", spacing="3")
 
 
 def _erase_client_card() -> rx.Component:
+    nothing = (PrivacyState.erase_searched & (PrivacyState.erase_matches.length() == 0)
+               & (PrivacyState.erase_number_display == ""))
     return rx.cond(SessionState.is_admin, rx.card(rx.vstack(
         rx.heading("Erase one client", size="4"),
-        rx.text("When a client asks to be forgotten: find them by phone, then erase.",
-                size="2"),
-        rx.form(rx.hstack(rx.input(name="phone", placeholder="Client phone", type="tel",
-                                   required=True),
+        rx.text("When a client asks to be forgotten: find them by name, phone or email, then "
+                "erase. A phone number that opted in to texts but is no client's can be "
+                "erased too.", size="2"),
+        rx.form(rx.hstack(rx.input(name="query", placeholder="Name, phone or email",
+                                   required=True, max_length=120),
                           rx.button("Find", type="submit", variant="soft")),
                 on_submit=PrivacyState.find_client_to_erase),
         rx.foreach(PrivacyState.erase_matches, _erase_match),
-        rx.cond(PrivacyState.erase_searched & (PrivacyState.erase_matches.length() == 0),
-                rx.text("No client has that phone number.", size="2", color_scheme="gray")),
+        rx.cond(PrivacyState.erase_number_display != "", _erase_number()),
+        rx.cond(nothing, rx.text("No client or stored number matches.", size="2",
+                                 color_scheme="gray")),
         spacing="3", width="100%"), width="100%"))
 
 

@@ -28,6 +28,8 @@ class PrivacyState(SessionState):
     deleting: bool = False
     erase_matches: list[dict] = []
     erase_searched: bool = False
+    erase_number_display: str = ""
+    _erase_number: str = ""  # E.164 of the number found; never taken from the browser
 
     def _show(self, actor: Actor) -> None:
         db = get_db()
@@ -124,12 +126,16 @@ class PrivacyState(SessionState):
     @rx.event
     @handles_errors
     def find_client_to_erase(self, form: dict):
-        """Find the client whose data is to be erased, by phone (company-admin)."""
+        """Find the client to erase by name, phone or email (company-admin)."""
         actor = self._actor_with_role(COMPANY_ADMIN)
-        found = clients.find_clients_by_phone(get_db(), actor=actor,
-                                              phone=str(form.get("phone", ""))[:40])
-        self.erase_matches = [{"id": c.id, "name": c.name, "phone": c.phone_display,
-                               "address": c.address_text} for c in found]
+        self.erase_matches, self.erase_searched, self.erase_number_display = [], False, ""
+        self._erase_number = ""
+        found = privacy_client_erasure.find_clients_to_erase(
+            get_db(), actor=actor, query=str(form.get("query", ""))[:120])
+        self.erase_matches = [{"id": c.id, "name": c.name, "phone": c.phone,
+                               "email": c.email, "address": c.address} for c in found.matches]
+        if found.number_has_data and not found.matches:
+            self._erase_number, self.erase_number_display = found.phone, found.phone_display
         self.erase_searched = True
 
     @rx.event
@@ -138,8 +144,21 @@ class PrivacyState(SessionState):
         """Erase one client everywhere; their jobs keep only the money."""
         actor = self._actor_with_role(COMPANY_ADMIN)
         counts = privacy_client_erasure.erase_client(get_db(), actor=actor,
-                                                     client_id=str(client_id))
+                                                     client_id=str(client_id)[:40])
         self.erase_matches = [m for m in self.erase_matches if m["id"] != client_id]
         jobs = pluralize(counts.get("jobs_anonymized", 0), "job")
-        return rx.toast.success(f"Client erased: {jobs} anonymized, their messages and photos "
-                                "deleted.")
+        return rx.toast.success(f"Client erased: {jobs} anonymized, their messages, photos "
+                                "and receipts deleted.")
+
+    @rx.event
+    @handles_errors
+    def erase_number(self):
+        """Erase the number last found (no client has it): opt-in proof, texts, audit."""
+        actor = self._actor_with_role(COMPANY_ADMIN)
+        if not self._erase_number:
+            return rx.toast.error("Find the number first.")
+        privacy_client_erasure.erase_phone_number(get_db(), actor=actor,
+                                                  phone=self._erase_number)
+        shown = self.erase_number_display
+        self._erase_number, self.erase_number_display = "", ""
+        return rx.toast.success(f"{shown} erased: its opt-in record and texts are deleted.")

@@ -16,10 +16,12 @@ from iprodash.repositories.base import utcnow
 from iprodash.repositories.outbox import CANCELED, DEAD, SENT, SUPPRESSED
 from iprodash.repositories.retention import RetentionRepository
 from iprodash.repositories.sessions import SessionRepository
+from iprodash.repositories.tokens import TokenRepository
 from iprodash.repositories.usage import UsageLog
 from iprodash.services import audit
 from iprodash.services.privacy_deletion import forget_deleted_companies, purge_due_companies
 from iprodash.services.privacy_export import expire_exports
+from iprodash.services.sms_optouts import reduce_plain_opt_outs
 from iprodash.settings import get_settings
 
 FINISHED_MESSAGES = {"status": {"$in": [SENT, DEAD, SUPPRESSED, CANCELED]}}
@@ -46,6 +48,8 @@ def enforce_retention(db: Database, *, now: datetime | None = None) -> dict[str,
                                                      days(settings.report_retention_days)),
         "exports_expired": expire_exports(db, now=now),
         "api_rate_counters": ApiKeyLookup(db).forget_counters_before(now - timedelta(hours=1)),
+        "expired_tokens": TokenRepository(db).delete_expired(now),
+        "sms_opt_outs_reduced": reduce_plain_opt_outs(db, now=now),
     }
     counts.update(purge_due_companies(db, now=now))
     counts["deleted_company_records_dropped"] = forget_deleted_companies(db, now=now)

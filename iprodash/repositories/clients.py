@@ -16,6 +16,8 @@ INDEXES = {
         IndexModel([("company_id", ASCENDING), ("search_keys", ASCENDING), ("name", ASCENDING),
                     ("_id", ASCENDING)]),
         IndexModel([("company_id", ASCENDING), ("name", ASCENDING), ("_id", ASCENDING)]),
+        # The privacy center finds a client by email (stored lower-cased).
+        IndexModel([("company_id", ASCENDING), ("email", ASCENDING)]),
     ],
 }
 
@@ -30,6 +32,12 @@ class ClientRepository(TenantRepository):
         if not digits:
             return []
         return list(self.find({"phone_digits": digits}).sort("_id", ASCENDING).limit(limit))
+
+    def by_email(self, email: str, limit: int = 5) -> list[dict]:
+        """Clients with exactly this (lower-cased) email address, oldest first."""
+        if not email:
+            return []
+        return list(self.find({"email": email}).sort("_id", ASCENDING).limit(limit))
 
     def page(self, *, after: tuple[str, Any] | None, limit: int,
              search_key: str = "") -> list[dict]:

@@ -19,6 +19,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, IndexModel, ReturnDocument, UpdateOne
 from pymongo.database import Database
 
+from iprodash.domain.pseudonyms import PREFIX as PSEUDONYM_PREFIX
 from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
 
 # Credentials and machinery: never part of an export. usage_log is the
@@ -26,6 +27,8 @@ from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
 NOT_EXPORTED = {"sessions", "one_time_tokens", "tech_links", "exports", "audit_heads",
                 "scheduler_leases", "scheduler_runs", "counters", "usage_log"}
 EXPORT_BUCKET = "exports"
+# Audit targets that are a person's number or address (named by a keyed hash).
+PERSONAL_TARGET_TYPES = {"phone", "email"}
 INDEXES = {
     "companies": [IndexModel([("deletion.due_at", ASCENDING)], sparse=True),
                   IndexModel([("records_until", ASCENDING)], sparse=True)],
@@ -130,7 +133,8 @@ class CompanyData:
         for entry in self.db["audit_log"].find({"company_id": self.company_id,
                                                 "redacted": {"$exists": False}},
                                                projection=projection, batch_size=1000):
-            text = repr((entry.get("before"), entry.get("after"), entry.get("reason"))).lower()
+            text = repr((entry.get("before"), entry.get("after"), entry.get("reason"),
+                         entry.get("target_id"))).lower()
             if entry.get("target_id") in target_ids or any(n in text for n in needles):
                 found.append(entry["_id"])
         return found
@@ -153,8 +157,18 @@ class CompanyData:
         if not keep_actor:
             fields.update(actor_name="deleted user", ip="")
         if seqs:
-            self.db["audit_log"].update_many({"company_id": self.company_id,
-                                              "seq": {"$in": seqs}}, {"$set": fields})
+            entries = {"company_id": self.company_id, "seq": {"$in": seqs}}
+            self.db["audit_log"].update_many(entries, {"$set": fields})
+            # A visitor's address (no actor) is theirs, not staff's; an entry named by
+            # a number or address itself (written before pseudonyms) loses that too.
+            self.db["audit_log"].update_many({**entries, "actor_id": None}, {"$set": {"ip": ""}})
+            plain = [e["_id"] for e in self.db["audit_log"].find(
+                {**entries, "target_type": {"$in": sorted(PERSONAL_TARGET_TYPES)}},
+                projection={"target_id": 1})
+                if e.get("target_id") and not e["target_id"].startswith(PSEUDONYM_PREFIX)]
+            if plain:
+                self.db["audit_log"].update_many({"_id": {"$in": plain}},
+                                                 {"$set": {"target_id": None}})
         return sorted(seqs)
 
     def forget_audit_chain(self) -> int:

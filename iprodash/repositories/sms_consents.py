@@ -12,7 +12,7 @@ from typing import Any
 
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
-from iprodash.repositories.base import TenantRepository
+from iprodash.repositories.base import TenantRepository, utcnow
 
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
 # Asked for texts on the web form; nothing but the YES request is sent until
@@ -98,3 +98,58 @@ class SmsConsentRepository(TenantRepository):
             return {}
         rows = self.find({"phone": {"$in": phones}}, projection={"phone": 1, "status": 1})
         return {doc["phone"]: doc["status"] for doc in rows}
+
+    # --- after STOP and on erasure: the number itself is not kept ------------
+    # ``phone_key`` is the number's keyed hash (services.pseudonyms); an
+    # opted-out record is stored under it in ``phone`` (so the unique index
+    # still allows one record per number) and holds nothing else but the time.
+
+    def for_number(self, phone: str, phone_key: str) -> dict | None:
+        """The number's record, by the number or its hash (an opt-out wins)."""
+        rows = list(self.find({"phone": {"$in": [phone, phone_key]}}))
+        return next((r for r in rows if r.get("status") == OPTED_OUT), rows[0] if rows else None)
+
+    def keep_only_opt_out(self, phone: str, phone_key: str, now: datetime) -> bool:
+        """STOP: the record becomes the hash and the opt-out time (the opt-in proof goes).
+
+        Returns:
+            Whether the number was not opted out before.
+        """
+        before = self.for_number(phone, phone_key)
+        was_out = (before or {}).get("status") == OPTED_OUT
+        opted_out_at = (before or {}).get("opted_out_at") if was_out else now
+        self.collection.replace_one(self.scoped({"phone": phone_key}), {
+            "company_id": self.company_id, "phone": phone_key, "status": OPTED_OUT,
+            "opted_out_at": opted_out_at or now, "updated_at": now}, upsert=True)
+        self.delete_many({"phone": phone})
+        return not was_out
+
+    def forget_opt_out(self, phone_key: str) -> int:
+        """The number opted in again: its hashed opt-out record goes."""
+        return self.delete_many({"phone": phone_key, "status": OPTED_OUT}).deleted_count
+
+    def erase_number(self, phone: str, phone_key: str) -> int:
+        """Erasure: every record holding the number goes; a hashed opt-out stays.
+
+        Returns:
+            How many records held the number (0 when none).
+        """
+        record = self.find_one({"phone": phone})
+        if record is None:
+            return 0
+        if record.get("status") == OPTED_OUT:
+            self.keep_only_opt_out(phone, phone_key, record.get("opted_out_at") or utcnow())
+            return 1
+        return self.delete_many({"phone": phone}).deleted_count
+
+    def plain_opt_outs(self) -> list[str]:
+        """Opted-out numbers still stored as numbers (recorded before STOP cleanup)."""
+        rows = self.find({"status": OPTED_OUT, "phone": {"$regex": r"^\+"}},
+                         projection={"phone": 1})
+        return [row["phone"] for row in rows]
+
+
+def companies_with_plain_opt_outs(db) -> list:
+    """Companies holding an opted-out record that still stores the number itself."""
+    return db["sms_consents"].distinct("company_id", {"status": OPTED_OUT,
+                                                      "phone": {"$regex": r"^\+"}})

@@ -57,3 +57,7 @@ class TokenRepository:
             {"$set": {"used_at": utcnow()}},
             return_document=ReturnDocument.AFTER,
         )
+
+    def delete_expired(self, now: datetime) -> int:
+        """Retention: tokens past their expiry (used or not) go, with the email they hold."""
+        return self.collection.delete_many({"expires_at": {"$lte": now}}).deleted_count

@@ -27,6 +27,7 @@ from iprodash.services.actor import Actor, require_company_actor
 from iprodash.services.inbound_sms import client_for_phone
 from iprodash.services.outbox_admin import company_time
 from iprodash.services.plan_access import require_writable
+from iprodash.services.pseudonyms import phone_pseudonym
 from iprodash.services.sms import SmsOutcome, block_reason, enqueue_sms
 
 THREAD_LENGTH = 50
@@ -125,6 +126,9 @@ def reply(db: Database, *, actor: Actor, phone: str, text: str) -> SmsOutcome:
                           idempotency_key=f"reply:{uuid.uuid4().hex}", urgent=True,
                           related={"client_id": client["_id"] if client else None,
                                    "sent_by": actor.user_id})
+    # The entry names the client record, or the number's keyed hash: never the number.
+    target = ("client", client["_id"]) if client else ("phone", phone_pseudonym(phone))
+    reason = outcome.reason.replace(display_phone(phone), "The number")
     audit.record(db, actor=actor, action="sms.reply" if outcome.queued else "sms.reply_refused",
-                 target_type="phone", target_id=phone, reason=outcome.reason)
+                 target_type=target[0], target_id=target[1], reason=reason.replace(phone, ""))
     return outcome

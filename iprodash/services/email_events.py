@@ -1,12 +1,13 @@
 """Resend webhook events: delivery status, and bounce/complaint marks on the address.
 
-A hard bounce or a spam complaint puts the address on the suppression list,
+A hard bounce or a spam complaint puts the address's keyed hash on the suppression list,
 so the dispatcher stops mailing it; a soft (transient) bounce only updates
 the message's delivery status.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pymongo.database import Database
@@ -15,6 +16,7 @@ from iprodash.repositories.base import utcnow
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
 from iprodash.repositories.outbox import OutboxRepository
 from iprodash.repositories.webhook_events import WebhookEventRepository
+from iprodash.services.pseudonyms import email_pseudonym
 
 _STATUSES = {"email.sent": "sent", "email.delivered": "delivered",
              "email.delivery_delayed": "delayed", "email.bounced": "bounced",
@@ -42,6 +44,9 @@ def handle_resend_event(db: Database, event: dict, *, event_id: str,
     if hard_bounce or kind == "email.complained":
         reason = "bounced" if kind == "email.bounced" else "marked our email as spam"
         for address in data.get("to") or []:
-            EmailSuppressionRepository(db).mark(str(address), reason=reason,
-                                                detail=detail or kind, at=now)
+            # The list holds the address's keyed hash; the bounce text may quote the address.
+            kept = re.sub(re.escape(str(address)), "[address]", detail or kind,
+                          flags=re.IGNORECASE)
+            EmailSuppressionRepository(db).mark(email_pseudonym(str(address)), reason=reason,
+                                                detail=kept, at=now)
     return status

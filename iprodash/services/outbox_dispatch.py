@@ -48,10 +48,11 @@ from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
 from iprodash.repositories.outbox import CANCELED, DEAD, QUEUED, SENT, SUPPRESSED, OutboxRepository
-from iprodash.repositories.sms_consents import SmsConsentRepository
 from iprodash.services.email_attachments import attachments_for
 from iprodash.services.sealed_messages import SealBroken, unsealed
+from iprodash.services.pseudonyms import email_pseudonym
 from iprodash.services.sms import block_reason, sending_time
+from iprodash.services.sms_optouts import opt_out_number
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -214,7 +215,10 @@ class Dispatcher:
         return cache[company_id]
 
     def _suppression(self, message: dict) -> str:
-        suppressed = EmailSuppressionRepository(self.db).get(message["to"])
+        if not message.get("to"):
+            return ""
+        suppressed = EmailSuppressionRepository(self.db).get(email_pseudonym(message["to"]),
+                                                               message["to"])
         if not suppressed:
             return ""
         return (f"{message['to']} {suppressed['reason']} earlier "
@@ -234,8 +238,8 @@ class Dispatcher:
             mark(message["_id"], SUPPRESSED, last_error=str(exc))
             return "suppressed"
         except OptedOut as exc:
-            SmsConsentRepository(self.db, message["company_id"]).opt_out(
-                message["to"], method="carrier_block", now=now)
+            opt_out_number(self.db, company_id=message["company_id"], phone=message["to"],
+                           now=now)
             mark(message["_id"], SUPPRESSED,
                  last_error=f"The carrier blocks this number because it replied STOP ({exc}).")
             return "suppressed"

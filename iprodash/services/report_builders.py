@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from bson import ObjectId
 from pymongo.database import Database
@@ -80,6 +80,9 @@ class BuiltReport:
     filename: str
     html: str
     estimated_pages: int = 1
+    # Stored in the file's metadata: whom the PDF is about, so erasing a client
+    # finds their receipts (``job_id``, ``client_id``).
+    about: dict = field(default_factory=dict)
 
 
 def _slug(text: str) -> str:
@@ -110,10 +113,12 @@ def build_report(db: Database, *, company_id: ObjectId, request: ReportRequest,
     """Gather the figures and fill the template for ``request``."""
     byline = Byline(made_by=made_by, made_at=made_at_text)
     if request.kind == RECEIPT:
-        data = report_data.receipt_data(db, company_id, _find_job(db, company_id, request.job))
+        job = _find_job(db, company_id, request.job)
+        data = report_data.receipt_data(db, company_id, job)
         return BuiltReport(receipt_title(data.number),
                            safe_filename("receipt", f"job-{data.number}"),
-                           render_receipt(data, byline))
+                           render_receipt(data, byline),
+                           about={"job_id": job["_id"], "client_id": job.get("client_id")})
     period = request.period
     if request.kind == SETTLEMENT:
         data = report_data.settlement_data(db, company_id, request.technician_id, period)

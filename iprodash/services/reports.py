@@ -108,7 +108,8 @@ def render_and_store(db: Database, *, company_id: ObjectId, request: ReportReque
     file_id = files.save(filename=built.filename, data=pdf.data, metadata={
         "kind": request.kind, "title": built.title, "params": request.as_params(),
         "pages": pdf.pages, "made_by": made_by_id, "made_by_name": made_by_name,
-        "made_at_text": made_at_text, "source": source, "delivery_key": delivery_key})
+        "made_at_text": made_at_text, "source": source, "delivery_key": delivery_key,
+        **built.about})
     progress(100, "Ready")
     return files.get_file(file_id)
 

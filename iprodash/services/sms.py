@@ -26,6 +26,7 @@ from iprodash.repositories.sms_consents import (OPTED_IN, OPTED_OUT, PENDING,
 from iprodash.services.notifications import app_link
 from iprodash.services.quiet_hours import next_sending_time, recipient_timezone
 from iprodash.services.sealed_messages import seal_sign_in_links
+from iprodash.services.sms_optouts import consent_for
 from iprodash.services.sms_templates import with_disclosure
 from iprodash.settings import get_settings
 
@@ -59,7 +60,7 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
 
     The sentence is shown to office staff as it is.
     """
-    consent = SmsConsentRepository(db, company["_id"]).for_phone(phone)
+    consent = consent_for(db, company["_id"], phone)
     status = (consent or {}).get("status")
     shown = display_phone(phone)
     if status == OPTED_OUT:

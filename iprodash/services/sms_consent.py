@@ -7,9 +7,10 @@ texts one request to reply YES (double opt-in); the number is opted in when
 it replies YES (or START), and nothing else is sent to it before. The form
 is throttled per caller address and per number, so it cannot be used to
 pump texts to numbers nobody asked for. STOP and its variants suppress the
-number at once. Each change sends one confirmation (unless Telnyx already
-answered the keyword itself, which the inbound webhook tells us), and HELP
-is always answered.
+number at once and leave only the number's keyed hash and the opt-out time
+(services/sms_optouts.py). Each change sends one confirmation (unless Telnyx
+already answered the keyword itself, which the inbound webhook tells us), and
+HELP is always answered.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.domain.sms_keywords import HELP, OPT_IN, OPT_OUT
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
-from iprodash.repositories.sms_consents import PENDING, SmsConsentRepository
+from iprodash.repositories.sms_consents import OPTED_OUT, PENDING, SmsConsentRepository
 from iprodash.repositories.usage import UsageLog
 from iprodash.services import audit
+from iprodash.services.pseudonyms import phone_pseudonym
 from iprodash.services.sms import SmsOutcome, enqueue_sms
+from iprodash.services.sms_optouts import consent_for, opt_out_number, opted_in_again
 from iprodash.services.sms_templates import COMPLIANCE_TEXTS, render
 from iprodash.settings import get_settings
 
@@ -122,10 +125,15 @@ def record_web_consent(db: Database, *, optin_code: str, phone: str, agreed: boo
     _throttle(db, ip=ip, phone=phone, now=now)
     UsageLog(db).record(OPTIN_FORM_EVENT, at=now, ip=ip, phone=phone, company_id=company["_id"])
     consents = SmsConsentRepository(db, company["_id"])
+    if (consent_for(db, company["_id"], phone) or {}).get("status") == OPTED_OUT:
+        # A number that said STOP is never asked again by the form; it can text START.
+        return company["name"]
     consent = consents.request_confirmation(phone, now=now, ip=ip,
                                             text_version=DISCLOSURE_VERSION)
+    # The proof (IP, time, text version) is the consent record, which goes at STOP;
+    # the audit entry names the number only by its keyed hash and keeps no IP.
     audit.record(db, actor=None, company_id=company["_id"], action="sms.optin_requested",
-                 target_type="phone", target_id=phone, ip=ip,
+                 target_type="phone", target_id=phone_pseudonym(phone),
                  after={"method": "web_form", "text_version": DISCLOSURE_VERSION})
     asked = consent.get("asked_at")
     if consent["status"] == PENDING and (asked is None or asked <= now - ASK_AGAIN_AFTER):
@@ -154,7 +162,7 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
     now = now or utcnow()
     consents = SmsConsentRepository(db, company["_id"])
     if keyword == OPT_OUT:
-        _, changed = consents.opt_out(phone, method="keyword", now=now)
+        changed = opt_out_number(db, company_id=company["_id"], phone=phone, now=now)
         kind, result = "opt_out_confirmation", "opted_out"
     elif keyword == OPT_IN:
         before = consents.for_phone(phone) or {}
@@ -164,6 +172,7 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
                 text_version=before.get("requested_text_version", ""))
         else:
             _, changed = consents.opt_in(phone, method="keyword", now=now)
+        opted_in_again(db, company_id=company["_id"], phone=phone)
         kind, result = "opt_in_confirmation", "opted_in"
         if changed:
             consents.mark_introduced(phone, now)
@@ -173,7 +182,8 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
         raise ValueError(f"not a keyword: {keyword}")
     if keyword != HELP and changed:
         audit.record(db, actor=None, company_id=company["_id"], action=f"sms.{result}",
-                     target_type="phone", target_id=phone, after={"method": "keyword"})
+                     target_type="phone", target_id=phone_pseudonym(phone),
+                     after={"method": "keyword"})
     if changed and not provider_replied:
         _reply(db, company, phone, kind, f"sms-keyword:{event_id}", now)
     return result

@@ -17,6 +17,7 @@ from iprodash.domain.sign_in_links import redact_sign_in_links
 from iprodash.integrations.rate_limit import SendRateLimiter
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
+from iprodash.services.pseudonyms import email_pseudonym
 from iprodash.repositories.outbox import CompanyOutbox, OutboxRepository
 from iprodash.services.notifications import enqueue_email
 from iprodash.services.outbox_dispatch import batch_key, drain_outbox
@@ -182,7 +183,7 @@ def test_a_member_that_drops_out_before_the_retry_leaves_the_rest_under_a_new_ke
         _email(db, company, n)
     resend_fake.fail_next(429)
     assert _drain(db, clock, limiter)["retry"] == 4
-    EmailSuppressionRepository(db).mark("p0@example.test", reason="bounced",
+    EmailSuppressionRepository(db).mark(email_pseudonym("p0@example.test"), reason="bounced",
                                         detail="mailbox does not exist", at=clock.now())
     clock.advance(seconds=30)
     counts = _drain(db, clock, limiter)

@@ -11,6 +11,7 @@ import pytest
 
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
+from iprodash.services.pseudonyms import email_pseudonym
 from iprodash.services.notifications import enqueue_email
 from iprodash.services.outbox_dispatch import drain_outbox
 from tests.integration.messaging.conftest import FakeClock
@@ -76,7 +77,7 @@ def test_two_requests_per_second(db, company, clock, limiter, resend_fake):
 
 def test_a_bounced_address_is_not_mailed_and_the_reason_is_kept(db, company, clock, limiter,
                                                                resend_fake):
-    EmailSuppressionRepository(db).mark("new@example.test", reason="bounced",
+    EmailSuppressionRepository(db).mark(email_pseudonym("new@example.test"), reason="bounced",
                                         detail="mailbox does not exist", at=clock.now())
     _invite(db, company)
     assert drain_outbox(db, clock=clock.now, limiter=limiter)["suppressed"] == 1

@@ -14,7 +14,8 @@ from nacl.signing import SigningKey
 
 from iprodash.api.app import create_api
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
-from iprodash.repositories.sms_consents import SmsConsentRepository
+from iprodash.services.pseudonyms import email_pseudonym
+from iprodash.services.sms_optouts import consent_for
 from iprodash.settings import get_settings
 from tests.integration.messaging.conftest import CLIENT_PHONE, SENDING_NUMBER, opt_in
 
@@ -49,7 +50,7 @@ def stop_event(event_id: str = "ev-1") -> dict:
 
 
 def _status(db, company):
-    return (SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE) or {}).get("status")
+    return (consent_for(db, company["_id"], CLIENT_PHONE) or {}).get("status")
 
 
 def test_good_signature_acts_once_and_a_duplicate_changes_nothing(api, db, company):
@@ -114,8 +115,9 @@ def test_resend_bounce_marks_the_address_once(api, db):
     db["outbox"].insert_one({"channel": "email", "to": "gone@example.test", "status": "sent",
                              "idempotency_key": "e", "provider_id": "em-1"})
     assert svix_post(api, BOUNCE).json() == {"result": "bounced"}
-    mark = EmailSuppressionRepository(db).get("gone@example.test")
+    mark = EmailSuppressionRepository(db).get(email_pseudonym("gone@example.test"))
     assert mark["reason"] == "bounced" and mark["detail"] == "mailbox does not exist"
+    assert db["email_suppressions"].find_one({"_id": "gone@example.test"}) is None
     assert db["outbox"].find_one({"provider_id": "em-1"})["delivery_status"] == "bounced"
     assert svix_post(api, BOUNCE).json() == {"result": "duplicate"}
 
@@ -127,9 +129,9 @@ def test_resend_complaint_marks_and_transient_bounce_does_not(api, db):
                                               "bounce": {"type": "Transient"}}}
     svix_post(api, complaint, svix_id="msg_2")
     svix_post(api, soft, svix_id="msg_3")
-    assert EmailSuppressionRepository(db).get("angry@example.test")["reason"] == \
+    assert EmailSuppressionRepository(db).get(email_pseudonym("angry@example.test"))["reason"] == \
         "marked our email as spam"
-    assert EmailSuppressionRepository(db).get("full@example.test") is None
+    assert EmailSuppressionRepository(db).get(email_pseudonym("full@example.test")) is None
 
 
 @pytest.mark.parametrize("case", ["wrong_secret", "stale"])
@@ -138,4 +140,4 @@ def test_resend_bad_signature_or_stale_is_refused(api, db, case):
         {"timestamp": int(time.time()) - 600}
     response = svix_post(api, BOUNCE, **kwargs)
     assert response.status_code == 401
-    assert EmailSuppressionRepository(db).get("gone@example.test") is None
+    assert EmailSuppressionRepository(db).get(email_pseudonym("gone@example.test")) is None

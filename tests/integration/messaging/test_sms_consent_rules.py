@@ -9,8 +9,10 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sms_consents import SmsConsentRepository
 from iprodash.services.inbound_sms import handle_telnyx_event
 from iprodash.services.outbox_dispatch import drain_outbox
+from iprodash.services.pseudonyms import phone_pseudonym
 from iprodash.services.sms import enqueue_sms
 from iprodash.services.sms_consent import DISCLOSURE_VERSION, record_web_consent
+from iprodash.services.sms_optouts import consent_for
 from iprodash.services.sms_templates import DISCLOSURE
 from tests.integration.messaging.conftest import CLIENT_PHONE, SENDING_NUMBER, opt_in
 
@@ -74,17 +76,19 @@ def test_stop_variants_suppress_and_confirm_only_once(db, company, clock):
         handle_telnyx_event(db, inbound(f"e{n}", word), now=clock.now())
     drain_outbox(db, clock=clock.now)
     assert len(_texts_to(db)) == 1
-    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
-    assert consent["status"] == "opted_out"
-    assert [e["action"] for e in consent["events"]].count("opted_out") == 4
+    consent = consent_for(db, company["_id"], CLIENT_PHONE)
+    assert consent["status"] == "opted_out" and consent["phone"] == phone_pseudonym(CLIENT_PHONE)
+    # Only what honouring the STOP needs: the number's keyed hash and the time.
+    assert set(consent) == {"_id", "company_id", "phone", "status", "opted_out_at",
+                            "updated_at"}
+    assert consent["opted_out_at"] == clock.now()
 
 
 def test_a_sentence_with_stop_in_it_is_a_conversation_not_an_opt_out(db, company, clock):
     opt_in(db, company)
     assert handle_telnyx_event(db, inbound("e1", "please stop by after 5"),
                                now=clock.now()) == "stored"
-    assert SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)["status"] == \
-        "opted_in"
+    assert consent_for(db, company["_id"], CLIENT_PHONE)["status"] == "opted_in"
     assert db["sms_inbound"].find_one({"phone": CLIENT_PHONE})["text"] == "please stop by after 5"
 
 
@@ -100,8 +104,7 @@ def test_help_answers_with_company_contact_and_stop_line(db, company, clock):
 def test_when_telnyx_already_auto_replied_we_do_not_send_a_second(db, company, clock):
     opt_in(db, company)
     handle_telnyx_event(db, inbound("e1", "STOP", autoresponse_type="STOP"), now=clock.now())
-    assert SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)["status"] == \
-        "opted_out"
+    assert consent_for(db, company["_id"], CLIENT_PHONE)["status"] == "opted_out"
     assert db["outbox"].count_documents({}) == 0
 
 

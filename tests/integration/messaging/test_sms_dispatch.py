@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from iprodash.repositories.sms_consents import SmsConsentRepository
 from iprodash.services.outbox_dispatch import drain_outbox
+from iprodash.services.pseudonyms import phone_pseudonym
 from iprodash.services.sms import enqueue_sms
+from iprodash.services.sms_optouts import consent_for
 from tests.integration.messaging.conftest import CLIENT_PHONE, SENDING_NUMBER, opt_in
 
 
@@ -106,8 +107,8 @@ def test_40300_means_opted_out_not_retry(db, company, clock, limiter, telnyx_fak
     assert _drain(db, clock, limiter)["suppressed"] == 1
     message = db["outbox"].find_one({"idempotency_key": "k1"})
     assert message["status"] == "suppressed" and "STOP" in message["last_error"]
-    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
-    assert consent["status"] == "opted_out" and consent["opted_out_method"] == "carrier_block"
+    consent = consent_for(db, company["_id"], CLIENT_PHONE)
+    assert consent["status"] == "opted_out" and consent["phone"] == phone_pseudonym(CLIENT_PHONE)
 
     clock.advance(hours=2)
     assert _drain(db, clock, limiter) == _zero()

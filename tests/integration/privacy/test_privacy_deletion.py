@@ -173,3 +173,41 @@ def test_purge_cancels_the_stripe_subscription_first(db, populated, monkeypatch)
                                  ("DELETE", "/v1/subscriptions/sub_123")]
     record = db["companies"].find_one({"_id": cid})
     assert record["status"] == "deleted" and record["billing"]["customer_id"] == "cus_1"
+
+
+def test_a_purged_company_keeps_nothing_of_its_clients_staff_or_texts(db, monkeypatch):
+    from tests.integration.privacy.people import (Person, give_the_full_story, open_shop,
+                                                  render_pdfs_in_process, traces)
+
+    render_pdfs_in_process(monkeypatch)
+    shop = open_shop(db, "Juniper Keys", "+12125550100", tech_name="Ottilie Brandt",
+                     tech_phone="(212) 555-0179", tech_ip="198.51.100.79")
+    stays = open_shop(db, "Other Locks", "+13125550100")
+    gone = [give_the_full_story(db, shop, Person(
+                "Zelda Quist", "+12125550142", "(212) 555-0142", "zelda.quist@mail.test",
+                "77 Juniper Lane", "203.0.113.9")),
+            give_the_full_story(db, shop, Person(
+                "Kasimir Vale", "+12125550156", "(212) 555-0156", "kasimir.vale@mail.test",
+                "9 Orchard Row", "203.0.113.44"), stop=False)]
+    other = give_the_full_story(db, stays, Person(
+        "Wilma Stroud", "+13125550161", "(312) 555-0161", "wilma.stroud@mail.test",
+        "4 Lake Shore Ct", "203.0.113.61"), stop=False)
+    admin = db["users"].find_one({"_id": shop.admin.user_id})
+    needles = [n for p in gone for n in (p.name, p.phone, p.phone[2:], p.email, p.street)]
+    needles += ["Ottilie Brandt", "+12125550179", "Juniper Keys", admin["email"], admin["name"],
+                "198.51.100.79", gone[1].ip]
+    assert all(traces(db, needles).values())  # the search finds each of them first
+
+    privacy_deletion.request_company_deletion(db, actor=shop.admin, password=PASSWORD)
+    after_grace = utcnow() + timedelta(days=get_settings().deletion_grace_days + 1)
+    assert privacy_deletion.purge_due_companies(db, now=after_grace)["companies_purged"] == 1
+
+    assert traces(db, needles) == {needle: [] for needle in needles}
+    record = db["companies"].find_one({"_id": shop.company_id})
+    assert record["status"] == "deleted"
+    kept_entries = list(db["audit_log"].find({"company_id": shop.company_id}))
+    assert kept_entries and all(e["target_type"] not in ("phone", "email") or
+                                e["target_id"] is None or e["target_id"].startswith("hmac:")
+                                for e in kept_entries)
+    assert AuditChain(db).verify(shop.company_id)[0]
+    assert all(traces(db, [other.name, other.email, other.street]).values())

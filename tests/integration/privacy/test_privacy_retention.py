@@ -61,3 +61,26 @@ def test_moving_the_clock_expires_the_young_ones_too(db):
                 .sort("seq", 1))
     assert len(runs) == 2 and runs[1]["after"]["usage_log"] == 1
     assert AuditChain(db).verify(None)[0]
+
+
+def test_expired_invite_and_reset_tokens_go_with_the_emails_they_hold(db):
+    from iprodash.services.auth import request_password_reset
+    from iprodash.services.users import invite_user
+    from iprodash.settings import get_settings
+    from tests.factories import actor_for
+
+    company = make_company(db)
+    admin = make_user(db, company=company, role="company_admin")
+    invite_user(db, actor=actor_for(admin), email="new.hire@mail.test")
+    request_password_reset(db, email=admin["email"], ip="192.0.2.1")
+    tokens = {t["kind"]: t for t in db["one_time_tokens"].find()}
+    assert tokens["invite"]["email"] == "new.hire@mail.test" and "reset" in tokens
+
+    settings = get_settings()
+    assert enforce_retention(db)["expired_tokens"] == 0
+    after_reset = utcnow() + timedelta(minutes=settings.reset_minutes + 1)
+    assert enforce_retention(db, now=after_reset)["expired_tokens"] == 1
+    assert [t["kind"] for t in db["one_time_tokens"].find()] == ["invite"]
+    after_invite = utcnow() + timedelta(days=settings.invite_days, minutes=1)
+    assert enforce_retention(db, now=after_invite)["expired_tokens"] == 1
+    assert db["one_time_tokens"].count_documents({}) == 0
