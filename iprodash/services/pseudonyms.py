@@ -30,3 +30,8 @@ def email_pseudonym(email: str) -> str:
     if not address:
         raise ValidationError("Enter an email address.", field="email")
     return keyed_hash(address, key=get_settings().secret_key, purpose="email")
+
+
+def address_pseudonym(ip: str) -> str:
+    """The keyed hash of a caller's network address (for throttles that must not keep it)."""
+    return keyed_hash((ip or "").strip(), key=get_settings().secret_key, purpose="ip")

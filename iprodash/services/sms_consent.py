@@ -27,7 +27,7 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sms_consents import OPTED_OUT, PENDING, SmsConsentRepository
 from iprodash.repositories.usage import UsageLog
 from iprodash.services import audit
-from iprodash.services.pseudonyms import phone_pseudonym
+from iprodash.services.pseudonyms import address_pseudonym, phone_pseudonym
 from iprodash.services.sms import SmsOutcome, enqueue_sms
 from iprodash.services.sms_optouts import consent_for, opt_out_number, opted_in_again
 from iprodash.services.sms_templates import COMPLIANCE_TEXTS, render
@@ -86,10 +86,10 @@ def _throttle(db: Database, *, ip: str, phone: str, now: datetime) -> None:
     settings = get_settings()
     usage = UsageLog(db)
     if usage.count_since(OPTIN_FORM_EVENT, now - timedelta(hours=1),
-                         ip=ip) >= settings.sms_optin_per_ip_hour:
+                         ip=address_pseudonym(ip)) >= settings.sms_optin_per_ip_hour:
         raise RateLimited("Too many sign-ups from this connection. Try again in an hour.")
     if usage.count_since(OPTIN_FORM_EVENT, now - timedelta(days=1),
-                         phone=phone) >= settings.sms_optin_per_number_day:
+                         phone=phone_pseudonym(phone)) >= settings.sms_optin_per_number_day:
         raise RateLimited("This number was signed up several times today. Reply YES to the "
                           "text we sent, or try again tomorrow.")
 
@@ -123,7 +123,9 @@ def record_web_consent(db: Database, *, optin_code: str, phone: str, agreed: boo
         raise ValidationError("Tick the box to agree to receive texts.", field="agreed")
     phone = normalize_phone(phone)
     _throttle(db, ip=ip, phone=phone, now=now)
-    UsageLog(db).record(OPTIN_FORM_EVENT, at=now, ip=ip, phone=phone, company_id=company["_id"])
+    # The throttle needs only to recognise the caller and the number again: keyed hashes.
+    UsageLog(db).record(OPTIN_FORM_EVENT, at=now, ip=address_pseudonym(ip),
+                        phone=phone_pseudonym(phone), company_id=company["_id"])
     consents = SmsConsentRepository(db, company["_id"])
     if (consent_for(db, company["_id"], phone) or {}).get("status") == OPTED_OUT:
         # A number that said STOP is never asked again by the form; it can text START.

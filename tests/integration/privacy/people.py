@@ -27,9 +27,9 @@ from iprodash.services.email_events import handle_resend_event
 from iprodash.services.inbound_sms import handle_telnyx_event
 from iprodash.services.job_forms import JobForm
 from iprodash.services.outbox_dispatch import drain_outbox
-from iprodash.services.sms_consent import record_web_consent
+
 from iprodash.services.technicians import TechnicianForm, create_technician
-from tests.factories import actor_for, make_company, make_user
+from tests.factories import actor_for, make_company, make_user, sms_opted_in
 
 
 def render_pdfs_in_process(monkeypatch) -> None:
@@ -82,8 +82,7 @@ def open_shop(db, name: str, sending_number: str, *, tech_name: str = "Tom Tech"
     tech = create_technician(db, actor=shop.admin, form=TechnicianForm(
         name=tech_name, nickname=tech_name.split()[0], phone=tech_phone,
         commission_percent="40"))
-    record_web_consent(db, company_code=company["code"], phone=tech_phone, agreed=True,
-                       ip=tech_ip)
+    sms_opted_in(db, company, tech_phone, ip=tech_ip)
     shop.technician_id = tech.id
     return shop
 
@@ -109,8 +108,7 @@ def _photo() -> bytes:
 
 def give_the_full_story(db, shop: Shop, person: Person, *, stop: bool = True) -> Person:
     """Everything a client leaves behind, each piece through its service."""
-    record_web_consent(db, company_code=shop.company["code"], phone=person.national,
-                       agreed=True, ip=person.ip)
+    sms_opted_in(db, shop.company, person.national, ip=person.ip)
     form = dict(client_name=person.name, client_phone=person.national,
                 client_email=person.email, address_line=person.street, city="Springfield",
                 state="NY", zip="10001", job_type="Lockout", date=_tomorrow(shop),

@@ -14,8 +14,8 @@ from iprodash.services.privacy_client_erasure import (ERASED_NAME, erase_client,
                                                       find_clients_to_erase)
 from iprodash.services.pseudonyms import email_pseudonym, phone_pseudonym
 from iprodash.services.sms import block_reason
-from iprodash.services.sms_consent import record_web_consent
-from tests.factories import actor_for, make_user
+
+from tests.factories import actor_for, make_user, sms_opted_in
 from tests.integration.privacy.people import (Person, give_the_full_story, open_shop,
                                               render_pdfs_in_process, text_from, traces)
 
@@ -56,8 +56,9 @@ def test_erasing_a_client_leaves_nothing_of_them(db):
     found = traces(db, person.needles())
     # The search can fail: before erasure each identifier is where the services put it
     # (but the opt-in IP, which went with the STOP, as the keeper's shows it would be;
-    # no service writes the national format, it is searched for in case one does).
-    assert found.pop(person.ip) == [] and found.pop(person.national) == []
+    # the national format is printed on the receipt PDF, and searched for everywhere).
+    assert found.pop(person.ip) == []
+    found.pop(person.national)
     assert all(found.values()), found
     assert traces(db, [kept.ip])[kept.ip] == ["sms_consents"]
     assert any(p.startswith("reports.chunks") for p in found[person.name])  # the receipt PDF
@@ -112,8 +113,7 @@ def test_a_number_that_opted_in_but_is_no_client_can_be_erased(db):
     shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
     stranger = Person(name="", phone="+12125550163", national="(212) 555-0163", email="",
                       street="", ip="192.0.2.77")
-    record_web_consent(db, company_code=shop.company["code"], phone=stranger.national,
-                       agreed=True, ip=stranger.ip)
+    sms_opted_in(db, shop.company, stranger.national, ip=stranger.ip)
     text_from(db, shop, stranger.phone, "What are your hours?")
     needles = [stranger.phone, stranger.national, stranger.phone[2:], stranger.ip]
     assert all(places for needle, places in traces(db, needles).items()
@@ -140,8 +140,7 @@ def test_erasing_a_clients_number_is_refused_and_a_stopped_number_stays_suppress
         erase_phone_number(db, actor=shop.admin, phone=person.national)
     with pytest.raises(ValidationError):
         erase_phone_number(db, actor=shop.admin, phone="12")
-    record_web_consent(db, company_code=shop.company["code"], phone="(212) 555-0188",
-                       agreed=True, ip="192.0.2.8")
+    sms_opted_in(db, shop.company, "(212) 555-0188", ip="192.0.2.8")
     assert text_from(db, shop, "+12125550188", "stop") == "opted_out"
     erase_phone_number(db, actor=shop.admin, phone="+12125550188")
     assert traces(db, ["+12125550188", "2125550188", "192.0.2.8"]) == {

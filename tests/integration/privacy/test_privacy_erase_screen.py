@@ -9,9 +9,9 @@ from reflex.istate.data import RouterData
 import iprodash.iprodash  # noqa: F401 - registers every page and state
 from iprodash.api.security import SESSION_COOKIE
 from iprodash.services import auth
-from iprodash.services.sms_consent import record_web_consent
+
 from state.privacy import PrivacyState
-from tests.factories import make_user
+from tests.factories import make_user, sms_opted_in
 from tests.integration.privacy.people import open_shop, text_from
 
 
@@ -32,8 +32,7 @@ def _call(state, name: str, *args):
 def test_admin_finds_by_email_and_erases_a_number_that_is_no_clients(db):
     shop = open_shop(db, "Acme Locks", "+12125550100")
     admin = _tab(db, db["users"].find_one({"_id": shop.admin.user_id}))
-    record_web_consent(db, company_code=shop.company["code"], phone="(212) 555-0163",
-                       agreed=True, ip="192.0.2.77")
+    sms_opted_in(db, shop.company, "(212) 555-0163", ip="192.0.2.77")
     text_from(db, shop, "+12125550163", "hello?")
 
     _call(admin, "find_client_to_erase", {"query": "nobody@mail.test"})
@@ -51,8 +50,7 @@ def test_admin_finds_by_email_and_erases_a_number_that_is_no_clients(db):
 
 def test_office_user_cannot_search_or_erase(db):
     shop = open_shop(db, "Acme Locks", "+12125550100")
-    record_web_consent(db, company_code=shop.company["code"], phone="(212) 555-0163",
-                       agreed=True, ip="192.0.2.77")
+    sms_opted_in(db, shop.company, "(212) 555-0163", ip="192.0.2.77")
     office = _tab(db, make_user(db, company=shop.company, role="user"))
     refused = _call(office, "find_client_to_erase", {"query": "(212) 555-0163"})
     assert office.erase_number_display == "" and office.erase_matches == []

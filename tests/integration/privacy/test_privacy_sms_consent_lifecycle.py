@@ -11,8 +11,8 @@ from iprodash.services.conversations import reply
 from iprodash.services.email_events import handle_resend_event
 from iprodash.services.pseudonyms import email_pseudonym, phone_pseudonym
 from iprodash.services.sms import block_reason
-from iprodash.services.sms_consent import record_web_consent
 from iprodash.services.sms_optouts import consent_for
+from tests.factories import sms_opted_in
 from tests.integration.privacy.people import open_shop, text_from, traces
 
 SHOP_NUMBER, PHONE, NATIONAL, IP = "+12125550100", "+12125550142", "(212) 555-0142", "203.0.113.9"
@@ -20,8 +20,7 @@ SHOP_NUMBER, PHONE, NATIONAL, IP = "+12125550100", "+12125550142", "(212) 555-01
 
 def test_stop_leaves_only_the_hash_and_time_and_start_brings_consent_back(db):
     shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
-    record_web_consent(db, company_code=shop.company["code"], phone=NATIONAL, agreed=True,
-                       ip=IP)
+    sms_opted_in(db, shop.company, NATIONAL, ip=IP)
     consent = consent_for(db, shop.company_id, PHONE)
     assert consent["ip"] == IP and consent["text_version"] and consent["events"]
 
@@ -45,8 +44,7 @@ def test_stop_leaves_only_the_hash_and_time_and_start_brings_consent_back(db):
 
 def test_audit_entries_name_numbers_and_addresses_only_by_their_hash(db):
     shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
-    record_web_consent(db, company_code=shop.company["code"], phone=NATIONAL, agreed=True,
-                       ip=IP)
+    sms_opted_in(db, shop.company, NATIONAL, ip=IP)
     reply(db, actor=shop.admin, phone=PHONE, text="We open at 8")
     text_from(db, shop, PHONE, "STOP")
     refused = reply(db, actor=shop.admin, phone=PHONE, text="One more thing")
