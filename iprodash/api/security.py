@@ -18,6 +18,12 @@ def client_ip(request: Request) -> str:
 def require_same_origin(request: Request) -> None:
     """Refuse state-changing requests sent from a foreign site."""
     origin = request.headers.get("origin") or ""
+    if origin == "null":
+        # A page served with "Referrer-Policy: no-referrer" (the sign-in link pages)
+        # posts its form with "Origin: null"; the browser's Sec-Fetch-Site still tells.
+        if request.headers.get("sec-fetch-site") == "same-origin":
+            return
+        raise HTTPException(status_code=403, detail="Requests from other sites are refused.")
     if not origin:
         referer = request.headers.get("referer") or ""
         parts = urlsplit(referer)

@@ -15,7 +15,7 @@ from iprodash.services import job_lifecycle, jobs
 from iprodash.services.job_forms import JobForm
 from iprodash.services.technician_access import create_technician_link
 from iprodash.services.technicians import TechnicianForm, create_technician
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, open_technician_link
 from tests.factories import actor_for
 
 NOTE = "Replaced the cylinder; the old key no longer works."
@@ -41,7 +41,8 @@ def _job_for_today(app_db) -> tuple[dict, object, object]:
 def test_office_sends_a_job_back_and_then_approves_it(phone_page, page, app_db, tmp_path):
     job, tech, admin = _job_for_today(app_db)
     phone = phone_page
-    phone.goto(create_technician_link(app_db, actor=admin, technician_id=tech.id))
+    open_technician_link(phone, create_technician_link(app_db, actor=admin,
+                                                       technician_id=tech.id))
     phone.get_by_text("Vera · Lakeside").click()
     expect(phone.get_by_text("Vera Verify")).to_be_visible()
     phone.get_by_role("button", name="On my way").click()

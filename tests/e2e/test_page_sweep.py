@@ -92,7 +92,7 @@ class World(DemoOffice):
         job = self.tech_job if spec.route == routes.TECH_JOB else self.office_job
         values = {"job_id": str(job["_id"]), "thread": self.thread,
                   "token": "not-a-real-token",
-                  "optin_code": optin_link(self.company).rstrip("/").rsplit("/", 1)[-1]}
+                  "optin_code": optin_link(self.db, self.company).rstrip("/").rsplit("/", 1)[-1]}
         return _DYNAMIC.sub(lambda m: values[m.group(1)], spec.route)
 
 

@@ -180,7 +180,22 @@ def test_a_foreign_site_cannot_post_the_button(db):
         refused = client.post(path, headers={"origin": "https://evil.example"},
                               follow_redirects=False)
         assert refused.status_code == 403 and "set-cookie" not in refused.headers
+        sandboxed = client.post(path, headers={"origin": "null",
+                                               "sec-fetch-site": "cross-site"},
+                                follow_redirects=False)
+        assert sandboxed.status_code == 403 and "set-cookie" not in sandboxed.headers
     assert db["tech_links"].find_one({})["used_at"] is None
+
+
+def test_the_no_referrer_link_page_posts_its_button_with_a_null_origin(db):
+    """The link page sends no referrer, so the browser posts "Origin: null"."""
+    company = make_company(db)
+    tech_id = _technician(db, company)
+    path = create_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        opened = client.post(path, headers={"origin": "null", "sec-fetch-site": "same-origin"},
+                             follow_redirects=False)
+        assert opened.status_code == 303 and opened.headers["location"] == "/tech"
 
 
 def test_office_sends_a_link_by_text_and_email_through_the_outbox(db, mailbox):
