@@ -20,17 +20,22 @@ def _new_secret() -> rx.Component:
     The field is always rendered (hidden until a key is created) so the
     event that fills it always finds it.
     """
-    return rx.callout(rx.vstack(
-        rx.text("Key \"", ApiKeysState.new_name, "\": copy it now. It is stored only as a "
-                "hash and cannot be shown again.", weight="medium"),
-        rx.input(id=SECRET_FIELD_ID, read_only=True, default_value="", width="100%",
-                 font_family="monospace", aria_label="New API key"),
-        rx.hstack(
-            rx.button(rx.icon("copy", size=16), "Copy", on_click=rx.call_script(
-                f"navigator.clipboard.writeText(document.getElementById('{SECRET_FIELD_ID}')"
-                ".value)")),
-            rx.button("I stored it", variant="soft", on_click=ApiKeysState.forget_secret)),
-        spacing="2", width="100%"), icon="key-round", color_scheme="amber", width="100%",
+    # callout.root, not rx.callout(...): the shorthand wraps children in a <p>, and a
+    # <div> inside a <p> breaks the pre-rendered page's hydration (React error 418).
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("key-round")),
+        rx.vstack(
+            rx.text("Key \"", ApiKeysState.new_name, "\": copy it now. It is stored only as "
+                    "a hash and cannot be shown again.", weight="medium"),
+            rx.input(id=SECRET_FIELD_ID, read_only=True, default_value="", width="100%",
+                     font_family="monospace", aria_label="New API key"),
+            rx.hstack(
+                rx.button(rx.icon("copy", size=16), "Copy", on_click=rx.call_script(
+                    f"navigator.clipboard.writeText(document.getElementById('{SECRET_FIELD_ID}')"
+                    ".value)")),
+                rx.button("I stored it", variant="soft", on_click=ApiKeysState.forget_secret)),
+            spacing="2", width="100%"),
+        color_scheme="amber", width="100%",
         display=rx.cond(ApiKeysState.secret_shown, "flex", "none"))
 
 

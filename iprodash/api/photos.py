@@ -5,6 +5,8 @@ Photos never go through Reflex's public upload folder.
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
@@ -12,6 +14,7 @@ from iprodash.api.security import cookie_actor, require_same_origin
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, ValidationError
 from iprodash.services import job_photos
+from iprodash.services.actor import TECHNICIAN
 
 router = APIRouter(prefix="/api/photos")
 _CHUNK = 64 * 1024
@@ -35,14 +38,20 @@ async def _read_limited(request: Request) -> tuple[bytes, str]:
     return bytes(data), kind
 
 
-def _back(request: Request, job_id: str) -> str:
-    referer = request.headers.get("referer") or ""
-    return "/tech/job/" + job_id if "/tech/" in referer else "/jobs/" + job_id
+def _back(actor, job_id: str) -> str:
+    """The job page the form was on: the technician's phone page or the office's.
+
+    Chosen by who is signed in, never by the Referer (the technician's pages
+    send none: Referrer-Policy no-referrer).
+    """
+    return ("/tech/job/" if actor is not None and actor.role == TECHNICIAN
+            else "/jobs/") + job_id
 
 
 @router.post("/jobs/{job_id}", dependencies=[Depends(require_same_origin)])
 async def upload_photo(job_id: str, request: Request):
     """Native form post from the job page; redirects back with a message."""
+    actor = None
     try:
         actor = cookie_actor(request)
         data, kind = await _read_limited(request)
@@ -50,9 +59,9 @@ async def upload_photo(job_id: str, request: Request):
     except DomainError as exc:
         if exc.status_code == 401:
             return RedirectResponse("/session-expired", status_code=303)
-        return RedirectResponse(f"{_back(request, job_id)}?photo_error={exc.message}",
+        return RedirectResponse(f"{_back(actor, job_id)}?photo_error={quote(exc.message)}",
                                 status_code=303)
-    return RedirectResponse(f"{_back(request, job_id)}?photo=saved", status_code=303)
+    return RedirectResponse(f"{_back(actor, job_id)}?photo=saved", status_code=303)
 
 
 @router.get("/{photo_id}")

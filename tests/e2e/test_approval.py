@@ -75,6 +75,10 @@ def test_office_sends_a_job_back_and_then_approves_it(phone_page, page, app_db, 
     dialog.get_by_placeholder("Reason (required)").fill(REASON)
     dialog.get_by_role("button", name="Send back to technician").click()
     expect(page.get_by_text("In progress", exact=True).first).to_be_visible()
+    for _ in range(40):  # the page may paint before the write is read back here
+        if app_db["jobs"].find_one({"_id": job["_id"]})["status"] == "in_progress":
+            break
+        page.wait_for_timeout(250)
     history = app_db["jobs"].find_one({"_id": job["_id"]})["status_history"]
     assert (history[-1]["from"], history[-1]["to"], history[-1]["reason"]) == (
         "pending_approval", "in_progress", REASON)
