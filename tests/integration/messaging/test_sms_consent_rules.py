@@ -165,7 +165,7 @@ def test_web_form_asks_once_a_day_and_never_resubscribes_a_stop(db, company, clo
     handle_telnyx_event(db, inbound("e1", "STOP"), now=clock.now())
     record_web_consent(db, optin_code=code, phone=CLIENT_PHONE, agreed=True,
                        ip="1.2.3.5", now=clock.now())
-    consent = SmsConsentRepository(db, company["_id"]).for_phone(CLIENT_PHONE)
+    consent = consent_for(db, company["_id"], CLIENT_PHONE)  # stored as the hash after STOP
     assert consent["status"] == "opted_out"
     assert db["outbox"].count_documents({"kind": "opt_in_request"}) == 2
 
