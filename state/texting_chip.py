@@ -70,6 +70,7 @@ class TextingChipState(SessionState):
     @loads_page
     def load_job_from_path(self):
         """``on_load`` of the job page: the chip follows ``/jobs/<id>``."""
+        self._actor()  # first: a new session resets the tab's states
         self._set_subject("job", self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
         self._refresh()
 
@@ -77,6 +78,7 @@ class TextingChipState(SessionState):
     @handles_errors
     def show(self, kind: str, subject_id: str):
         """Point the chip at a job, client or technician (e.g. the client page's loader)."""
+        self._actor()  # first: a new session resets the tab's states
         self._set_subject(kind, subject_id)
         self._refresh()
 
