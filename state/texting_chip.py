@@ -10,7 +10,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import ValidationError
+from iprodash.domain.errors import NotFound, ValidationError
 from iprodash.services import texting_consent
 from state.session import SessionState, handles_errors, loads_page
 
@@ -69,10 +69,17 @@ class TextingChipState(SessionState):
     @rx.event
     @loads_page
     def load_job_from_path(self):
-        """``on_load`` of the job page: the chip follows ``/jobs/<id>``."""
+        """``on_load`` of the job page: the chip follows ``/jobs/<id>``.
+
+        A job that cannot be shown leaves the chip empty; the job page's own
+        loader already says why, so the chip adds no second toast.
+        """
         self._actor()  # first: a new session resets the tab's states
         self._set_subject("job", self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
-        self._refresh()
+        try:
+            self._refresh()
+        except NotFound:
+            self.kind = self.subject_id = ""
 
     @rx.event
     @handles_errors
