@@ -64,8 +64,8 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
     status = (consent or {}).get("status")
     shown = display_phone(phone)
     if status == OPTED_OUT:
-        return (f"{shown} replied STOP or asked not to be texted, so no text was sent. They get "
-                "texts again only if they text START.")
+        return (f"{shown} replied STOP (or asked us to stop) and is opted out of texts, so no "
+                "text was sent. They get texts again only if they text START.")
     if status == PENDING:
         return (f"{shown} asked for texts on the web form but has not replied YES yet, so no "
                 "text was sent.")
