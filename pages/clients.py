@@ -8,8 +8,10 @@ from components.address_fields import address_fields
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table
+from components.texting_chip import consent_checkbox
 from state import routes
 from state.clients import ClientsState as S
+from state.texting_chip import CLIENT_SCRIPT
 
 OFFICE = ("company_admin", "user")
 
@@ -22,6 +24,9 @@ def _form() -> rx.Component:
         field("Phone", "phone", type_="tel", default_value=values["phone"], required=True,
               placeholder="(212) 555-0100"),
         field("Email", "email", type_="email", default_value=values["email"]),
+        consent_checkbox("Client agreed to texts on this call",
+                         f"Tick only if they said yes when you asked: \"{CLIENT_SCRIPT}\" "
+                         "A number that already gets texts is left as it is."),
         address_fields(),
         submit_button("Save client"),
         spacing="3", width="100%"), on_submit=S.save, key=S.form_key, width="100%")

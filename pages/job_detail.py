@@ -10,6 +10,7 @@ from components.job_evidence import evidence_card, photo_viewer
 from components.layout import app_page
 from components.labels import code_select
 from components.tables import data_table
+from components.texting_chip import texting_chip
 from iprodash.domain.line_items import COLLECTOR_LABELS, PAYMENT_METHOD_LABELS
 from state import routes
 from pages.job_form import job_form_fields
@@ -17,6 +18,7 @@ from pages.job_receipt import email_receipt_button, email_receipt_dialog
 from pages.jobs import job_status_badge
 from state.job_detail import JobDetailState as S
 from state.job_money import JobMoneyState as M
+from state.texting_chip import TextingChipState as T
 
 OFFICE = ("company_admin", "user")
 
@@ -47,6 +49,7 @@ def _header() -> rx.Component:
         rx.text(job["window_text"], " · ", rx.cond(job["technician_name"] != "",
                                                     job["technician_name"], "Unassigned"),
                 size="2", color_scheme="gray"),
+        texting_chip(),
         rx.cond(job["status"] == "pending_approval", rx.callout(
             "The technician marked this job done. Check the photos, notes and time line, then "
             "approve and close it or send it back with a reason.", icon="clipboard-check",
@@ -148,7 +151,9 @@ def _dialogs() -> rx.Component:
     return rx.fragment(
         rx.dialog.root(rx.dialog.content(
             rx.dialog.title("Edit job"),
-            rx.form(rx.vstack(error_callout(S.form_error), job_form_fields(S, lookup=False),
+            rx.form(rx.vstack(error_callout(S.form_error),
+                              job_form_fields(S, lookup=False,
+                                              ask_consent=T.status["can_record"].to(bool)),
                               error_callout(S.form_error), submit_button("Save job"),
                               width="100%", spacing="3"), on_submit=S.save_edit),
             cancel, max_width="44em"), open=S.edit_open, on_open_change=S.set_edit_open),
@@ -178,7 +183,7 @@ def _dialogs() -> rx.Component:
             cancel, max_width="30em"), open=M.close_open, on_open_change=M.set_close_open))
 
 
-@app_page(routes.JOB_DETAIL, "Job", roles=OFFICE, on_load=[S.load, M.load])
+@app_page(routes.JOB_DETAIL, "Job", roles=OFFICE, on_load=[S.load, M.load, T.load_job_from_path])
 def job_detail_page() -> rx.Component:
     return rx.vstack(
         _header(),

@@ -6,6 +6,8 @@ import reflex as rx
 
 from components.address_fields import address_fields
 from components.forms import field
+from components.texting_chip import consent_checkbox
+from state.texting_chip import CLIENT_SCRIPT
 
 NONE = "none"
 
@@ -46,17 +48,26 @@ def _client_fields(S, lookup: bool) -> rx.Component:
         key=S.client_key.to(str))
 
 
-def job_form_fields(S, *, lookup: bool) -> rx.Component:
+CONSENT_HINT = (f"Tick only if they said yes when you asked: \"{CLIENT_SCRIPT}\" They get one "
+                "welcome text with how to stop.")
+
+
+def job_form_fields(S, *, lookup: bool, ask_consent: rx.Var | bool = True) -> rx.Component:
     """Every job input; ``S`` holds ``values``, choices and the handlers.
 
     Args:
         S: The page's state class.
         lookup: Look the phone up and offer to reuse a client (new jobs).
+        ask_consent: Show "Client agreed to texts on this call" (not when
+            texts are already on or the number said STOP).
     """
     values = S.values
     return rx.vstack(
         rx.heading("Client", size="3"),
         _client_fields(S, lookup),
+        rx.cond(ask_consent, rx.box(consent_checkbox("Client agreed to texts on this call",
+                                                     CONSENT_HINT),
+                                    key=S.client_key.to(str), width="100%")),
         address_fields(),
         rx.heading("Job", size="3", margin_top="0.5em"),
         rx.fragment(

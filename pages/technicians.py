@@ -7,8 +7,10 @@ import reflex as rx
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
+from components.texting_chip import consent_checkbox
 from state import routes
 from state.technicians import TechniciansState as S
+from state.texting_chip import TECHNICIAN_SCRIPT
 
 OFFICE = ("company_admin", "user")
 
@@ -22,6 +24,9 @@ def _form() -> rx.Component:
         field("Mobile phone", "phone", type_="tel", default_value=values["phone"],
               required=True, placeholder="(212) 555-0100"),
         field("Email", "email", type_="email", default_value=values["email"]),
+        consent_checkbox("Technician agreed to texts",
+                         f"Ask them in person: \"{TECHNICIAN_SCRIPT}\" Tick only if they said "
+                         "yes; they get one welcome text with how to stop."),
         rx.hstack(field("Commission %", "commission_percent",
                         default_value=values["commission_percent"], input_mode="decimal"),
                   field("Per-job fee $", "job_fee", default_value=values["job_fee"],

@@ -11,6 +11,7 @@ from iprodash.services.clients import ClientForm
 from state.address_autocomplete import AddressState
 from state.catalog import EditDialog, NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
+from state.texting_chip import record_from_form, ticked
 
 _FIELDS = ("name", "phone", "email", "address_line", "city", "state", "zip", "lat", "lng")
 
@@ -63,11 +64,13 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
         values = {key: str(form.get(key, ""))[:200] for key in _FIELDS}
         try:
             if self.editing_id:
-                clients.update_client(get_db(), actor=self._actor(), client_id=self.editing_id,
-                                      form=ClientForm(**values))
+                saved = clients.update_client(get_db(), actor=self._actor(),
+                                              client_id=self.editing_id, form=ClientForm(**values))
             else:
-                clients.create_client(get_db(), actor=self._actor(), form=ClientForm(**values))
+                saved = clients.create_client(get_db(), actor=self._actor(),
+                                              form=ClientForm(**values))
         except ValidationError as exc:
             self.form_error, self.form_values = exc.message, values
             return None
-        return self._saved(values["name"])
+        consent = record_from_form(self._actor(), "client", saved.id) if ticked(form) else []
+        return [self._saved(values["name"]), *consent]

@@ -19,6 +19,7 @@ from iprodash.services.technicians import technician_choices
 from state.address_autocomplete import AddressState
 from state.job_form import NONE, blank_values, form_from
 from state.session import SessionState, handles_errors, loads_page
+from state.texting_chip import TextingChipState, record_from_form, ticked
 
 _LISTS = ("payments", "parts", "finance_lines", "history", "moves", "photos", "tech_notes",
           "timeline")
@@ -72,7 +73,7 @@ class JobDetailState(SessionState):
         from state.job_money import JobMoneyState
 
         self._show()
-        return [JobMoneyState.refresh, rx.toast.success(message),
+        return [JobMoneyState.refresh, TextingChipState.refresh, rx.toast.success(message),
                 *[rx.toast.info(note) for note in change.notices]]
 
     @rx.event
@@ -134,7 +135,8 @@ class JobDetailState(SessionState):
             self.form_error = exc.message
             return None
         self.edit_open = False
-        return self._after_change(change, "Job saved.")
+        consent = record_from_form(self._actor(), "job", self._job_id()) if ticked(data) else []
+        return self._after_change(change, "Job saved.") + consent
 
     @rx.event
     @handles_errors

@@ -13,6 +13,7 @@ from iprodash.services.technicians import technician_choices
 from state import routes
 from state.address_autocomplete import AddressState
 from state.session import SessionState, handles_errors, loads_page
+from state.texting_chip import record_from_form, ticked
 
 FORM_FIELDS = tuple(JobForm.__dataclass_fields__)
 NONE = "none"
@@ -101,6 +102,9 @@ class NewJobState(SessionState):
             self.form_error = exc.message
             return None
         self.form_error = ""
-        events = [rx.redirect(routes.job_detail(str(change.job["_id"]))),
+        job_id = str(change.job["_id"])
+        events = [rx.redirect(routes.job_detail(job_id)),
                   rx.toast.success(f"Job #{change.job['number']} booked.")]
+        if ticked(data):
+            events += record_from_form(self._actor(), "job", job_id)
         return events + [rx.toast.info(n) for n in change.notices]

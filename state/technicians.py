@@ -10,6 +10,7 @@ from iprodash.services import technician_access, technicians
 from iprodash.services.technicians import DEFAULT_COLOR, TechnicianForm
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
+from state.texting_chip import record_from_form, ticked
 
 _BLANK = {"name": "", "nickname": "", "phone": "", "email": "", "commission_percent": "0",
           "job_fee": "0", "color": DEFAULT_COLOR}
@@ -56,16 +57,18 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
         values = {key: str(form.get(key, ""))[:200] for key in _BLANK}
         try:
             if self.editing_id:
-                technicians.update_technician(get_db(), actor=self._actor(),
-                                              technician_id=self.editing_id,
-                                              form=TechnicianForm(**values))
+                saved = technicians.update_technician(get_db(), actor=self._actor(),
+                                                      technician_id=self.editing_id,
+                                                      form=TechnicianForm(**values))
             else:
-                technicians.create_technician(get_db(), actor=self._actor(),
-                                              form=TechnicianForm(**values))
+                saved = technicians.create_technician(get_db(), actor=self._actor(),
+                                                      form=TechnicianForm(**values))
         except ValidationError as exc:
             self.form_error, self.form_values = exc.message, values
             return None
-        return self._saved(values["name"])
+        consent = (record_from_form(self._actor(), "technician", saved.id)
+                   if ticked(form) else [])
+        return [self._saved(values["name"]), *consent]
 
     @rx.event
     @handles_errors

@@ -49,13 +49,20 @@ class SmsConsentRepository(TenantRepository):
         return after, (before or {}).get("status") != status
 
     def opt_in(self, phone: str, *, method: str, now: datetime, ip: str = "",
-               text_version: str = "") -> tuple[dict, bool]:
-        """Record consent (web form or START keyword)."""
+               text_version: str = "", recorded_by: str = "",
+               via: str = "") -> tuple[dict, bool]:
+        """Record consent (web form, START keyword, or staff on a call / in person).
+
+        Args:
+            recorded_by: the staff user's id when the office recorded it.
+            via: how it was given to staff: ``phone_call`` or ``in_person``.
+        """
         event = {"action": OPTED_IN, "method": method, "at": now, "ip": ip,
-                 "text_version": text_version}
+                 "text_version": text_version, "recorded_by": recorded_by, "via": via}
         return self._change(phone, status=OPTED_IN, event=event, now=now, fields={
             "opted_in_at": now, "opted_in_method": method, "ip": ip,
-            "text_version": text_version, "opted_out_at": None})
+            "text_version": text_version, "opted_in_by": recorded_by, "opted_in_via": via,
+            "opted_out_at": None})
 
     def request_confirmation(self, phone: str, *, now: datetime, ip: str,
                              text_version: str) -> dict:
@@ -109,8 +116,13 @@ class SmsConsentRepository(TenantRepository):
         rows = list(self.find({"phone": {"$in": [phone, phone_key]}}))
         return next((r for r in rows if r.get("status") == OPTED_OUT), rows[0] if rows else None)
 
-    def keep_only_opt_out(self, phone: str, phone_key: str, now: datetime) -> bool:
+    def keep_only_opt_out(self, phone: str, phone_key: str, now: datetime,
+                          method: str = "") -> bool:
         """STOP: the record becomes the hash and the opt-out time (the opt-in proof goes).
+
+        Args:
+            method: kept when given (``staff_recorded``: the office pressed
+                "Stop texting this number"); it says nothing about the person.
 
         Returns:
             Whether the number was not opted out before.
@@ -118,9 +130,13 @@ class SmsConsentRepository(TenantRepository):
         before = self.for_number(phone, phone_key)
         was_out = (before or {}).get("status") == OPTED_OUT
         opted_out_at = (before or {}).get("opted_out_at") if was_out else now
-        self.collection.replace_one(self.scoped({"phone": phone_key}), {
-            "company_id": self.company_id, "phone": phone_key, "status": OPTED_OUT,
-            "opted_out_at": opted_out_at or now, "updated_at": now}, upsert=True)
+        record = {"company_id": self.company_id, "phone": phone_key, "status": OPTED_OUT,
+                  "opted_out_at": opted_out_at or now, "updated_at": now}
+        if method and not was_out:
+            record["opted_out_method"] = method
+        elif was_out and before.get("opted_out_method"):
+            record["opted_out_method"] = before["opted_out_method"]
+        self.collection.replace_one(self.scoped({"phone": phone_key}), record, upsert=True)
         self.delete_many({"phone": phone})
         return not was_out
 

@@ -13,7 +13,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.phones import normalize_phone, phone_digits
-from iprodash.domain.sms_keywords import classify_keyword
+from iprodash.domain.sms_keywords import classify_keyword, exact_keyword
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.outbox import OutboxRepository
@@ -86,8 +86,11 @@ def _received(db: Database, payload: dict, event_id: str, now: datetime) -> str:
         client_id=client["_id"] if client else None)
     if keyword is None:
         return "stored"
+    # "please stop texting me" is honoured like STOP (FCC 2024: any reasonable means).
+    method = "keyword" if exact_keyword(text) else "free_text"
     return handle_keyword(db, company=company, phone=sender, keyword=keyword, event_id=event_id,
-                          provider_replied=bool(payload.get("autoresponse_type")), now=now)
+                          provider_replied=bool(payload.get("autoresponse_type")), now=now,
+                          method=method)
 
 
 def _delivery(db: Database, payload: dict, now: datetime) -> str:

@@ -64,14 +64,14 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
     status = (consent or {}).get("status")
     shown = display_phone(phone)
     if status == OPTED_OUT:
-        return (f"{shown} replied STOP and is opted out of texts. It gets no texts until "
-                "it texts START again.")
+        return (f"{shown} replied STOP (or asked us to stop) and is opted out of texts, so no "
+                "text was sent. They get texts again only if they text START.")
     if status == PENDING:
-        return (f"{shown} asked for texts but has not replied YES to confirm yet. It gets "
-                "no other texts until it does.")
+        return (f"{shown} asked for texts on the web form but has not replied YES yet, so no "
+                "text was sent.")
     if status != OPTED_IN:
-        return (f"{shown} has not opted in to texts yet. They can opt in at "
-                f"{optin_link(db, company)} or by texting START to your number.")
+        return (f"{shown} has not agreed to texts yet, so no text was sent. When they agree, "
+                "record it on the job page or on the client or technician form.")
     return ""
 
 

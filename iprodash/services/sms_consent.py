@@ -146,7 +146,8 @@ def record_web_consent(db: Database, *, optin_code: str, phone: str, agreed: boo
 
 
 def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, event_id: str,
-                   provider_replied: bool = False, now: datetime | None = None) -> str:
+                   provider_replied: bool = False, now: datetime | None = None,
+                   method: str = "keyword") -> str:
     """Apply an inbound STOP / START / HELP at once and reply once.
 
     Args:
@@ -157,6 +158,8 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
         event_id: the webhook event id (makes the reply idempotent).
         provider_replied: Telnyx already sent its own auto-response; do not send a second.
         now: the current time.
+        method: ``"keyword"``, or ``"free_text"`` for a plain-language
+            revocation ("please stop texting me"), kept in the audit entry.
 
     Returns:
         What was done, e.g. ``"opted_out"``, for the webhook log.
@@ -185,7 +188,7 @@ def handle_keyword(db: Database, *, company: dict, phone: str, keyword: str, eve
     if keyword != HELP and changed:
         audit.record(db, actor=None, company_id=company["_id"], action=f"sms.{result}",
                      target_type="phone", target_id=phone_pseudonym(phone),
-                     after={"method": "keyword"})
+                     after={"method": method})
     if changed and not provider_replied:
         _reply(db, company, phone, kind, f"sms-keyword:{event_id}", now)
     return result

@@ -24,14 +24,18 @@ def consent_for(db: Database, company_id, phone: str) -> dict | None:
     return SmsConsentRepository(db, company_id).for_number(phone, phone_pseudonym(phone))
 
 
-def opt_out_number(db: Database, *, company_id, phone: str, now: datetime) -> bool:
+def opt_out_number(db: Database, *, company_id, phone: str, now: datetime,
+                   method: str = "") -> bool:
     """Suppress ``phone`` (E.164) and keep only its hash and the opt-out time.
+
+    Args:
+        method: kept with the hash when given (``staff_recorded``).
 
     Returns:
         Whether it was not opted out before (a confirmation is due).
     """
     return SmsConsentRepository(db, company_id).keep_only_opt_out(
-        phone, phone_pseudonym(phone), now)
+        phone, phone_pseudonym(phone), now, method)
 
 
 def opted_in_again(db: Database, *, company_id, phone: str) -> None:

@@ -56,6 +56,13 @@ COMPLIANCE_TEXTS = {
                            "Msg frequency varies. Reply HELP for help. " + DISCLOSURE,
     "help_reply": "{company}: for help call {company_phone} or email {company_email}. "
                   + DISCLOSURE,
+    # The first text after someone agreed to texts with the office (services/texting_consent.py).
+    "staff_consent_client": "{company}: Thanks for agreeing to texts. You will get appointment "
+                            "confirmations, reminders, technician arrival and receipts. Msg "
+                            "frequency varies. Reply HELP for help. " + DISCLOSURE,
+    "staff_consent_technician": "{company}: You agreed to work texts: new jobs, changes and "
+                                "links to your jobs. Msg frequency varies. Reply HELP for "
+                                "help. " + DISCLOSURE,
 }
 
 VARIABLES = {

@@ -88,7 +88,7 @@ def test_no_consent_means_no_text_and_a_reason(db, company):
     job = _job(db, company)
     outcome = job_messages.job_status_changed(db, job=job, old_status="new", actor=None,
                                               now=DAYTIME)
-    assert not outcome.queued and "has not opted in" in outcome.reason
+    assert not outcome.queued and "has not agreed to texts" in outcome.reason
 
 
 def test_a_client_marked_no_texts_gets_none(db, company):

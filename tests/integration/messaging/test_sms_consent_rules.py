@@ -36,13 +36,13 @@ def _texts_to(db, phone=CLIENT_PHONE):
     return list(db["sent_box"].find({"to": phone}).sort("_id", 1))
 
 
-def test_no_consent_no_text_and_the_reason_names_the_opt_in_page(db, company, clock):
+def test_no_consent_no_text_and_the_reason_is_a_plain_sentence(db, company, clock):
     outcome = _send(db, company, clock, "k1")
     assert not outcome.queued
-    assert "has not opted in" in outcome.reason
-    optin_code = db["companies"].find_one({"_id": company["_id"]})["sms_optin_code"]
-    assert f"/sms/optin/{optin_code}" in outcome.reason
-    assert company["code"] not in outcome.reason  # never the employee join code
+    assert outcome.reason == ("(212) 555-0123 has not agreed to texts yet, so no text was sent. "
+                              "When they agree, record it on the job page or on the client or "
+                              "technician form.")
+    assert "http" not in outcome.reason and company["code"] not in outcome.reason
     kept = db["outbox"].find_one({"idempotency_key": "k1"})
     assert kept["status"] == "suppressed" and kept["last_error"] == outcome.reason
 

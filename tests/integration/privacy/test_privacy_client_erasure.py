@@ -128,7 +128,7 @@ def test_a_number_that_opted_in_but_is_no_client_can_be_erased(db):
     # Opted in, so even the opt-in proof goes: no record of the number at all.
     assert db["sms_consents"].count_documents({"company_id": shop.company_id,
                                                "phone": phone_pseudonym(stranger.phone)}) == 0
-    assert "has not opted in" in block_reason(db, company=shop.company, phone=stranger.phone)
+    assert "has not agreed to texts" in block_reason(db, company=shop.company, phone=stranger.phone)
     assert AuditChain(db).verify(shop.company_id)[0]
     assert not find_clients_to_erase(db, actor=shop.admin, query=stranger.phone).number_has_data
 

@@ -233,7 +233,7 @@ def test_without_sms_consent_no_text_goes_and_the_office_is_told_why(db):
     result = send_technician_link(db, actor=admin_of(db, company), technician_id=tech_id)
     assert not result.sent
     assert result.message.startswith("No sign-in link went to Tom Tech: no text (")
-    assert "has not opted in to texts yet" in result.message
+    assert "has not agreed to texts yet" in result.message
     assert db["outbox"].count_documents({"kind": "technician_link", "status": "pending"}) == 0
 
 

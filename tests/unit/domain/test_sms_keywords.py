@@ -1,8 +1,9 @@
-"""Inbound keywords (whole message only) and SMS segment counting."""
+"""Inbound keywords (whole message only), plain-language revocations, SMS segment counting."""
 
 import pytest
 
-from iprodash.domain.sms_keywords import classify_keyword, sms_segments
+from iprodash.domain.sms_keywords import (classify_keyword, exact_keyword, is_revocation,
+                                          sms_segments)
 
 
 @pytest.mark.parametrize("text", [
@@ -25,11 +26,54 @@ def test_help_variants(text):
 
 
 @pytest.mark.parametrize("text", [
-    "stop it now please", "Please stop", "yes please", "STOP STOP", "stopp", "help me",
+    "stop it now please", "yes please", "stopp", "help me",
     "I want to cancel my appointment", "Thanks!", "", "   ", None, "...", "S T O P",
 ])
 def test_other_messages_are_not_keywords(text):
     assert classify_keyword(text) is None
+
+
+# The FCC's 2024 rule: consent may be revoked by any reasonable means.
+REVOCATIONS = [
+    "stop texting me", "Please stop texting me!", "please stop", "Please stop.", "STOP STOP",
+    "stop please", "ok stop thanks", "Unsubscribe me", "unsubscribe me please", "remove me",
+    "Remove me from your list", "don't text", "Don't text me", "DO NOT TEXT",
+    "do not text me again", "dont text this number", "opt out please", "Opt me out",
+    "no more texts", "No more texts please", "No more text messages, thank you",
+    "can you stop texting me, I already paid", "Who is this? Stop texting me.",
+    "I don't want these texts", "take me off your list", "stop sending me messages",
+    "hi, please remove my number", "no, stop texting me",
+    # Spanish
+    "para", "Para.", "PARA por favor", "no me envíes mensajes", "No me envies mensajes",
+    "no me manden mensajes por favor", "cancelar", "Cancelar.", "basta", "¡Basta ya!",
+    "no más mensajes", "dejen de enviarme mensajes", "quiero darme de baja", "alto",
+]
+CONVERSATION = [
+    "don't stop by until 3", "Please stop by after 5", "please stop at the side door",
+    "Can you stop at the store for a part?", "para el martes?", "Para cuando viene el tecnico?",
+    "I want to cancel my appointment", "cancelar la cita del martes", "Don't stop texting me "
+    "updates, they help", "the door won't stop beeping", "the spring will not stop squeaking",
+    "no more than 20 minutes please", "OK thanks", "yes please", "Can you text me the total?",
+    "remember to remove the old lock", "Basta con una llave", "No, the back door",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", REVOCATIONS)
+def test_plain_language_revocations_are_opt_outs(text):
+    assert is_revocation(text)
+    assert classify_keyword(text) == "opt_out"
+
+
+@pytest.mark.parametrize("text", CONVERSATION)
+def test_ordinary_conversation_is_not_a_revocation(text):
+    assert not is_revocation(text)
+    assert classify_keyword(text) is None
+
+
+def test_exact_keywords_are_told_apart_from_revocations():
+    assert exact_keyword("STOP") == "opt_out" and exact_keyword("stop texting me") is None
+    assert classify_keyword("START") == "opt_in" and classify_keyword("help") == "help"
 
 
 def test_gsm7_fits_160_in_one_segment_and_161_needs_two():
