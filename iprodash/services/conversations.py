@@ -30,6 +30,7 @@ from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.conversations import ConversationRepository
+from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.outbox import CompanyOutbox
 from iprodash.repositories.sms_inbound import SmsInboundRepository
 from iprodash.services import audit
@@ -192,6 +193,14 @@ def client_thread_key(db: Database, *, actor: Actor, client_id: str) -> str:
     if not client.get("phone"):
         raise ValidationError("This client has no phone number.")
     return thread_key(client["phone"])
+
+
+def job_thread_key(db: Database, *, actor: Actor, job_id: str) -> str:
+    """The thread address of a job's client ("" when the job has no phone number)."""
+    actor = require_company_actor(actor)
+    job = JobRepository(db, actor.company_id).get(job_id, "job")
+    phone = (job.get("client") or {}).get("phone") or ""
+    return thread_key(phone) if phone else ""
 
 
 def reply(db: Database, *, actor: Actor, phone: str, text: str) -> SmsOutcome:
