@@ -34,7 +34,8 @@ from iprodash.services.sms_optouts import consent_for
 JOBS_PAGE = 20
 HISTORY_LENGTH = 30
 MAX_NOTE = 4000
-_HOW = {"web_form": "on the web form", "web_form_confirmed": "on the web form", "keyword": "by texting START", "sms": "by text",
+_HOW = {"web_form": "on the web form", "web_form_confirmed": "on the web form",
+        "keyword": "by texting START", "sms": "by text",
         "office": "on a call with the office", "phone_call": "on a call with the office"}
 
 
