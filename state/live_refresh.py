@@ -12,6 +12,7 @@ session ends, or after :data:`MAX_SECONDS`.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 
 import reflex as rx
@@ -24,12 +25,17 @@ REAUTH_SECONDS = 60.0
 MAX_SECONDS = 4 * 3600.0
 
 
+@functools.cache
+def _event_namespace():
+    from reflex.utils.prerequisites import get_and_validate_app
+
+    return get_and_validate_app().app.event_namespace
+
+
 def tab_is_open(token: str) -> bool:
     """Whether the tab with this client token still has its websocket here."""
     try:
-        from reflex.utils.prerequisites import get_and_validate_app
-
-        namespace = get_and_validate_app().app.event_namespace
+        namespace = _event_namespace()
     except Exception:  # noqa: BLE001 - no running app (e.g. compiling): let the cap end it
         return True
     return namespace is None or token in namespace.token_to_sid

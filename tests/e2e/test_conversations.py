@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import time
 import urllib.request
 import uuid
@@ -68,7 +69,7 @@ def test_unread_badge_appears_live_and_opening_the_thread_clears_it(page, app_se
     _post_inbound(app_server["url"], "Is the technician still coming at 9?")
     expect(badge.first).to_have_text("1", timeout=15_000)  # no reload
 
-    page.get_by_role("link", name="Messages").first.click()
+    page.get_by_role("link", name=re.compile(r"^Messages")).first.click()
     expect(page.get_by_role("heading", name="Messages")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Is the technician still coming at 9?")
     expect(row).to_contain_text(CLIENT_NAME)
