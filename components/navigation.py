@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import reduce
+from typing import Any
 
 import reflex as rx
 
@@ -27,6 +28,11 @@ class NavItem:
     icon: str
     audience: str  # "staff", "financials", "admin", "operator", "account", "technician"
     group: str = DAILY_WORK
+    # A count next to the label (e.g. unread conversations): its text, when it shows,
+    # and the event that loads it and keeps it current (fired once per page).
+    badge: Any = None
+    badge_shown: Any = None
+    on_mount: Any = None
 
 
 NAV_ITEMS: list[NavItem] = [
@@ -77,12 +83,19 @@ def _any_visible(items: list[NavItem]) -> rx.Var:
                   _visible(audiences[0]))
 
 
+def _badge(item: NavItem) -> list[rx.Component]:
+    if item.badge is None:
+        return []
+    return [rx.cond(item.badge_shown, rx.badge(item.badge, color_scheme="red", radius="full",
+                                               aria_label=f"{item.label}: unread"))]
+
+
 def _link(item: NavItem) -> rx.Component:
     return rx.cond(
         _visible(item.audience),
         rx.link(
             rx.hstack(rx.icon(item.icon, size=17), rx.text(item.label, size="2"),
-                      align="center", spacing="3"),
+                      *_badge(item), align="center", spacing="3"),
             href=item.route, underline="none", color_scheme="gray", high_contrast=True,
             padding_y="0.35em", padding_x="0.75em", border_radius="8px", width="100%",
             _hover={"background": rx.color("accent", 3)},
@@ -119,6 +132,7 @@ def sidebar() -> rx.Component:
                 color_scheme="gray", padding_x="0.75em"),
         logout_form(),
         # taller than a laptop screen with every section: it scrolls on its own
+        on_mount=[i.on_mount for i in NAV_ITEMS if i.on_mount is not None],
         width="15em", height="100vh", overflow_y="auto", padding="1em", spacing="1",
         border_right=f"1px solid {rx.color('gray', 5)}",
         display=["none", "none", "flex"], position="sticky", top="0",
@@ -131,7 +145,8 @@ def _menu_section(group: str, items: list[NavItem]) -> rx.Component:
                 padding_top="0.5em", text_transform="uppercase", aria_hidden="true")]
     return rx.cond(_any_visible(items), rx.fragment(
         *heading,
-        *[rx.cond(_visible(i.audience), rx.menu.item(i.label, on_click=rx.redirect(i.route)))
+        *[rx.cond(_visible(i.audience), rx.menu.item(i.label, *_badge(i),
+                                                     on_click=rx.redirect(i.route)))
           for i in items]))
 
 

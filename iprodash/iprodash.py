@@ -27,6 +27,7 @@ import pages.job_new  # noqa: F401
 import pages.job_detail  # noqa: F401
 import pages.board  # noqa: F401
 import pages.clients  # noqa: F401
+import pages.client_detail  # noqa: F401
 import pages.technicians  # noqa: F401
 import pages.lead_sources  # noqa: F401
 from components.layout import PAGES

@@ -34,7 +34,8 @@ def _form() -> rx.Component:
 
 def _row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(row["name"]), rx.table.cell(row["phone_display"]),
+        rx.table.cell(rx.link(row["name"], href=f"{routes.CLIENTS}/{row['id']}")),
+        rx.table.cell(row["phone_display"]),
         rx.table.cell(row["email"]), rx.table.cell(row["address_text"]),
         rx.table.cell(rx.hstack(
             rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
@@ -55,7 +56,8 @@ def clients_page() -> rx.Component:
             rx.button(rx.icon("plus"), "Add client", size="3", on_click=S.open_new),
             gap="3", wrap="wrap", width="100%"),
         data_table(["Name", "Phone", "Email", "Address", ""], S.rows, _row,
-                   empty_text="No clients match."),
+                   empty_text="No clients match. Add the first one with Add client, or book a "
+                              "job: its client is added here."),
         keyset_pager(S),
         rx.dialog.root(rx.dialog.content(
             rx.dialog.title(rx.cond(S.editing_id != "", "Edit client", "New client")),

@@ -11,6 +11,7 @@ from components.layout import app_page
 from components.labels import code_select
 from components.tables import data_table
 from components.texting_chip import texting_chip
+from components.thread_panel import thread_panel
 from iprodash.domain.line_items import COLLECTOR_LABELS, PAYMENT_METHOD_LABELS
 from state import routes
 from pages.job_form import job_form_fields
@@ -18,6 +19,7 @@ from pages.job_receipt import email_receipt_button, email_receipt_dialog
 from pages.jobs import job_status_badge
 from state.job_detail import JobDetailState as S
 from state.job_money import JobMoneyState as M
+from state.conversations import ThreadState
 from state.texting_chip import TextingChipState as T
 
 OFFICE = ("company_admin", "user")
@@ -66,7 +68,10 @@ def _header() -> rx.Component:
 def _details() -> rx.Component:
     job = S.job
     return rx.card(rx.vstack(
-        rx.heading("Details", size="3"),
+        rx.hstack(rx.heading("Details", size="3"), rx.spacer(),
+                  rx.cond(job["client_id"] != "",
+                          rx.link("Client page", href=f"{routes.CLIENTS}/{job['client_id']}",
+                                  size="2")), width="100%", align="center"),
         _line("Phone", job["client_phone_display"]), _line("Email", job["client_email"]),
         _line("Address", job["address_text"]), _line("Job type", job["job_type"]),
         _line("Description", job["description"]), _line("Office notes", job["notes"]),
@@ -183,12 +188,14 @@ def _dialogs() -> rx.Component:
             cancel, max_width="30em"), open=M.close_open, on_open_change=M.set_close_open))
 
 
-@app_page(routes.JOB_DETAIL, "Job", roles=OFFICE, on_load=[S.load, M.load, T.load_job_from_path])
+@app_page(routes.JOB_DETAIL, "Job", roles=OFFICE,
+          on_load=[S.load, M.load, T.load_job_from_path, ThreadState.load_for_job])
 def job_detail_page() -> rx.Component:
     return rx.vstack(
         _header(),
         rx.grid(rx.vstack(_details(), evidence_card(), _money_editor(), width="100%", spacing="4"),
-                rx.vstack(_finance(), _history(), width="100%", spacing="4"),
+                rx.vstack(_finance(), thread_panel("This job has no phone number to text."),
+                          _history(), width="100%", spacing="4"),
                 columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),
         _dialogs(), photo_viewer(), email_receipt_dialog(),
         width="100%", spacing="4")

@@ -1,4 +1,5 @@
-"""Texts (office staff): received texts and threads with replies; Outbox (company-admin)."""
+"""Messages (office staff): conversations and one thread with replies; Sent messages
+(company-admin)."""
 
 from __future__ import annotations
 
@@ -11,68 +12,60 @@ from components.navigation import DAILY_WORK, RECORDS, NavItem, register_nav_ite
 from components.tables import data_table, status_badge
 from iprodash.domain.messages import MESSAGE_STATUS_LABELS
 from state import routes
-from state.conversations import InboxState, ThreadState
+from components.thread_panel import thread_messages
+from state.conversations import InboxState, ThreadState, UnreadState
 from state.outbox_admin import OutboxAdminState as O
 
 STAFF = ("company_admin", "user")
-register_nav_item(NavItem("Messages", routes.MESSAGES, "messages-square", "staff", DAILY_WORK))
+register_nav_item(NavItem("Messages", routes.MESSAGES, "messages-square", "staff", DAILY_WORK,
+                          badge=UnreadState.unread_text, badge_shown=UnreadState.unread > 0,
+                          on_mount=UnreadState.start))
 register_nav_item(NavItem("Sent messages", routes.OUTBOX, "send", "admin", RECORDS),
                   before="Import / export")
 
 
-def _thread_link(row: rx.Var) -> rx.Component:
-    return rx.link(row["from"], href=f"{routes.MESSAGES}/{row['thread']}")
+def _conversation_row(r: rx.Var) -> rx.Component:
+    unread = r["unread"].to(int) > 0
+    return rx.table.row(
+        rx.table.cell(rx.link(rx.cond(r["who"] != "", r["who"], r["phone"]),
+                              href=f"{routes.MESSAGES}/{r['thread']}",
+                              weight=rx.cond(unread, "bold", "regular")),
+                      rx.cond(r["who"] != "", rx.text(r["phone"], size="1",
+                                                      color_scheme="gray"))),
+        rx.table.cell(rx.text(rx.cond(r["from_us"], "You: ", ""), r["last_text"], size="2",
+                              weight=rx.cond(unread, "bold", "regular"), max_width="30em",
+                              overflow_wrap="anywhere")),
+        rx.table.cell(rx.text(r["last_at"], size="2", white_space="nowrap")),
+        rx.table.cell(rx.cond(unread, rx.badge(r["unread"], " new", color_scheme="red"))),
+    )
 
 
 @app_page(routes.MESSAGES, "Messages", roles=STAFF, on_load=[InboxState.load])
 def inbox_page() -> rx.Component:
     return rx.vstack(
-        rx.text("Texts your clients sent to your number, newest first. Open one to see the "
-                "whole conversation and reply.", size="2", color_scheme="gray"),
-        data_table(["Received", "From", "Text", ""], InboxState.rows,
-                   lambda r: rx.table.row(
-                       rx.table.cell(r["received"]), rx.table.cell(_thread_link(r)),
-                       rx.table.cell(rx.text(r["text"], weight=rx.cond(r["unread"], "bold",
-                                                                        "regular"))),
-                       rx.table.cell(rx.cond(r["keyword"] != "",
-                                             rx.badge(r["keyword"], color_scheme="amber")))),
-                   empty_text="No texts received yet."),
+        rx.text("One conversation per phone number, the latest message first. New texts "
+                "appear here by themselves; open one to read it and reply.", size="2",
+                color_scheme="gray"),
+        data_table(["Who", "Last message", "When", "Unread"], InboxState.rows,
+                   _conversation_row,
+                   empty_text="No conversations yet. When a client texts your number, the "
+                              "conversation appears here; to text a client first, open their "
+                              "job or client page and write in Texts."),
         keyset_pager(InboxState),
         width="100%", spacing="4",
-    )
-
-
-def _bubble(message: rx.Var) -> rx.Component:
-    outgoing = message["direction"] == "out"
-    return rx.flex(
-        rx.box(
-            rx.text(message["text"], size="2", white_space="pre-wrap"),
-            rx.text(message["at"], " ", message["status"], size="1", color_scheme="gray"),
-            background=rx.cond(outgoing, rx.color("accent", 4), rx.color("gray", 3)),
-            padding="0.5em 0.75em", border_radius="12px", max_width="80%"),
-        justify=rx.cond(outgoing, "end", "start"), width="100%",
     )
 
 
 @app_page(routes.MESSAGE_THREAD, "Conversation", roles=STAFF, on_load=[ThreadState.load])
 def thread_page() -> rx.Component:
     return rx.vstack(
-        rx.hstack(rx.link("← All texts", href=routes.MESSAGES),
-                  rx.heading(ThreadState.title, size="4"), align="center", spacing="4"),
-        rx.cond(ThreadState.messages.length() > 0,
-                rx.vstack(rx.foreach(ThreadState.messages, _bubble), width="100%",
-                          max_width="40em", spacing="2"),
-                rx.callout("No texts with this number yet.", icon="inbox", color_scheme="gray")),
-        rx.cond(
-            ThreadState.blocked_reason != "",
-            rx.callout(ThreadState.blocked_reason, icon="ban", color_scheme="red",
-                       role="alert", width="100%", max_width="40em"),
-            rx.vstack(
-                error_callout(ThreadState.error),
-                rx.text_area(value=ThreadState.draft, on_change=ThreadState.set_draft,
-                             placeholder="Write a reply", rows="3", width="100%"),
-                rx.button("Send text", on_click=ThreadState.send, size="3"),
-                width="100%", max_width="40em", spacing="2")),
+        rx.hstack(rx.link("← All conversations", href=routes.MESSAGES),
+                  rx.heading(ThreadState.title, size="4"), align="center", spacing="4",
+                  wrap="wrap"),
+        rx.cond(ThreadState.client_id != "",
+                rx.link("Client page", href=routes.CLIENTS + "/" + ThreadState.client_id,
+                        size="2")),
+        thread_messages(),
         width="100%", spacing="4",
     )
 

@@ -1,53 +1,182 @@
-"""Texts page: received texts (inbox) and one number's thread with a reply box."""
+"""Texts: the conversation list, one thread (its page, or a panel on the job and
+client pages) with a reply box, and the unread badge of the navigation.
+
+Each keeps itself current with :class:`state.live_refresh.LiveRefresh`.
+"""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import ValidationError
+from iprodash.domain.errors import NotFound, ValidationError
 from iprodash.services import conversations
+from iprodash.services.actor import COMPANY_ADMIN, USER, Actor
 from state import routes
+from state.job_detail import job_id_from_path
+from state.live_refresh import LiveRefresh
 from state.paging import KeysetPager
 from state.session import SessionState, handles_errors, loads_page
 
 
-class InboxState(KeysetPager, SessionState):
+class UnreadState(LiveRefresh, SessionState):
+    """How many conversations have unread texts (the badge on Messages)."""
+
+    unread: int = 0
+
+    def _watch_path(self) -> str:
+        return "every page"  # one loop per tab, whatever page it shows
+
+    @staticmethod
+    def _poll(actor: Actor, args: dict) -> bool:
+        return conversations.unread_conversations(get_db(), actor=actor) != args["shown"]
+
+    def _poll_args(self) -> dict:
+        return {"shown": self.unread}
+
+    def _refresh(self) -> None:
+        self.unread = conversations.unread_conversations(get_db(), actor=self._actor())
+
+    @rx.event
+    @loads_page
+    def refresh(self):
+        if self._actor().role in (COMPANY_ADMIN, USER):
+            self._refresh()
+
+    @rx.event
+    @loads_page
+    def start(self):
+        """``on_mount`` of the navigation: count now, then keep the count current."""
+        if self._actor().role not in (COMPANY_ADMIN, USER):
+            return None
+        self._refresh()
+        return UnreadState.watch
+
+    @rx.var
+    def unread_text(self) -> str:
+        return "99+" if self.unread > 99 else str(self.unread)
+
+
+class InboxState(LiveRefresh, KeysetPager, SessionState):
+    """The Messages page: conversations, the latest message first."""
+
+    _newest: str = ""
+
+    def _cursor_of(self, row: dict) -> str:
+        return row["cursor"]
 
     def _reload(self) -> None:
-        before = self.cursor_stack[-1] if self.cursor_stack else ""
-        self.rows = conversations.recent_inbound(get_db(), actor=self._actor(), before_id=before)
-        self.has_next = len(self.rows) == conversations.PAGE_SIZE
+        self.rows, self.has_next = conversations.list_conversations(
+            get_db(), actor=self._actor(), after=self._cursor())
+        if not self.cursor_stack and self.rows:
+            self._newest = self.rows[0]["cursor"].split("|", 1)[0]
+
+    def _poll_args(self) -> dict:
+        return {"since": self._newest}
+
+    @staticmethod
+    def _poll(actor: Actor, args: dict) -> bool:
+        if not args["since"]:  # nothing listed yet: any conversation is news
+            return bool(conversations.unread_conversations(get_db(), actor=actor))
+        return bool(conversations.conversations_changed_since(get_db(), actor=actor,
+                                                              since=args["since"]))
+
+    def _refresh(self) -> None:
+        if not self.cursor_stack:  # a later page stays where the reader is
+            self._reload()
 
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack = []
-        self._reload()
+        self._first_page()
+        return [InboxState.watch, UnreadState.refresh]
 
 
-class ThreadState(SessionState):
+class ThreadState(LiveRefresh, SessionState):
+    """One number's thread: on its own page, or as a panel on a job or client page."""
+
     display: str = ""
     client_name: str = ""
+    client_id: str = ""
+    thread: str = ""
     blocked_reason: str = ""
     messages: list[dict] = []
     draft: str = ""
     error: str = ""
+    # Which number: set by the loaders from the URL or a checked job/client, never
+    # by the browser.
+    _key: str = ""
+    _last_inbound_id: str = ""
 
-    def _thread_key(self) -> str:
-        return self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:20]
+    def _clear(self) -> None:
+        self.display = self.client_name = self.client_id = self.thread = ""
+        self.blocked_reason, self.messages, self.draft, self.error = "", [], "", ""
+        self._key = self._last_inbound_id = ""
 
     def _reload(self) -> None:
-        thread = conversations.client_thread(get_db(), actor=self._actor(),
-                                             phone=self._thread_key())
+        if not self._key:
+            return
+        thread = conversations.client_thread(get_db(), actor=self._actor(), phone=self._key)
         self.display, self.client_name = thread.display, thread.client_name
+        self.client_id, self.thread = thread.client_id, self._key
         self.blocked_reason, self.messages = thread.blocked_reason, thread.messages
+        self._last_inbound_id = thread.last_inbound_id
+
+    def _open(self, key: str):
+        self._clear()
+        self._key = key
+        self._reload()
+        return [ThreadState.watch, UnreadState.refresh]
+
+    def _poll_args(self) -> dict:
+        return {"key": self._key, "after": self._last_inbound_id}
+
+    @staticmethod
+    def _poll(actor: Actor, args: dict) -> bool:
+        if not args["key"]:
+            return False
+        return bool(conversations.inbound_since(get_db(), actor=actor, phone=args["key"],
+                                                after_id=args["after"]))
+
+    def _refresh(self) -> None:
+        self._reload()
 
     @rx.event
     @loads_page
     def load(self):
-        self.draft, self.error = "", ""
-        self._reload()
+        """The thread page: the number is the last part of the URL."""
+        self._clear()
+        return self._open(self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:20])
+
+    @rx.event
+    @loads_page
+    def load_for_job(self):
+        """The job page's panel: the job's client's number."""
+        self._clear()
+        key = conversations.job_thread_key(get_db(), actor=self._actor(),
+                                           job_id=job_id_from_path(self.router.url.path))
+        try:
+            return self._open(key) if key else None
+        except NotFound:
+            self._clear()  # the number has no client nor texts (e.g. erased)
+            return None
+
+    @rx.event
+    @loads_page
+    def load_for_client(self):
+        """The client page's panel: the client's number."""
+        self._clear()
+        client_id = self.router.url.path.rstrip("/").rsplit("/", 1)[-1][:64]
+        try:
+            key = conversations.client_thread_key(get_db(), actor=self._actor(),
+                                                  client_id=client_id)
+        except ValidationError:
+            return None  # no phone number: the panel says so
+        try:
+            return self._open(key)
+        except NotFound:
+            self._clear()
+            return None
 
     @rx.event
     def set_draft(self, text: str):
@@ -56,9 +185,11 @@ class ThreadState(SessionState):
     @rx.event
     @handles_errors
     def send(self):
+        if not self._key:
+            return rx.toast.error("Open a conversation first.")
         try:
-            outcome = conversations.reply(get_db(), actor=self._actor(),
-                                          phone=self._thread_key(), text=self.draft)
+            outcome = conversations.reply(get_db(), actor=self._actor(), phone=self._key,
+                                          text=self.draft)
         except ValidationError as exc:
             self.error = exc.message
             return None
@@ -72,10 +203,15 @@ class ThreadState(SessionState):
     @rx.event
     @handles_errors
     def open_client_thread(self, client_id: str):
-        """For other pages: jump to a client's thread."""
-        key = conversations.client_thread_key(get_db(), actor=self._actor(), client_id=client_id)
+        """Jump to a client's thread page."""
+        key = conversations.client_thread_key(get_db(), actor=self._actor(),
+                                              client_id=str(client_id)[:64])
         return rx.redirect(routes.MESSAGE_THREAD.replace("[thread]", key))
 
     @rx.var
     def title(self) -> str:
         return f"{self.client_name} · {self.display}" if self.client_name else self.display
+
+    @rx.var
+    def thread_href(self) -> str:
+        return routes.MESSAGE_THREAD.replace("[thread]", self.thread) if self.thread else ""

@@ -47,6 +47,7 @@ JOB_NEW = "/jobs/new"
 JOB_DETAIL = "/jobs/[job_id]"
 BOARD = "/board"
 CLIENTS = "/clients"
+CLIENT_DETAIL = "/clients/[client_id]"
 TECHNICIANS = "/technicians"
 LEAD_SOURCES = "/lead-sources"
 
@@ -66,3 +67,8 @@ def login_with_next(path: str) -> str:
 def job_detail(job_id: str) -> str:
     """The page of one job."""
     return f"/jobs/{job_id}"
+
+
+def client_detail(client_id: str) -> str:
+    """The page of one client."""
+    return f"/clients/{client_id}"

@@ -44,6 +44,11 @@ def enforce_retention(db: Database, *, now: datetime | None = None) -> dict[str,
                                            days(settings.outbox_retention_days)),
         "sms_inbound": repo.delete_older_than("sms_inbound", "received_at",
                                               days(settings.inbound_sms_retention_days)),
+        # a read conversation's last text goes with the texts it summarizes (an unread
+        # one stays until read, so the unread counter of the navigation stays right)
+        "conversations": repo.delete_older_than("conversations", "last_at",
+                                                days(settings.inbound_sms_retention_days),
+                                                {"unread": 0}),
         "report_files": repo.delete_files_older_than("reports",
                                                      days(settings.report_retention_days)),
         "exports_expired": expire_exports(db, now=now),

@@ -50,3 +50,11 @@ class ClientRepository(TenantRepository):
         return self.find_one_and_update(
             {"_id": to_object_id(client_id, "client")},
             {"$set": {**fields, "updated_at": utcnow()}}, return_document=ReturnDocument.AFTER)
+
+    def names_by_id(self, client_ids: list[Any]) -> dict[Any, str]:
+        """``{_id: name}`` of these clients (one ``$in`` lookup on ``_id``)."""
+        if not client_ids:
+            return {}
+        docs = self.find({"_id": {"$in": list(dict.fromkeys(client_ids))}},
+                         projection={"name": 1})
+        return {d["_id"]: d.get("name", "") for d in docs}

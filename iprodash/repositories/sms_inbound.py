@@ -10,6 +10,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel
 from pymongo.database import Database
 
 from iprodash.repositories.base import TenantRepository, to_object_id
+from iprodash.repositories.conversations import ConversationRepository
 
 INDEXES = {
     "sms_inbound": [
@@ -32,9 +33,13 @@ class SmsInboundRepository(TenantRepository):
 
     def add(self, *, phone: str, text: str, received_at: datetime, event_id: str,
             provider_id: str, keyword: str | None, client_id: ObjectId | None) -> ObjectId:
-        return self.insert({"phone": phone, "text": text, "received_at": received_at,
-                            "event_id": event_id, "provider_id": provider_id,
-                            "keyword": keyword, "client_id": client_id, "read_at": None})
+        """Store a received text and count it on its conversation (last message, unread)."""
+        inserted = self.insert({"phone": phone, "text": text, "received_at": received_at,
+                                "event_id": event_id, "provider_id": provider_id,
+                                "keyword": keyword, "client_id": client_id, "read_at": None})
+        ConversationRepository(self.db, self.company_id).note_inbound(
+            phone=phone, text=text, at=received_at, client_id=client_id)
+        return inserted
 
     def from_phone(self, phone: str, limit: int) -> list[dict]:
         return list(self.find({"phone": phone}).sort("_id", DESCENDING).limit(limit))
@@ -45,6 +50,17 @@ class SmsInboundRepository(TenantRepository):
         if before_id:
             query["_id"] = {"$lt": to_object_id(before_id, "message")}
         return list(self.find(query).sort("_id", DESCENDING).limit(limit))
+
+    def newer_than(self, after_id: ObjectId | None, *, phone: str | None = None,
+                   limit: int = 20) -> list[dict]:
+        """Texts received after ``after_id`` (all when None), newest first: the live
+        refresh asks this every few seconds, so it reads only the index range past
+        ``after_id`` of ``(company_id, [phone,] _id)``."""
+        query: dict[str, Any] = {"phone": phone} if phone else {}
+        if after_id is not None:
+            query["_id"] = {"$gt": after_id}
+        return list(self.find(query, projection={"phone": 1, "received_at": 1})
+                    .sort("_id", DESCENDING).limit(limit))
 
     def mark_read(self, phone: str, at: datetime) -> int:
         return self.update_many({"phone": phone, "read_at": None},

@@ -28,6 +28,7 @@ from iprodash.domain.validation import validate_email
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.company_data import CompanyData
+from iprodash.repositories.conversations import ConversationRepository
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
@@ -196,6 +197,8 @@ def erase_client(db: Database, *, actor: Actor, client_id: str) -> dict[str, int
     who += [{"job_id": {"$in": job_ids}}, {"client_id": oid}]
     counts.update(_delete_messages(data, who))
     counts["sms_inbound"] = data.delete_all("sms_inbound", {"phone": phone}) if phone else 0
+    counts["conversations"] = (ConversationRepository(db, actor.company_id).forget_phone(phone)
+                               if phone else 0)
     counts["sms_consents"] = (erase_number_consent(db, company_id=actor.company_id, phone=phone)
                               if phone else 0)
     counts["email_suppressions"] = EmailSuppressionRepository(db).forget_plain(email)
@@ -231,6 +234,7 @@ def erase_phone_number(db: Database, *, actor: Actor, phone: str) -> dict[str, i
     data = CompanyData(db, actor.company_id)
     counts = _delete_messages(data, [{"to": phone}])
     counts["sms_inbound"] = data.delete_all("sms_inbound", {"phone": phone})
+    counts["conversations"] = ConversationRepository(db, actor.company_id).forget_phone(phone)
     counts["sms_consents"] = erase_number_consent(db, company_id=actor.company_id, phone=phone)
     key = phone_pseudonym(phone)
     needles = [n.lower() for n in _phone_forms(phone) if len(n) >= _MIN_NEEDLE]

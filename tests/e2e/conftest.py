@@ -42,6 +42,9 @@ def _wait_health(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_secret"
+# Telnyx signs its webhooks with ed25519; the browser tests sign inbound texts
+# with this fixed test key (its public half is the app's TELNYX_PUBLIC_KEY).
+TELNYX_TEST_SEED = bytes(range(32))
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +54,14 @@ def fake_stripe():
     with FakeStripe(webhook_secret=STRIPE_WEBHOOK_SECRET, webhook_url=url,
                     plans={"price_basic": 4900}) as fake:
         yield fake
+
+
+def _telnyx_public_key() -> str:
+    import base64
+
+    from nacl.signing import SigningKey
+
+    return base64.b64encode(bytes(SigningKey(TELNYX_TEST_SEED).verify_key)).decode()
 
 
 @pytest.fixture(scope="session")
@@ -65,6 +76,7 @@ def app_server(mongo_uri, tmp_path_factory, fake_stripe):
            "STRIPE_API_KEY": "sk_test_e2e", "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
            "STRIPE_API_BASE": fake_stripe.url, "IPRODASH_PLANS": "price_basic:Basic:4900",
            "IPRODASH_TRIAL_DAYS": "1",
+           "TELNYX_PUBLIC_KEY": _telnyx_public_key(),
            "IPRODASH_PUBLIC_URL": url, "REFLEX_USE_NPM": "1",
            "IPRODASH_DATA_DIR": str(tmp_path_factory.mktemp("e2e-data")),
            "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}

@@ -91,6 +91,7 @@ class World(DemoOffice):
     def path(self, spec: PageSpec) -> str:
         job = self.tech_job if spec.route == routes.TECH_JOB else self.office_job
         values = {"job_id": str(job["_id"]), "thread": self.thread,
+                  "client_id": str(self.office_job["client_id"]),
                   "token": "not-a-real-token",
                   "optin_code": optin_link(self.db, self.company).rstrip("/").rsplit("/", 1)[-1]}
         return _DYNAMIC.sub(lambda m: values[m.group(1)], spec.route)

@@ -89,8 +89,8 @@ def test_inbound_thread_and_reply_through_the_outbox(db, company, clock):
                               "phone": CLIENT_PHONE, "phone_digits": "12125550123"})
     handle_telnyx_event(db, inbound("e1", "Can you come at 3 instead?"), now=clock.now())
     user = actor_for(make_user(db, company=company))
-    [row] = conversations.recent_inbound(db, actor=user)
-    assert row["thread"] == "12125550123" and row["unread"]
+    [row], _ = conversations.list_conversations(db, actor=user)
+    assert row["thread"] == "12125550123" and row["unread"] == 1 and row["who"] == "Maria Lopez"
 
     outcome = conversations.reply(db, actor=user, phone=row["thread"], text="Yes, 3 works.")
     assert outcome.queued
@@ -102,7 +102,8 @@ def test_inbound_thread_and_reply_through_the_outbox(db, company, clock):
     stored = db["outbox"].find_one({"company_id": company["_id"], "text": "Yes, 3 works."})
     assert thread.messages[-1]["status"] == {"queued": "waiting to send",
                                              "sent": "sent"}[stored["status"]]
-    assert not conversations.recent_inbound(db, actor=user)[0]["unread"]
+    [row], _ = conversations.list_conversations(db, actor=user)
+    assert row["unread"] == 0 and row["last_text"] == "Yes, 3 works." and row["from_us"]
 
 
 def test_a_stopped_number_gets_no_reply_and_the_thread_says_why(db, company, clock):
@@ -120,8 +121,9 @@ def test_a_stopped_number_gets_no_reply_and_the_thread_says_why(db, company, clo
 def test_another_company_does_not_see_the_thread(db, company, clock):
     handle_telnyx_event(db, inbound("e1", "hello"), now=clock.now())
     other_user = actor_for(make_user(db, company=make_company(db, name="Other Co")))
-    assert conversations.recent_inbound(db, actor=other_user) == []
-    assert conversations.client_thread(db, actor=other_user, phone="12125550123").messages == []
+    assert conversations.list_conversations(db, actor=other_user) == ([], False)
+    with pytest.raises(NotFound):
+        conversations.client_thread(db, actor=other_user, phone="12125550123")
 
 
 def test_scheduler_overview_is_for_the_operator(db, company):

@@ -14,7 +14,6 @@ from iprodash.services.sms import enqueue_sms
 from iprodash.services.sms_consent import DISCLOSURE_VERSION, record_web_consent
 from iprodash.services.sms_optouts import consent_for
 from iprodash.services.sms_templates import DISCLOSURE
-from iprodash.services.sms_optouts import consent_for
 from tests.integration.messaging.conftest import CLIENT_PHONE, SENDING_NUMBER, opt_in
 
 
