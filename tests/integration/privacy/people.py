@@ -20,6 +20,7 @@ from pypdf import PdfReader
 from iprodash.domain.finance import Payment
 from iprodash.integrations.pdf_worker import render_pdf_here
 from iprodash.repositories.base import utcnow
+from iprodash.repositories.companies import CompanyRepository
 from iprodash.services import (client_receipts, conversations, job_lifecycle, job_photos, jobs,
                                reports)
 from iprodash.services.backup import user_collections
@@ -82,7 +83,8 @@ def open_shop(db, name: str, sending_number: str, *, tech_name: str = "Tom Tech"
     tech = create_technician(db, actor=shop.admin, form=TechnicianForm(
         name=tech_name, nickname=tech_name.split()[0], phone=tech_phone,
         commission_percent="40"))
-    record_web_consent(db, company_code=company["code"], phone=tech_phone, agreed=True,
+    record_web_consent(db, optin_code=CompanyRepository(db).ensure_optin_code(company),
+                       phone=tech_phone, agreed=True,
                        ip=tech_ip)
     shop.technician_id = tech.id
     return shop
@@ -109,7 +111,8 @@ def _photo() -> bytes:
 
 def give_the_full_story(db, shop: Shop, person: Person, *, stop: bool = True) -> Person:
     """Everything a client leaves behind, each piece through its service."""
-    record_web_consent(db, company_code=shop.company["code"], phone=person.national,
+    record_web_consent(db, optin_code=CompanyRepository(db).ensure_optin_code(shop.company),
+                       phone=person.national,
                        agreed=True, ip=person.ip)
     form = dict(client_name=person.name, client_phone=person.national,
                 client_email=person.email, address_line=person.street, city="Springfield",
