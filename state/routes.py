@@ -49,6 +49,8 @@ BOARD = "/board"
 CLIENTS = "/clients"
 TECHNICIANS = "/technicians"
 LEAD_SOURCES = "/lead-sources"
+USAGE_LOG = "/usage"
+OPERATOR_PEOPLE = "/operator/people"
 
 API_LOGIN = "/api/auth/login"
 API_LOGOUT = "/api/auth/logout"

@@ -8,7 +8,7 @@ from datetime import timedelta
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from iprodash.domain.phones import normalize_phone
+from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.domain.validation import required_text, validate_email, validate_password
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -182,6 +182,24 @@ def set_active(db: Database, *, actor: Actor, user_id: str, active: bool) -> Non
           "user.reactivated" if active else "user.deactivated")
     if not active:
         SessionRepository(db).revoke_all_for_user(user["_id"])
+
+
+@dataclass(frozen=True)
+class MyProfile:
+    name: str
+    email: str
+    phone: str
+
+
+def my_profile(db: Database, *, actor: Actor) -> MyProfile:
+    """The caller's own name, email and phone (for the profile page)."""
+    if actor is None:
+        raise PermissionDenied("Please log in to continue.")
+    user = AccountLookup(db).by_id(actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    return MyProfile(name=user.get("name", ""), email=user.get("email", ""),
+                     phone=display_phone(user.get("phone") or ""))
 
 
 def update_profile(db: Database, *, actor: Actor, name: str, phone: str | None = None) -> None:
