@@ -59,6 +59,7 @@ class TechnicianView:
     job_fee_text: str
     color: str
     active: bool
+    deleted: bool = False
 
 
 def _view(doc: dict) -> TechnicianView:
@@ -69,7 +70,8 @@ def _view(doc: dict) -> TechnicianView:
         commission_text=format_percent(int(doc.get("commission_bp", 0))),
         job_fee_cents=int(doc.get("job_fee_cents", 0)),
         job_fee_text=format_money(int(doc.get("job_fee_cents", 0))),
-        color=doc.get("color") or DEFAULT_COLOR, active=bool(doc.get("active", True)))
+        color=doc.get("color") or DEFAULT_COLOR, active=bool(doc.get("active", True)),
+        deleted=bool(doc.get("deleted")))
 
 
 def _parse(form: TechnicianForm) -> dict[str, Any]:
