@@ -89,7 +89,8 @@ def technicians_page() -> rx.Component:
                                           on_click=S.open_new)),
             width="100%", align="center"),
         data_table(["Name", "Nickname", "Phone", "Commission", "Per-job fee", "Status", ""],
-                   S.rows, _row, empty_text="No technicians here yet. An admin adds the first one with \"Add technician\"; they then get their jobs by a sign-in link."),
+                   S.rows, _row, empty_text="No technicians here yet. An admin adds the first "
+                   "one with \"Add technician\"; they then get their jobs by a sign-in link."),
         keyset_pager(S),
         _dialog(),
         width="100%", spacing="4")
