@@ -30,6 +30,8 @@ import pages.clients  # noqa: F401
 import pages.client_detail  # noqa: F401
 import pages.technicians  # noqa: F401
 import pages.lead_sources  # noqa: F401
+import pages.operator_people  # noqa: F401
+import pages.usage_log  # noqa: F401
 from components.layout import PAGES
 from iprodash.api.app import create_api
 from state.session_boundary import SessionBoundary, UploadSessionGuard

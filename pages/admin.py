@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.delete_person import delete_person_button
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.labels import code_label, code_select, filter_select
@@ -39,6 +40,7 @@ def _user_actions(row: rx.Var) -> rx.Component:
         rx.cond(row["status"] == "deactivated",
                 rx.button("Reactivate", size="1", variant="soft",
                           on_click=UsersState.set_active(row["id"], True))),
+        delete_person_button(row["name"], UsersState.delete_user(row["id"])),
         spacing="2", wrap="wrap",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.delete_person import delete_person_button
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
@@ -52,7 +53,7 @@ def _actions(row: rx.Var) -> rx.Component:
     send_link = rx.cond(row["active"], rx.button(
         rx.icon("send", size=14), "Send sign-in link", size="1", variant="soft",
         on_click=S.send_link(row["id"])))
-    return rx.flex(
+    return rx.cond(row["deleted"], rx.badge("Deleted", color_scheme="gray"), rx.flex(
         send_link,
         rx.cond(S.is_admin, rx.fragment(
             rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
@@ -62,8 +63,12 @@ def _actions(row: rx.Var) -> rx.Component:
                     rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
                               on_click=S.set_active(row["id"], False)),
                     rx.button("Reactivate", size="1", variant="soft",
-                              on_click=S.set_active(row["id"], True))))),
-        gap="2", wrap="wrap")
+                              on_click=S.set_active(row["id"], True))),
+            rx.tooltip(rx.button("Export their data", size="1", variant="soft",
+                                 on_click=S.export_data(row["id"])),
+                       content="Their personal data as a ZIP, for when they ask the office"),
+            delete_person_button(row["name"], S.delete(row["id"])))),
+        gap="2", wrap="wrap"))
 
 
 def _row(row: rx.Var) -> rx.Component:
@@ -89,7 +94,8 @@ def technicians_page() -> rx.Component:
                                           on_click=S.open_new)),
             width="100%", align="center"),
         data_table(["Name", "Nickname", "Phone", "Commission", "Per-job fee", "Status", ""],
-                   S.rows, _row, empty_text="No technicians here yet."),
+                   S.rows, _row, empty_text="No technicians here yet. An admin adds the first "
+                   "one with \"Add technician\"; they then get their jobs by a sign-in link."),
         keyset_pager(S),
         _dialog(),
         width="100%", spacing="4")

@@ -1,4 +1,4 @@
-"""My profile: name and password."""
+"""My profile: name, phone, email (confirmed by a link), password, deleting my account."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
-from iprodash.services import auth, users
+from iprodash.services import auth, people_deletion, users
 from state import routes
 from state.session import SessionState, handles_errors
 
@@ -16,14 +16,57 @@ from state.session import SessionState, handles_errors
 class ProfileState(SessionState):
     password_error: str = ""
     busy: bool = False
+    phone: str = ""
+    email: str = ""
+    email_message: str = ""
+    email_error: str = ""
+    delete_error: str = ""
+
+    @rx.event
+    @handles_errors
+    def load(self):
+        profile = users.my_profile(get_db(), actor=self._actor())
+        self.phone, self.email = profile.phone, profile.email
+        self.email_message = self.email_error = self.delete_error = ""
 
     @rx.event
     @handles_errors
     def save_name(self, form: dict):
         actor = self._actor()
-        users.update_profile(get_db(), actor=actor, name=str(form.get("name", "")))
+        users.update_profile(get_db(), actor=actor, name=str(form.get("name", "")),
+                             phone=str(form.get("phone", "")))
         self._remember(self._actor())
+        self.phone = users.my_profile(get_db(), actor=actor).phone
         return rx.toast.success("Profile saved.")
+
+    @rx.event
+    @handles_errors
+    def change_email(self, form: dict):
+        actor = self._actor()
+        self.email_message = self.email_error = ""
+        try:
+            self.email_message = users.request_email_change(
+                get_db(), actor=actor, new_email=str(form.get("new_email", "")),
+                password=str(form.get("email_password", "")))
+        except NotAuthenticated:
+            raise
+        except DomainError as exc:
+            self.email_error = exc.message
+
+    @rx.event
+    @handles_errors
+    def delete_account(self, form: dict):
+        actor = self._actor()
+        self.delete_error = ""
+        try:
+            people_deletion.delete_my_account(get_db(), actor=actor,
+                                              password=str(form.get("delete_password", "")))
+        except NotAuthenticated:
+            raise
+        except DomainError as exc:
+            self.delete_error = exc.message
+            return None
+        return rx.redirect(routes.LOGIN + "?info=Your%20account%20was%20deleted.")
 
     @rx.event(background=True)
     async def change_password(self, form: dict):

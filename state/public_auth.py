@@ -76,6 +76,11 @@ class ConfirmState(rx.State):
     def confirm(self):
         token = self.router.url.query_parameters.get("token") or self.token_param
         try:
+            if users.is_email_change_link(get_db(), token=token):
+                email = users.confirm_email_change(get_db(), token=token)
+                self.ok, self.message = True, (f"Thanks, your email is now {email}. Log in "
+                                               "with it from now on.")
+                return
             name = signup.confirm_signup(get_db(), token=token)
         except DomainError as exc:
             self.ok, self.message = False, exc.message

@@ -50,6 +50,8 @@ CLIENTS = "/clients"
 CLIENT_DETAIL = "/clients/[client_id]"
 TECHNICIANS = "/technicians"
 LEAD_SOURCES = "/lead-sources"
+USAGE_LOG = "/usage"
+OPERATOR_PEOPLE = "/operator/people"
 
 API_LOGIN = "/api/auth/login"
 API_LOGOUT = "/api/auth/logout"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import ValidationError
-from iprodash.services import technician_access, technicians
+from iprodash.domain.errors import DomainError, NotAuthenticated, ValidationError
+from iprodash.services import people_deletion, privacy_export, technician_access, technicians
 from iprodash.services.technicians import DEFAULT_COLOR, TechnicianForm
+from state import routes
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
 from state.texting_chip import record_from_form, ticked
@@ -95,3 +98,30 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
             get_db(), actor=self._actor(), technician_id=str(technician_id)[:64])
         return rx.toast.success(f"Turned off {count} link{'s' if count != 1 else ''}; "
                                 "the technician is signed out everywhere.")
+
+    @rx.event
+    @handles_errors
+    def delete(self, technician_id: str):
+        """Delete the technician's personal data; their jobs keep a "Former technician" label."""
+        shown_as = people_deletion.delete_technician(get_db(), actor=self._actor(),
+                                                     technician_id=str(technician_id)[:64])
+        self._reload()
+        return rx.toast.success(f"Deleted. Their jobs and payouts now show \"{shown_as}\".")
+
+    @rx.event(background=True)
+    async def export_data(self, technician_id: str):
+        """Build the technician's personal export (admin); it appears in the Privacy center."""
+        async with self:
+            try:
+                actor = self._actor()
+                export_id = privacy_export.request_technician_export(
+                    get_db(), actor=actor, technician_id=str(technician_id)[:64])
+            except NotAuthenticated:
+                yield rx.redirect(routes.SESSION_EXPIRED)
+                return
+            except DomainError as exc:
+                yield rx.toast.error(exc.message)
+                return
+        yield rx.toast.info("Preparing their export. Download it from the Privacy center "
+                            "when it is ready.")
+        await asyncio.to_thread(privacy_export.build_export, get_db(), export_id=export_id)

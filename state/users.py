@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.services import users
+from iprodash.services import people_deletion, users
 from iprodash.services.company_settings import get_company_settings
 from state.catalog import NameKeysetPager
 from state.session import SessionState, handles_errors, loads_page
@@ -77,3 +77,11 @@ class UsersState(NameKeysetPager, SessionState):
         users.set_active(get_db(), actor=self._actor(), user_id=user_id, active=active)
         self._reload()
         return rx.toast.success("Member reactivated." if active else "Member deactivated.")
+
+    @rx.event
+    @handles_errors
+    def delete_user(self, user_id: str):
+        shown_as = people_deletion.delete_user(get_db(), actor=self._actor(),
+                                               user_id=str(user_id))
+        self._reload()
+        return rx.toast.success(f"Deleted. Their jobs now show \"{shown_as}\".")

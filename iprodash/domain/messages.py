@@ -20,6 +20,9 @@ DELIVERY_LABELS = {
     "bounced": "Bounced", "complained": "Marked as spam", "delayed": "Delayed",
 }
 
+# Kinds a client who asked for "no marketing" never gets.
+MARKETING_KINDS = frozenset({"review_request"})
+
 # Every kind of text or email the app sends.
 MESSAGE_KIND_LABELS = {
     # texts to clients and technicians
@@ -33,8 +36,11 @@ MESSAGE_KIND_LABELS = {
     "opt_out_confirmation": "Texting opt-out confirmation",
     "help_reply": "Texting help reply",
     "staff_reply": "Reply from the office",
+    "review_request": "Review request",
     # emails
     "confirm_signup": "Sign-up confirmation",
+    "confirm_email_change": "New email confirmation",
+    "email_changed": "Email changed notice",
     "company_approved": "Company approved",
     "company_rejected": "Company not approved",
     "company_suspended": "Company suspended",

@@ -8,4 +8,6 @@ REPORT_KIND_LABELS = {RECEIPT: "Job receipt", SETTLEMENT: "Technician settlement
                       PROFIT_LOSS: "Profit and loss", LEAD_SOURCES: "Lead sources"}
 
 PERSONAL_EXPORT, COMPANY_EXPORT = "personal", "company"
-EXPORT_KIND_LABELS = {PERSONAL_EXPORT: "My personal data", COMPANY_EXPORT: "All company data"}
+TECHNICIAN_EXPORT = "technician"
+EXPORT_KIND_LABELS = {PERSONAL_EXPORT: "My personal data", COMPANY_EXPORT: "All company data",
+                      TECHNICIAN_EXPORT: "A technician's personal data"}

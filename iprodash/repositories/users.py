@@ -62,7 +62,7 @@ class UserRepository(TenantRepository):
     def page(self, *, status: str | None, after: tuple[str, Any] | None,
              limit: int) -> list[dict]:
         """Users by name, keyset-paged on ``(name, _id)`` (names repeat)."""
-        base = {"status": status} if status else {}
+        base = {"status": status} if status else {"status": {"$ne": "deleted"}}
         return keyset_page(self, base, field="name", after=after, limit=limit,
                            projection={"password_hash": 0})
 

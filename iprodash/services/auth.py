@@ -92,15 +92,17 @@ def login(db: Database, *, email: str, password: str, ip: str, user_agent: str =
     email = _normal_email(email)
     _check_throttle(db, email, ip)
     user = AccountLookup(db).by_email(email)
+    # A failed sign-in to someone's account shows in their company's sign-in log.
+    known = ({"user_id": user["_id"], "company_id": user.get("company_id")} if user else {})
+    browser = (user_agent or "")[:200]
     if not check_password(password or "", user.get("password_hash") if user else None):
-        UsageLog(db).record("login_failed", email=email, ip=ip)
+        UsageLog(db).record("login_failed", email=email, ip=ip, user_agent=browser, **known)
         raise NotAuthenticated(BAD_LOGIN)
     blocked = _blocked_reason(db, user)
     if blocked:
-        UsageLog(db).record("login_blocked", email=email, ip=ip, user_id=user["_id"])
+        UsageLog(db).record("login_blocked", email=email, ip=ip, user_agent=browser, **known)
         raise NotAuthenticated(blocked)
-    UsageLog(db).record("login", email=email, ip=ip, user_id=user["_id"],
-                        company_id=user.get("company_id"))
+    UsageLog(db).record("login", email=email, ip=ip, user_agent=browser, **known)
     return issue_session(db, user=user, ip=ip, user_agent=user_agent)
 
 

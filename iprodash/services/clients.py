@@ -185,3 +185,19 @@ def update_client(db: Database, *, actor: Actor, client_id: str, form: ClientFor
     fields["address"] = keep_coordinates(fields["address"], before.get("address"))
     return view(update_audited(db, actor=actor, repo=repo, kind="client", before=before,
                                fields=fields))
+
+
+def set_contact_preferences(db: Database, *, actor: Actor, client_id: str, no_texts: bool,
+                            no_marketing: bool) -> ClientView:
+    """Record a client's "no texts" and "no marketing" wishes (office staff, audited).
+
+    "No texts" stops every text to the client's number (services/sms.py);
+    "no marketing" stops review requests and other marketing messages.
+    Honouring a wish stays possible on a read-only plan.
+    """
+    actor = require_company_actor(actor)
+    repo = ClientRepository(db, actor.company_id)
+    before = repo.get(client_id, "client")
+    fields = {"no_sms": bool(no_texts), "no_marketing": bool(no_marketing)}
+    return view(update_audited(db, actor=actor, repo=repo, kind="client", before=before,
+                               fields=fields))

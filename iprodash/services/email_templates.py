@@ -76,6 +76,17 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "Hello {name},\n\nWe closed your ticket. {message}\n\nIf something is still wrong, "
         "open a new ticket: {link}",
     ),
+    "confirm_email_change": (
+        "Confirm your new iProDash email",
+        "Hello {name},\n\nYou asked to use this address for iProDash. Confirm it:\n{link}\n\n"
+        "The link expires in {days} days. Until then your old address stays in use. "
+        "Did not ask? Ignore this email.",
+    ),
+    "email_changed": (
+        "Your iProDash email was changed",
+        "Hello {name},\n\nYour iProDash account now uses a new email address, and every "
+        "session was logged out. If this was not you, reset your password now: {link}",
+    ),
     "password_changed": (
         "Your iProDash password was changed",
         "Hello {name},\n\nYour password was changed and every session was logged out. "

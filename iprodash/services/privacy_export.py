@@ -1,7 +1,8 @@
 """Right of access and portability: company and personal data exports.
 
 A company-admin exports the whole company; any staff member exports their
-own personal data. The request is recorded at once; the ZIP is built in the
+own personal data; a technician asks the office, and a company-admin exports
+that technician's personal data for them. The request is recorded at once; the ZIP is built in the
 background (the page's background event, or the scheduler when that worker
 went away), stored in GridFS and downloaded by its requester only, through
 an access-checked link that expires.
@@ -18,11 +19,13 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied
-from iprodash.domain.report_kinds import COMPANY_EXPORT, EXPORT_KIND_LABELS, PERSONAL_EXPORT
+from iprodash.domain.report_kinds import (COMPANY_EXPORT, EXPORT_KIND_LABELS, PERSONAL_EXPORT,
+                                          TECHNICIAN_EXPORT)
 from iprodash.domain.words import label, pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.company_data import CompanyData
 from iprodash.repositories.exports import ExportFiles, ExportQueue, ExportRepository
+from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.repositories.users import AccountLookup
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, USER, Actor, require_company_actor
@@ -30,7 +33,7 @@ from iprodash.services.privacy_archive import ExportArchive, safe_name
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
-COMPANY, PERSONAL = COMPANY_EXPORT, PERSONAL_EXPORT
+COMPANY, PERSONAL, TECHNICIAN = COMPANY_EXPORT, PERSONAL_EXPORT, TECHNICIAN_EXPORT
 DOWNLOAD_PATH = "/api/exports/{export_id}/download"
 _README = """iProDash data export ({kind}) of {company}, made {when} UTC.
 
@@ -61,14 +64,16 @@ class ExportRow:
     download_url: str
 
 
-def _request(db: Database, actor: Actor, kind: str) -> str:
+def _request(db: Database, actor: Actor, kind: str, subject: Any = None) -> str:
     exports = ExportRepository(db, actor.company_id)
     if exports.active_for(actor.user_id, kind):
         raise Conflict("An export is already being prepared. Wait for it to finish.")
-    subject = actor.user_id if kind == PERSONAL else None
+    if kind == PERSONAL:
+        subject = actor.user_id
     export_id = exports.create(kind=kind, requested_by=actor.user_id, subject_id=subject)
     audit.record(db, actor=actor, action=f"export.{kind}_requested", target_type="export",
-                 target_id=export_id)
+                 target_id=export_id, after={"technician_id": str(subject)} if subject and
+                 kind == TECHNICIAN else None)
     return str(export_id)
 
 
@@ -80,6 +85,19 @@ def request_company_export(db: Database, *, actor: Actor) -> str:
 def request_personal_export(db: Database, *, actor: Actor) -> str:
     """Queue an export of the caller's own personal data."""
     return _request(db, require_company_actor(actor, COMPANY_ADMIN, USER), PERSONAL)
+
+
+def request_technician_export(db: Database, *, actor: Actor, technician_id: str) -> str:
+    """Queue a technician's personal export, asked for through the office (company-admin).
+
+    Technicians have no account to ask with; the admin downloads the ZIP from
+    the Privacy center and hands it over.
+    """
+    actor = require_company_actor(actor, COMPANY_ADMIN)
+    technician = TechnicianRepository(db, actor.company_id).get(technician_id, "technician")
+    if technician.get("deleted"):
+        raise Conflict("This technician was deleted; nothing personal is left to export.")
+    return _request(db, actor, TECHNICIAN, subject=technician["_id"])
 
 
 def _row(doc: dict) -> ExportRow:
@@ -111,7 +129,25 @@ def _personal_sources(user: dict) -> list[tuple[str, str, dict[str, Any]]]:
             ("audit_log_my_actions", "audit_log", {"actor_id": uid}),
             ("audit_log_about_me", "audit_log", {"target_id": str(uid)}),
             ("messages_to_me", "outbox", {"to": user.get("email", "")}),
+            ("messages_i_sent", "outbox", {"$or": [{"sent_by": uid}, {"created_by": uid}]}),
+            ("messages_i_sent_delivered", "sent_box",
+             {"$or": [{"sent_by": uid}, {"created_by": uid}]}),
+            ("support_tickets", "support_tickets", {"opened_by": uid}),
             ("my_exports", "exports", {"requested_by": uid})]
+
+
+def _technician_sources(tech: dict) -> list[tuple[str, str, dict[str, Any]]]:
+    """(name in the ZIP, collection, filter) of one technician's data."""
+    tid = tech["_id"]
+    contacts = [v for v in (tech.get("phone"), tech.get("email")) if v]
+    return [("profile", "technicians", {"_id": tid}),
+            ("sessions", "sessions", {"user_id": tid}),
+            ("settlements", "settlements", {"technician_id": tid}),
+            ("messages_to_me", "outbox", {"to": {"$in": contacts}}),
+            ("texts_from_me", "sms_inbound", {"phone": tech.get("phone") or "-"}),
+            ("sms_consent", "sms_consents", {"phone": tech.get("phone") or "-"}),
+            ("audit_log_my_actions", "audit_log", {"actor_id": tid}),
+            ("audit_log_about_me", "audit_log", {"target_id": str(tid)})]
 
 
 def _write_archive(db: Database, job: dict, archive: ExportArchive, report) -> None:
@@ -120,6 +156,11 @@ def _write_archive(db: Database, job: dict, archive: ExportArchive, report) -> N
     if job["kind"] == COMPANY:
         sources = [(name, name, {}) for name in reader.collections()]
         buckets = reader.file_buckets()
+    elif job["kind"] == TECHNICIAN:
+        tech = TechnicianRepository(db, job["company_id"]).find_one({"_id": job["subject_id"]})
+        if tech is None or tech.get("deleted"):
+            raise NotFound("The technician of this export no longer exists.")
+        sources, buckets = _technician_sources(tech), []
     else:
         user = AccountLookup(db).by_id(job["subject_id"])
         if user is None or user.get("company_id") != job["company_id"]:
@@ -197,8 +238,8 @@ def open_download(db: Database, *, actor: Actor, export_id: str) -> ExportDownlo
     job = ExportRepository(db, actor.company_id).get(export_id, "export")
     if job["requested_by"] != actor.user_id:
         raise NotFound("That export does not exist.")
-    if job["kind"] == COMPANY and actor.role != COMPANY_ADMIN:
-        raise PermissionDenied("Only a company admin can download the company export.")
+    if job["kind"] in (COMPANY, TECHNICIAN) and actor.role != COMPANY_ADMIN:
+        raise PermissionDenied("Only a company admin can download this export.")
     expired = job.get("expires_at") and job["expires_at"] <= utcnow()
     if job["status"] == "expired" or (job["status"] == "ready" and expired):
         raise ExportExpired("This download link has expired. Start a new export.")

@@ -17,9 +17,11 @@ from typing import Any
 from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.phones import display_phone, normalize_phone
+from iprodash.domain.messages import MARKETING_KINDS
+from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.outbox import CANCELED, QUEUED, SUPPRESSED, OutboxRepository
+from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sms_consents import (OPTED_IN, OPTED_OUT, PENDING,
                                                 SmsConsentRepository)
@@ -60,6 +62,9 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
 
     The sentence is shown to office staff as it is.
     """
+    if any(c.get("no_sms") for c in _clients_with(db, company, phone)):
+        return (f"The client with {display_phone(phone)} asked for no texts (set on their "
+                "client page).")
     consent = consent_for(db, company["_id"], phone)
     status = (consent or {}).get("status")
     shown = display_phone(phone)
@@ -72,6 +77,23 @@ def block_reason(db: Database, *, company: dict, phone: str) -> str:
     if status != OPTED_IN:
         return (f"{shown} has not agreed to texts yet, so no text was sent. When they agree, "
                 "record it on the job page or on the client or technician form.")
+    return ""
+
+
+def _clients_with(db: Database, company: dict, phone: str) -> list[dict]:
+    try:
+        digits = phone_digits(normalize_phone(phone))
+    except ValidationError:
+        return []
+    return ClientRepository(db, company["_id"]).by_phone_digits(digits, limit=20)
+
+
+def marketing_refusal(db: Database, *, company: dict, phone: str, kind: str) -> str:
+    """Why a marketing text (e.g. a review request) may not go to ``phone``; "" when it may."""
+    if kind in MARKETING_KINDS and any(c.get("no_marketing")
+                                       for c in _clients_with(db, company, phone)):
+        return (f"The client with {display_phone(phone)} asked for no marketing messages, "
+                "so no review requests or offers go to them.")
     return ""
 
 
@@ -121,7 +143,8 @@ def enqueue_sms(db: Database, *, company: dict, to: str, kind: str, text: str,
     except ValidationError:
         return _suppressed(outbox, message, f"{to or 'The number'} is not a valid phone number.", now)
     if not compliance_reply:
-        reason = block_reason(db, company=company, phone=message["to"])
+        reason = (block_reason(db, company=company, phone=message["to"])
+                  or marketing_refusal(db, company=company, phone=message["to"], kind=kind))
         if reason:
             return _suppressed(outbox, message, reason, now)
         if SmsConsentRepository(db, company["_id"]).mark_introduced(message["to"], now):

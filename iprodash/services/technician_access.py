@@ -24,6 +24,7 @@ from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.sessions import SessionRepository
 from iprodash.repositories.tech_links import TechLinkLookup, TechLinkRepository
 from iprodash.repositories.technicians import TechnicianRepository
+from iprodash.repositories.usage import UsageLog
 from iprodash.repositories.tokens import hash_token
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
@@ -112,6 +113,8 @@ def open_technician_link(db: Database, *, token: str, ip: str, user_agent: str =
     SessionRepository(db).create(jti=jti, user_id=technician["_id"], company_id=company["_id"],
                                  expires_at=expires, ip=ip, user_agent=user_agent,
                                  kind="technician")
+    UsageLog(db).record("technician_login", ip=ip, user_agent=(user_agent or "")[:200],
+                        user_id=technician["_id"], company_id=company["_id"])
     return session_token
 
 

@@ -1,7 +1,8 @@
 """Technicians: list (office staff), create, edit, deactivate (company admin).
 
-A technician is never deleted: jobs, settlements and rollups point at them.
-Deactivating hides them from the job form and the board's pickers.
+Deactivating hides them from the job form and the board's pickers. Deleting
+(services/people_deletion.py) keeps a nameless "Former technician N" record,
+since jobs, settlements and rollups point at it; it cannot be edited again.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from pymongo.database import Database
 
-from iprodash.domain.errors import ValidationError
+from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.money import format_money, format_percent, parse_money, parse_percent_bp
 from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
 from iprodash.domain.validation import required_text, validate_email
@@ -58,6 +59,7 @@ class TechnicianView:
     job_fee_text: str
     color: str
     active: bool
+    deleted: bool = False
 
 
 def _view(doc: dict) -> TechnicianView:
@@ -68,7 +70,8 @@ def _view(doc: dict) -> TechnicianView:
         commission_text=format_percent(int(doc.get("commission_bp", 0))),
         job_fee_cents=int(doc.get("job_fee_cents", 0)),
         job_fee_text=format_money(int(doc.get("job_fee_cents", 0))),
-        color=doc.get("color") or DEFAULT_COLOR, active=bool(doc.get("active", True)))
+        color=doc.get("color") or DEFAULT_COLOR, active=bool(doc.get("active", True)),
+        deleted=bool(doc.get("deleted")))
 
 
 def _parse(form: TechnicianForm) -> dict[str, Any]:
@@ -88,6 +91,12 @@ def _parse(form: TechnicianForm) -> dict[str, Any]:
         "job_fee_cents": parse_money(form.job_fee or "0", field="job_fee"),
         "color": color.upper(),
     }
+
+
+def _not_deleted(doc: dict) -> dict:
+    if doc.get("deleted"):
+        raise Conflict("This technician was deleted; add them again as a new technician.")
+    return doc
 
 
 def list_technicians(db: Database, *, actor: Actor, after: tuple[str, str] | None = None,
@@ -137,7 +146,7 @@ def update_technician(db: Database, *, actor: Actor, technician_id: str,
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
     repo = TechnicianRepository(db, actor.company_id)
-    before = repo.get(technician_id, "technician")
+    before = _not_deleted(repo.get(technician_id, "technician"))
     return _view(update_audited(db, actor=actor, repo=repo, kind="technician", before=before,
                                 fields=_parse(form)))
 
@@ -148,6 +157,7 @@ def set_technician_active(db: Database, *, actor: Actor, technician_id: str,
     actor = require_company_actor(actor, COMPANY_ADMIN)
     if active:  # deactivating stays possible on a read-only plan (security), as for users
         require_writable(db, actor=actor)
+    _not_deleted(TechnicianRepository(db, actor.company_id).get(technician_id, "technician"))
     return _view(set_active_audited(db, actor=actor,
                                     repo=TechnicianRepository(db, actor.company_id),
                                     kind="technician", record_id=technician_id, active=active))

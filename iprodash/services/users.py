@@ -8,6 +8,7 @@ from datetime import timedelta
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from iprodash.domain.phones import display_phone, normalize_phone
 from iprodash.domain.validation import required_text, validate_email, validate_password
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
@@ -17,11 +18,12 @@ from iprodash.repositories.users import AccountLookup, UserRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, USER, Actor, require_company_actor
 from iprodash.services.notifications import app_link, enqueue_email
-from iprodash.services.passwords import hash_password
+from iprodash.services.passwords import check_password, hash_password
 from iprodash.services.plan_access import require_writable
 from iprodash.settings import get_settings
 
 PAGE_SIZE = 25
+EMAIL_CHANGE = "email_change"
 
 
 @dataclass(frozen=True)
@@ -182,14 +184,101 @@ def set_active(db: Database, *, actor: Actor, user_id: str, active: bool) -> Non
         SessionRepository(db).revoke_all_for_user(user["_id"])
 
 
-def update_profile(db: Database, *, actor: Actor, name: str) -> None:
-    """A user corrects their own name (audited)."""
+@dataclass(frozen=True)
+class MyProfile:
+    name: str
+    email: str
+    phone: str
+
+
+def my_profile(db: Database, *, actor: Actor) -> MyProfile:
+    """The caller's own name, email and phone (for the profile page)."""
     if actor is None:
         raise PermissionDenied("Please log in to continue.")
-    name = required_text(name, "Your name", max_len=120)
     user = AccountLookup(db).by_id(actor.user_id)
     if user is None:
         raise NotFound("Your account no longer exists.")
-    AccountLookup(db).update(actor.user_id, {"name": name})
+    return MyProfile(name=user.get("name", ""), email=user.get("email", ""),
+                     phone=display_phone(user.get("phone") or ""))
+
+
+def update_profile(db: Database, *, actor: Actor, name: str, phone: str | None = None) -> None:
+    """A user corrects their own name and phone (audited); "" for the phone removes it."""
+    if actor is None:
+        raise PermissionDenied("Please log in to continue.")
+    name = required_text(name, "Your name", max_len=120)
+    fields: dict = {"name": name}
+    if phone is not None:
+        fields["phone"] = normalize_phone(phone) if phone.strip() else ""
+    user = AccountLookup(db).by_id(actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    before, after = audit.changed_fields(user, fields)
+    if not after:
+        return
+    AccountLookup(db).update(actor.user_id, fields)
     audit.record(db, actor=actor, action="user.profile_updated", target_type="user",
-                 target_id=actor.user_id, before={"name": user["name"]}, after={"name": name})
+                 target_id=actor.user_id, before=before, after=after)
+
+
+def request_email_change(db: Database, *, actor: Actor, new_email: str, password: str) -> str:
+    """Email a confirmation link to the new address; the email changes only when it is used.
+
+    Returns:
+        The sentence to show ("We sent a link to ...").
+    """
+    if actor is None or actor.company_id is None:
+        raise PermissionDenied("Please log in to continue.")
+    user = AccountLookup(db).by_id(actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    if not check_password(password or "", user.get("password_hash")):
+        raise ValidationError("Your password is not right.", field="password")
+    email = validate_email(new_email)
+    if email == user["email"]:
+        raise ValidationError("That is already your email address.", field="email")
+    if AccountLookup(db).by_email(email) is not None:
+        raise Conflict("Someone with this email already has an account.")
+    days = get_settings().confirm_days
+    token = TokenRepository(db).issue(kind=EMAIL_CHANGE, user_id=user["_id"], email=email,
+                                      company_id=user.get("company_id"),
+                                      expires_at=utcnow() + timedelta(days=days))
+    enqueue_email(db, company_id=user.get("company_id"), to=email, kind="confirm_email_change",
+                  idempotency_key=f"email-change:{hash_token(token)[:32]}", name=user["name"],
+                  days=str(days), link=app_link(f"/confirm/{token}"))
+    audit.record(db, actor=actor, action="user.email_change_requested", target_type="user",
+                 target_id=user["_id"])
+    return (f"We sent a link to {email}. Your email changes when you open it "
+            f"(within {days} days).")
+
+
+def is_email_change_link(db: Database, *, token: str) -> bool:
+    """True when ``token`` is a live email-change link (the confirm page tells them apart)."""
+    return TokenRepository(db).peek(kind=EMAIL_CHANGE, token=token) is not None
+
+
+def confirm_email_change(db: Database, *, token: str) -> str:
+    """Switch the account to the confirmed address; every session ends.
+
+    Returns:
+        The new address.
+    """
+    record = TokenRepository(db).consume(kind=EMAIL_CHANGE, token=token)
+    if record is None:
+        raise ValidationError("This confirmation link has expired or was already used.")
+    accounts = AccountLookup(db)
+    user = accounts.by_id(record["user_id"])
+    if user is None or user.get("status") == "deleted":
+        raise ValidationError("This confirmation link has expired or was already used.")
+    email = record["email"]
+    if accounts.by_email(email) is not None:
+        raise Conflict("Someone with this email already has an account.")
+    old = user["email"]
+    accounts.update(user["_id"], {"email": email, "email_confirmed": True})
+    SessionRepository(db).revoke_all_for_user(user["_id"])
+    audit.record(db, actor=None, action="user.email_changed", target_type="user",
+                 target_id=user["_id"], company_id=user.get("company_id"))
+    enqueue_email(db, company_id=user.get("company_id"), to=old, kind="email_changed",
+                  idempotency_key=f"email-changed:{record['_id']}", name=user["name"],
+                  link=app_link("/forgot"))
+    return email
