@@ -20,6 +20,7 @@ from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN
 from iprodash.services.notifications import app_link, enqueue_email
 from iprodash.services.passwords import hash_password
+from iprodash.services.policies import signup_acceptance
 from iprodash.settings import get_settings
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
