@@ -31,6 +31,15 @@ class PolicyVersionRepository:
         return self.collection.find_one({"kind": kind}, sort=[("published_at", DESCENDING),
                                                                ("_id", DESCENDING)])
 
+    def latest_by_kind(self) -> dict[str, dict]:
+        """The newest version of each policy, in one round trip (a handful of documents)."""
+        newest: dict[str, dict] = {}
+        for doc in self.collection.find({}, projection={"kind": 1, "version": 1,
+                                                        "effective_date": 1}).sort(
+                [("published_at", DESCENDING), ("_id", DESCENDING)]):
+            newest.setdefault(doc["kind"], doc)
+        return newest
+
     def exists(self, kind: str, version: str) -> bool:
         return self.collection.find_one({"kind": kind, "version": version},
                                         projection={"_id": 1}) is not None

@@ -47,17 +47,22 @@ class VersionInForce:
         return asdict(self)
 
 
-def version_in_force(db: Database, kind: str) -> VersionInForce:
-    """The version of ``kind`` customers are bound by now."""
+def _in_force(kind: str, latest: dict | None) -> VersionInForce:
     text = policy_text(kind)
-    latest = PolicyVersionRepository(db).latest(kind)
     if latest is None:
         return VersionInForce(kind, text.title, text.version, text.date, False)
     return VersionInForce(kind, text.title, latest["version"], latest["effective_date"], True)
 
 
+def version_in_force(db: Database, kind: str) -> VersionInForce:
+    """The version of ``kind`` customers are bound by now."""
+    return _in_force(kind, PolicyVersionRepository(db).latest(kind))
+
+
 def versions_in_force(db: Database) -> dict[str, VersionInForce]:
-    return {kind: version_in_force(db, kind) for kind in KINDS}
+    """Every policy's version in force (one query)."""
+    latest = PolicyVersionRepository(db).latest_by_kind()
+    return {kind: _in_force(kind, latest.get(kind)) for kind in KINDS}
 
 
 def signup_acceptance(db: Database, *, now: datetime) -> tuple[dict, dict]:
