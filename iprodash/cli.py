@@ -1,7 +1,8 @@
 """Command line: ``python -m iprodash.cli <command>``.
 
 Commands: ``db start|stop``, ``init`` (indexes), ``seed --demo``,
-``create-operator``, ``audit verify``, ``drain-outbox``, ``backup``, ``restore``, ``new-backup-key``.
+``create-operator``, ``audit verify``, ``drain-outbox``, ``backup``, ``restore``,
+``new-backup-key``.
 """
 
 from __future__ import annotations

@@ -174,10 +174,12 @@ def _dump_collection(db: Database, name: str, session: ClientSession, staging: P
 
 
 def list_backups(out_dir: Path) -> list[Path]:
-    """Finished backups in ``out_dir``, oldest first."""
+    """Finished backups in ``out_dir``, oldest first (plain ``.tar`` ones written
+    before backups were sealed included, so rotation deletes them too)."""
     if not out_dir.exists():
         return []
-    return sorted(p for p in out_dir.glob(f"{PREFIX}*{SUFFIX}") if p.is_file())
+    found = [*out_dir.glob(f"{PREFIX}*{SUFFIX}"), *out_dir.glob(f"{PREFIX}*.tar")]
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.name)
 
 
 def rotate_backups(out_dir: Path, *, keep: int) -> list[Path]:

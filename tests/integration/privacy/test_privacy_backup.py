@@ -110,8 +110,11 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(db, empty_db, tm
 
 def test_rotation_keeps_the_newest_copies(db, tmp_path):
     _fill(db)
+    legacy = tmp_path / "iprodash-backup-20200101T000000000000Z.tar"  # written before sealing
+    legacy.write_bytes(b"plain")
     made = [backup.create_backup(db, out_dir=tmp_path, keep=2)[0] for _ in range(3)]
     assert backup.list_backups(tmp_path) == made[1:]
+    assert not legacy.exists()
     assert not list(tmp_path.glob(".staging-*"))
 
 
