@@ -1,7 +1,8 @@
 """Command line: ``python -m iprodash.cli <command>``.
 
 Commands: ``db start|stop``, ``init`` (indexes), ``seed --demo``,
-``create-operator``, ``audit verify``, ``drain-outbox``, ``backup``, ``restore``.
+``create-operator``, ``audit verify``, ``drain-outbox``, ``backup``, ``restore``,
+``new-backup-key``.
 """
 
 from __future__ import annotations
@@ -113,13 +114,26 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from iprodash.services.backup import restore_backup
+    from iprodash.services.erasure_ledger import read_ledger
 
     ensure_database()
     db = get_db()
-    manifest = restore_backup(db, path=Path(args.source))
+    ledger = read_ledger(Path(args.ledger)) if args.ledger else None
+    manifest = restore_backup(db, path=Path(args.source), ledger=ledger)
     ensure_indexes(db)
     total = sum(info["count"] for info in manifest["collections"].values())
-    print(f"Restored {total} documents into {db.name}; the data matches the backup's manifest.")
+    replayed = sum(manifest["erasures_replayed"].values())
+    print(f"Restored {total} documents into {db.name}; the data matches the backup's manifest. "
+          f"Re-applied {replayed} erasures recorded after the backup.")
+    return 0
+
+
+def cmd_new_backup_key(args: argparse.Namespace) -> int:
+    import secrets
+
+    print(secrets.token_urlsafe(48))
+    print("Set it as IPRODASH_BACKUP_KEY, keep a copy apart from the backups: without it "
+          "no backup can be restored.", file=sys.stderr)
     return 0
 
 
@@ -150,8 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     bak.add_argument("--out", default="", help="directory (default IPRODASH_BACKUP_DIR)")
     bak.set_defaults(func=cmd_backup)
     res = sub.add_parser("restore", help="load a backup into an empty database")
-    res.add_argument("--from", dest="source", required=True, help="the backup .tar file")
+    res.add_argument("--from", dest="source", required=True,
+                     help="the backup file (iprodash-backup-*.tar.sealed)")
+    res.add_argument("--ledger", default="",
+                     help="the erasure ledger file (default IPRODASH_ERASURE_LEDGER)")
     res.set_defaults(func=cmd_restore)
+    sub.add_parser("new-backup-key", help="print a random IPRODASH_BACKUP_KEY").set_defaults(
+        func=cmd_new_backup_key)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -13,6 +13,7 @@ import pages.general  # noqa: F401
 import pages.messages  # noqa: F401
 import pages.messaging_settings  # noqa: F401
 import pages.operator  # noqa: F401
+import pages.policies  # noqa: F401
 import pages.privacy_center  # noqa: F401
 import pages.public_auth  # noqa: F401
 import pages.scheduler_runs  # noqa: F401

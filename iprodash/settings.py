@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from iprodash.domain.retention_policy import default as retention_default
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,6 +23,11 @@ def _env(name: str, default: str = "") -> str:
 def _env_int(name: str, default: int) -> int:
     raw = _env(name)
     return int(raw) if raw else default
+
+
+def _retention(name: str) -> int:
+    """A retention period: the environment's value or the retention policy's default."""
+    return _env_int(name, retention_default(name))
 
 
 def _env_float(name: str, default: float) -> float:
@@ -73,26 +80,28 @@ class Settings:
     login_max_failures: int = 5
     login_window_minutes: int = 15
     ip_max_failures: int = 30
-    invite_days: int = 7
-    reset_minutes: int = 60
-    confirm_days: int = 3
+    invite_days: int = retention_default("IPRODASH_INVITE_DAYS")
+    reset_minutes: int = retention_default("IPRODASH_RESET_MINUTES")
+    confirm_days: int = retention_default("IPRODASH_CONFIRM_DAYS")
     demo_password: str = "demo-pass-1234"
     resend_api_key: str = ""
     resend_api_url: str = ""
     email_from: str = "iProDash <no-reply@iprodash.local>"
-    session_retention_days: int = 30
-    usage_log_retention_days: int = 90
-    outbox_retention_days: int = 90
+    session_retention_days: int = retention_default("IPRODASH_SESSION_RETENTION_DAYS")
+    usage_log_retention_days: int = retention_default("IPRODASH_USAGE_LOG_RETENTION_DAYS")
+    outbox_retention_days: int = retention_default("IPRODASH_OUTBOX_RETENTION_DAYS")
     outbox_max_attempts: int = 6
     local_mailbox: Path | None = None
     backup_dir: Path = PROJECT_ROOT / "data" / "backups"
-    backup_keep: int = 7
+    backup_keep: int = retention_default("IPRODASH_BACKUP_KEEP")
     backup_hour_utc: int = 3
-    export_link_hours: int = 24
-    deletion_grace_days: int = 30
-    inbound_sms_retention_days: int = 365
-    report_retention_days: int = 90
-    deleted_company_record_years: int = 7
+    backup_key: str = ""  # IPRODASH_BACKUP_KEY: seals backups; keep it apart from them
+    erasure_ledger_file: Path = PROJECT_ROOT / "data" / "backups" / "erasure-ledger.jsonl"
+    export_link_hours: int = retention_default("IPRODASH_EXPORT_LINK_HOURS")
+    deletion_grace_days: int = retention_default("IPRODASH_DELETION_GRACE_DAYS")
+    inbound_sms_retention_days: int = retention_default("IPRODASH_INBOUND_SMS_RETENTION_DAYS")
+    report_retention_days: int = retention_default("IPRODASH_REPORT_RETENTION_DAYS")
+    deleted_company_record_years: int = retention_default("IPRODASH_DELETED_COMPANY_RECORD_YEARS")
     api_rate_limit_per_minute: int = 120
     telnyx_api_key: str = ""
     telnyx_base_url: str = ""
@@ -152,28 +161,32 @@ def get_settings() -> Settings:
         login_max_failures=_env_int("IPRODASH_LOGIN_MAX_FAILURES", 5),
         login_window_minutes=_env_int("IPRODASH_LOGIN_WINDOW_MINUTES", 15),
         ip_max_failures=_env_int("IPRODASH_IP_MAX_FAILURES", 30),
-        invite_days=_env_int("IPRODASH_INVITE_DAYS", 7),
-        reset_minutes=_env_int("IPRODASH_RESET_MINUTES", 60),
-        confirm_days=_env_int("IPRODASH_CONFIRM_DAYS", 3),
+        invite_days=_retention("IPRODASH_INVITE_DAYS"),
+        reset_minutes=_retention("IPRODASH_RESET_MINUTES"),
+        confirm_days=_retention("IPRODASH_CONFIRM_DAYS"),
         demo_password=_env("IPRODASH_DEMO_PASSWORD", "demo-pass-1234"),
         resend_api_key=_env("RESEND_API_KEY"),
         resend_api_url=_env("RESEND_API_URL"),
         email_from=_env("IPRODASH_EMAIL_FROM", "iProDash <no-reply@iprodash.local>"),
-        session_retention_days=_env_int("IPRODASH_SESSION_RETENTION_DAYS", 30),
-        usage_log_retention_days=_env_int("IPRODASH_USAGE_LOG_RETENTION_DAYS", 90),
-        outbox_retention_days=_env_int("IPRODASH_OUTBOX_RETENTION_DAYS", 90),
+        session_retention_days=_retention("IPRODASH_SESSION_RETENTION_DAYS"),
+        usage_log_retention_days=_retention("IPRODASH_USAGE_LOG_RETENTION_DAYS"),
+        outbox_retention_days=_retention("IPRODASH_OUTBOX_RETENTION_DAYS"),
         local_mailbox=Path(_env("IPRODASH_LOCAL_MAILBOX")) if _env("IPRODASH_LOCAL_MAILBOX")
         else None,
         outbox_max_attempts=_env_int("IPRODASH_OUTBOX_MAX_ATTEMPTS", 6),
         backup_dir=Path(_env("IPRODASH_BACKUP_DIR", str(Path(_env(
             "IPRODASH_DATA_DIR", str(PROJECT_ROOT / "data"))) / "backups"))),
-        backup_keep=max(1, _env_int("IPRODASH_BACKUP_KEEP", 7)),
+        backup_keep=max(1, _retention("IPRODASH_BACKUP_KEEP")),
         backup_hour_utc=_env_int("IPRODASH_BACKUP_HOUR_UTC", 3) % 24,
-        export_link_hours=_env_int("IPRODASH_EXPORT_LINK_HOURS", 24),
-        deletion_grace_days=_env_int("IPRODASH_DELETION_GRACE_DAYS", 30),
-        inbound_sms_retention_days=_env_int("IPRODASH_INBOUND_SMS_RETENTION_DAYS", 365),
-        report_retention_days=_env_int("IPRODASH_REPORT_RETENTION_DAYS", 90),
-        deleted_company_record_years=_env_int("IPRODASH_DELETED_COMPANY_RECORD_YEARS", 7),
+        backup_key=_env("IPRODASH_BACKUP_KEY"),
+        erasure_ledger_file=Path(_env("IPRODASH_ERASURE_LEDGER", str(Path(_env(
+            "IPRODASH_BACKUP_DIR", str(Path(_env("IPRODASH_DATA_DIR", str(
+                PROJECT_ROOT / "data"))) / "backups"))) / "erasure-ledger.jsonl"))),
+        export_link_hours=_retention("IPRODASH_EXPORT_LINK_HOURS"),
+        deletion_grace_days=_retention("IPRODASH_DELETION_GRACE_DAYS"),
+        inbound_sms_retention_days=_retention("IPRODASH_INBOUND_SMS_RETENTION_DAYS"),
+        report_retention_days=_retention("IPRODASH_REPORT_RETENTION_DAYS"),
+        deleted_company_record_years=_retention("IPRODASH_DELETED_COMPANY_RECORD_YEARS"),
         api_rate_limit_per_minute=_env_int("IPRODASH_API_RATE_LIMIT_PER_MINUTE", 120),
         telnyx_api_key=_env("TELNYX_API_KEY"),
         telnyx_base_url=_env("TELNYX_BASE_URL"),

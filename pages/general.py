@@ -1,4 +1,4 @@
-"""Home redirect, session expired, privacy policy, terms, profile, dashboard."""
+"""Home redirect, session expired, profile (the policies are in pages/policies.py)."""
 
 from __future__ import annotations
 
@@ -32,35 +32,6 @@ def session_expired_page() -> rx.Component:
 @app_page("/", "Welcome", public=True, on_load=[SessionState.go_home])
 def index_page() -> rx.Component:
     return rx.vstack(rx.spinner(size="3"), rx.link("Log in", href=routes.LOGIN), align="center")
-
-
-@app_page(routes.PRIVACY, "Privacy policy", public=True)
-def privacy_page() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Privacy policy", size="5"),
-        rx.text("iProDash is a service for people 13 and over. We keep your company's data "
-                "to run the service for you: jobs, clients, technicians, messages and the "
-                "audit trail of who changed what."),
-        rx.text("Your rights: access and export your data, correct it, delete it (company "
-                "deletion has a grace period; we keep only what law, billing and audit "
-                "require), and restrict or object to processing, such as texts (reply STOP)."),
-        rx.text("We never sell your data or train models on it. Platform statistics are "
-                "aggregated and de-identified. Sessions and usage logs expire on a schedule."),
-        rx.text("Texts: a client gets texts only after opting in; reply STOP to opt out and "
-                "HELP for help. Message and data rates may apply."),
-        spacing="3",
-    )
-
-
-@app_page(routes.TERMS, "Terms of service", public=True)
-def terms_page() -> rx.Component:
-    return rx.vstack(
-        rx.heading("Terms of service", size="5"),
-        rx.text("You must be 13 or older. You are responsible for your account and for having "
-                "your clients' consent before texting them. Subscriptions renew until "
-                "cancelled; you can export your data at any time."),
-        spacing="3",
-    )
 
 
 @app_page(routes.PROFILE, "My profile", on_load=[ProfileState.load])

@@ -13,7 +13,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated, PermissionDenied
-from iprodash.services import auth
+from iprodash.services import auth, policies
 from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN, USER, Actor
 from iprodash.services.company_settings import company_name
 from state import routes
@@ -46,6 +46,8 @@ class SessionState(rx.State):
     # Hash of the session cookie this tab's state was built for ("" for none);
     # see state/session_boundary.py.
     _session_binding: str = ""
+    # True once this session's admin has accepted every published policy version.
+    _policies_current: bool = False
 
     def _actor(self) -> Actor:
         """Authenticate this event's caller from the session cookie.
@@ -101,6 +103,18 @@ class SessionState(rx.State):
         if roles and actor.role not in roles:
             return [rx.redirect(routes.HOME),
                     rx.toast.error("That page is not available for your role.")]
+        return self._ask_for_policy_acceptance(actor)
+
+    def _ask_for_policy_acceptance(self, actor: Actor):
+        """A company admin who has not accepted a newly published policy version
+        sees only the acceptance page; checked once per session of the tab."""
+        if self._policies_current or actor.role != COMPANY_ADMIN:
+            return None
+        if (self.router.url.path or "") == routes.ACCEPT_POLICIES:
+            return None
+        if policies.pending_acceptance(get_db(), actor=actor):
+            return rx.redirect(routes.ACCEPT_POLICIES)
+        self._policies_current = True
         return None
 
     @rx.event

@@ -49,6 +49,7 @@ def _test_settings(tmp_path_factory):
         "IPRODASH_SECRET_KEY": "test-secret-key-not-for-production-0123456789",
         "IPRODASH_PUBLIC_URL": "http://localhost:3000",
         "RESEND_API_KEY": "",
+        "IPRODASH_BACKUP_KEY": "test-backup-key-kept-apart-from-the-backups-0123",
     })
     from iprodash.settings import get_settings
 

@@ -25,6 +25,7 @@ from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
 # Credentials and machinery: never part of an export. usage_log is the
 # platform's security log (a person gets their own entries).
 NOT_EXPORTED = {"sessions", "one_time_tokens", "tech_links", "exports", "audit_heads",
+                "erasure_ledger",
                 "scheduler_leases", "scheduler_runs", "counters", "usage_log"}
 EXPORT_BUCKET = "exports"
 # Audit targets that are a person's number or address (named by a keyed hash).

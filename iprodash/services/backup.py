@@ -8,6 +8,13 @@ in ``_id`` order, and each collection's SHA-256 is taken over exactly the
 bytes written, so a restore can prove it reproduced the database by
 computing the same manifest again.
 
+The tar is sealed with ``IPRODASH_BACKUP_KEY`` (``services/backup_seal.py``)
+into ``iprodash-backup-<UTC time>.tar.sealed``, written 0600; the key lives
+in the settings, never beside the backups. Restoring re-applies every
+erasure and purge the erasure ledger recorded after the backup was taken
+(``services/erasure_ledger.py``), so a restore never brings an erased
+person back.
+
 Consistency: on real MongoDB the reads share one snapshot session; the
 embedded server ignores snapshot sessions but isolates a transaction, so
 there the reads run inside one read-only snapshot transaction.
@@ -24,6 +31,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +46,12 @@ from pymongo.read_concern import ReadConcern
 
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.repositories.base import utcnow
+from iprodash.services import erasure_ledger
+from iprodash.services.backup_seal import MAGIC, backup_box, open_sealed, seal_file
 
 FORMAT = "iprodash-backup/1"
 PREFIX = "iprodash-backup-"
+SUFFIX = ".tar.sealed"
 _RAW = CodecOptions(document_class=RawBSONDocument, tz_aware=True)
 _INSERT_BATCH_BYTES = 4 * 1024 * 1024
 
@@ -111,12 +122,16 @@ def same_content(left: dict[str, Any], right: dict[str, Any]) -> bool:
 
 
 def create_backup(db: Database, *, out_dir: Path, keep: int | None = None) -> tuple[Path, dict]:
-    """Write one backup file into ``out_dir`` and keep the newest ``keep``.
+    """Write one sealed backup file into ``out_dir`` and keep the newest ``keep``.
 
     Returns:
         The backup's path and its manifest.
+
+    Raises:
+        ValidationError: ``IPRODASH_BACKUP_KEY`` is missing or unfit (nothing is written).
     """
-    out_dir.mkdir(parents=True, exist_ok=True)
+    box = backup_box()
+    out_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     started = utcnow()
     stamp = started.strftime("%Y%m%dT%H%M%S%fZ")
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=out_dir))
@@ -132,12 +147,14 @@ def create_backup(db: Database, *, out_dir: Path, keep: int | None = None) -> tu
                     "consistency": consistency, "collections": collections,
                     "gridfs": _gridfs_summary(collections)}
         (staging / "manifest.json").write_text(json_util.dumps(manifest, indent=1))
-        target = out_dir / f"{PREFIX}{stamp}.tar"
-        partial = target.with_suffix(".tar.partial")
-        with tarfile.open(partial, "w") as archive:
+        plain = staging / "backup.tar"
+        with tarfile.open(plain, "w") as archive:
             archive.add(staging / "manifest.json", arcname="manifest.json")
             for name in names:
                 archive.add(staging / f"{name}.bson.gz", arcname=f"collections/{name}.bson.gz")
+        target = out_dir / f"{PREFIX}{stamp}{SUFFIX}"
+        partial = out_dir / f"{target.name}.partial"
+        seal_file(plain, partial, box)
         os.replace(partial, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -157,10 +174,12 @@ def _dump_collection(db: Database, name: str, session: ClientSession, staging: P
 
 
 def list_backups(out_dir: Path) -> list[Path]:
-    """Finished backups in ``out_dir``, oldest first."""
+    """Finished backups in ``out_dir``, oldest first (plain ``.tar`` ones written
+    before backups were sealed included, so rotation deletes them too)."""
     if not out_dir.exists():
         return []
-    return sorted(p for p in out_dir.glob(f"{PREFIX}*.tar") if p.is_file())
+    found = [*out_dir.glob(f"{PREFIX}*{SUFFIX}"), *out_dir.glob(f"{PREFIX}*.tar")]
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.name)
 
 
 def rotate_backups(out_dir: Path, *, keep: int) -> list[Path]:
@@ -172,16 +191,45 @@ def rotate_backups(out_dir: Path, *, keep: int) -> list[Path]:
     return doomed
 
 
+@contextmanager
+def opened_backup(path: Path) -> Iterator[Path]:
+    """The backup's tar, decrypted into a private temporary directory while in use.
+
+    A plain tar written before backups were sealed is read as it is.
+    """
+    path = Path(path)
+    try:
+        with path.open("rb") as head:
+            sealed = head.read(len(MAGIC)) == MAGIC
+    except OSError as exc:
+        raise ValidationError(f"{path} cannot be read: {exc.strerror}.") from exc
+    if not sealed:
+        yield path
+        return
+    private = Path(tempfile.mkdtemp(prefix="iprodash-restore-"))
+    try:
+        plain = private / "backup.tar"
+        open_sealed(path, plain)
+        yield plain
+    finally:
+        shutil.rmtree(private, ignore_errors=True)
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     """The manifest stored in a backup file."""
+    with opened_backup(path) as plain:
+        return _read_manifest(plain, shown=path)
+
+
+def _read_manifest(plain: Path, *, shown: Path) -> dict[str, Any]:
     try:
-        with tarfile.open(path, "r:") as archive:
+        with tarfile.open(plain, "r:") as archive:
             member = archive.extractfile("manifest.json")
             manifest = json_util.loads(member.read())
     except (OSError, KeyError, tarfile.TarError, json.JSONDecodeError) as exc:
-        raise ValidationError(f"{path} is not an iProDash backup.") from exc
+        raise ValidationError(f"{shown} is not an iProDash backup.") from exc
     if manifest.get("format") != FORMAT:
-        raise ValidationError(f"{path} has an unknown backup format.")
+        raise ValidationError(f"{shown} has an unknown backup format.")
     return manifest
 
 
@@ -192,39 +240,61 @@ def _refuse_non_empty(db: Database) -> None:
                        f"{', '.join(filled[:5])}. Point MONGODB_DB at a new database.")
 
 
-def restore_backup(db: Database, *, path: Path) -> dict[str, Any]:
-    """Load a backup into an empty database and prove the copy is exact.
+def _backup_started(manifest: dict) -> datetime:
+    started = datetime.fromisoformat(manifest["created_at"])
+    return started if started.tzinfo else started.replace(tzinfo=timezone.utc)
+
+
+def restore_backup(db: Database, *, path: Path,
+                   ledger: list[dict] | None = None) -> dict[str, Any]:
+    """Load a backup into an empty database, prove the copy exact, then re-apply
+    every erasure and purge recorded after the backup was taken.
+
+    Args:
+        ledger: the erasure ledger's entries (default: the ledger file).
+
+    Returns:
+        The backup's manifest with ``erasures_replayed`` (count per kind).
 
     Raises:
         Conflict: the database already holds documents.
-        ValidationError: the file is damaged or the restored data differs.
+        ValidationError: the file is damaged, the key is wrong, the restored data
+            differs, or the ledger cannot be read or re-applied.
     """
-    manifest = verify_backup(path)
-    _refuse_non_empty(db)
-    for name, stream in _collection_streams(path, manifest):
-        collection = db.get_collection(name, codec_options=_RAW)
-        batch, size = [], 0
-        for doc in decode_file_iter(stream, _RAW):
-            batch.append(doc)
-            size += len(doc.raw)
-            if size >= _INSERT_BATCH_BYTES or len(batch) >= 1000:
-                collection.insert_many(batch, ordered=True)
-                batch, size = [], 0
-        if batch:
-            collection.insert_many(batch, ordered=True)
-        for spec in manifest["collections"][name]["indexes"]:
-            options = {k: v for k, v in spec.items() if k != "key"}
-            keys = [(field, direction) for field, direction in spec["key"]]
-            collection.create_indexes([IndexModel(keys, **options)])
+    entries = erasure_ledger.read_ledger() if ledger is None else ledger
+    erasure_ledger.check_replayable(entries)
+    with opened_backup(path) as plain:
+        manifest = _verify(plain, shown=path)
+        _refuse_non_empty(db)
+        for name, stream in _collection_streams(plain, manifest):
+            _load_collection(db, name, stream, manifest["collections"][name]["indexes"])
     restored = database_manifest(db)
     if not same_content(restored, manifest):
         raise ValidationError("The restored database differs from the backup's manifest.")
-    return manifest
+    due = erasure_ledger.entries_after(entries, _backup_started(manifest))
+    return {**manifest, "erasures_replayed": erasure_ledger.replay(db, due)}
 
 
-def _collection_streams(path: Path, manifest: dict) -> Iterator[tuple[str, Any]]:
+def _load_collection(db: Database, name: str, stream: Any, indexes: list[dict]) -> None:
+    collection = db.get_collection(name, codec_options=_RAW)
+    batch, size = [], 0
+    for doc in decode_file_iter(stream, _RAW):
+        batch.append(doc)
+        size += len(doc.raw)
+        if size >= _INSERT_BATCH_BYTES or len(batch) >= 1000:
+            collection.insert_many(batch, ordered=True)
+            batch, size = [], 0
+    if batch:
+        collection.insert_many(batch, ordered=True)
+    for spec in indexes:
+        options = {k: v for k, v in spec.items() if k != "key"}
+        keys = [(field, direction) for field, direction in spec["key"]]
+        collection.create_indexes([IndexModel(keys, **options)])
+
+
+def _collection_streams(plain: Path, manifest: dict) -> Iterator[tuple[str, Any]]:
     """Each collection's name and a stream of its raw BSON, in manifest order."""
-    with tarfile.open(path, "r:") as archive:
+    with tarfile.open(plain, "r:") as archive:
         for name in manifest["collections"]:
             member = archive.extractfile(f"collections/{name}.bson.gz")
             if member is None:
@@ -239,9 +309,14 @@ def verify_backup(path: Path) -> dict[str, Any]:
     Returns:
         The manifest, once every collection matched it.
     """
-    manifest = read_manifest(path)
+    with opened_backup(path) as plain:
+        return _verify(plain, shown=path)
+
+
+def _verify(plain: Path, *, shown: Path) -> dict[str, Any]:
+    manifest = _read_manifest(plain, shown=shown)
     try:
-        for name, stream in _collection_streams(path, manifest):
+        for name, stream in _collection_streams(plain, manifest):
             digest, count = hashlib.sha256(), 0
             for doc in decode_file_iter(stream, _RAW):
                 digest.update(doc.raw)
@@ -251,5 +326,5 @@ def verify_backup(path: Path) -> dict[str, Any]:
                 raise ValidationError(f"The backup's copy of {name} is damaged "
                                       "(checksum mismatch).")
     except (OSError, EOFError, KeyError, InvalidBSON, tarfile.TarError) as exc:
-        raise ValidationError(f"{path} is damaged: {exc}") from exc
+        raise ValidationError(f"{shown} is damaged: {exc}") from exc
     return manifest

@@ -126,14 +126,35 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "and the technicians' settlement statements ({count} PDFs attached).\n\n"
         "A company admin can stop this email on the Reports page.",
     ),
+    "policy_updated": (
+        "iProDash has a new version of its {policy}",
+        "Hello {name},\n\nWe published version {version} of the iProDash {policy}, which "
+        "applies to {company}. What changed:\n{summary}\n\nRead it here: {link}\n\n"
+        "As an admin of {company} you are asked to accept it the next time you log in.",
+    ),
 }
+
+# Every email ends with the links to the three policies (paths of state/routes.py).
+POLICY_LINKS = (("Privacy policy", "/privacy"), ("Terms of service", "/terms"),
+                ("Data processing terms", "/data-processing"))
+
+
+def _policy_footer() -> tuple[str, str]:
+    from iprodash.settings import get_settings
+
+    base = get_settings().public_url
+    text = "\n".join(f"{title}: {base}{path}" for title, path in POLICY_LINKS)
+    html = " · ".join(f'<a href="{escape(base + path)}" style="color:#888">{escape(title)}</a>'
+                      for title, path in POLICY_LINKS)
+    return text, html
 
 
 def render_email(kind: str, **values: str) -> tuple[str, str, str]:
     """Return (subject, text, html) for ``kind`` filled with ``values``."""
     subject_tpl, text_tpl = _TEMPLATES[kind]
     subject = subject_tpl.format(**values)
-    text = text_tpl.format(**values) + "\n\n- iProDash"
+    footer_text, footer_html = _policy_footer()
+    text = text_tpl.format(**values) + "\n\n- iProDash\n" + footer_text
     escaped = {k: escape(str(v)) for k, v in values.items()}
     body = escape(text_tpl).format(**escaped).replace("\n", "<br>")
     link = values.get("link")
@@ -141,5 +162,6 @@ def render_email(kind: str, **values: str) -> tuple[str, str, str]:
         safe = escape(link)
         body = body.replace(safe, f'<a href="{safe}">{safe}</a>')
     html = (f"<div style=\"font-family:sans-serif;font-size:15px\">{body}"
-            "<p style=\"color:#888\">- iProDash</p></div>")
+            "<p style=\"color:#888\">- iProDash</p>"
+            f"<p style=\"color:#888;font-size:12px\">{footer_html}</p></div>")
     return subject, text, html

@@ -32,6 +32,7 @@ from iprodash.repositories.conversations import ConversationRepository
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.erasure_ledger import CLIENT, PHONE, record_erasure
 from iprodash.services.clients import address_text
 from iprodash.services.plan_access import require_writable
 from iprodash.services.privacy_deletion import record_redaction
@@ -177,13 +178,25 @@ def _redact_audit(db: Database, data: CompanyData, needles: list[str], targets: 
 def erase_client(db: Database, *, actor: Actor, client_id: str) -> dict[str, int]:
     """Erase a client's personal data across the company (company-admin).
 
+    The erasure ledger records it first, so restoring an older backup
+    erases the client again.
+
     Returns:
         How many records of each kind were erased or anonymized.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
     require_writable(db, actor=actor)
     client = ClientRepository(db, actor.company_id).get(client_id, "client")
-    data = CompanyData(db, actor.company_id)
+    record_erasure(db, kind=CLIENT, company_id=actor.company_id, record_id=client["_id"],
+                   phone=client.get("phone") or "", email=client.get("email") or "")
+    return erase_client_records(db, company_id=actor.company_id, client=client, actor=actor)
+
+
+def erase_client_records(db: Database, *, company_id: Any, client: dict,
+                         actor: Actor | None) -> dict[str, int]:
+    """The erasure itself, with no role check: :func:`erase_client` and the
+    restore's replay of the erasure ledger (``actor`` None) call it."""
+    data = CompanyData(db, company_id)
     oid, phone, email = client["_id"], client.get("phone") or "", client.get("email") or ""
     jobs = list(data.stream("jobs", {"client_id": oid}).batch_size(1000))
     job_ids = [job["_id"] for job in jobs]
@@ -197,9 +210,9 @@ def erase_client(db: Database, *, actor: Actor, client_id: str) -> dict[str, int
     who += [{"job_id": {"$in": job_ids}}, {"client_id": oid}]
     counts.update(_delete_messages(data, who))
     counts["sms_inbound"] = data.delete_all("sms_inbound", {"phone": phone}) if phone else 0
-    counts["conversations"] = (ConversationRepository(db, actor.company_id).forget_phone(phone)
+    counts["conversations"] = (ConversationRepository(db, data.company_id).forget_phone(phone)
                                if phone else 0)
-    counts["sms_consents"] = (erase_number_consent(db, company_id=actor.company_id, phone=phone)
+    counts["sms_consents"] = (erase_number_consent(db, company_id=data.company_id, phone=phone)
                               if phone else 0)
     counts["email_suppressions"] = EmailSuppressionRepository(db).forget_plain(email)
     for name in data.collections(skip=KEPT_WITH_CLIENT_ID):
@@ -211,7 +224,8 @@ def erase_client(db: Database, *, actor: Actor, client_id: str) -> dict[str, int
     counts["audit_redacted"] = _redact_audit(db, data, _needles(client), targets,
                                              "client erased")
     audit.record(db, actor=actor, action="client.erased", target_type="client",
-                 target_id=oid, after={k: v for k, v in counts.items() if v})
+                 target_id=oid, company_id=data.company_id,
+                 after={k: v for k, v in counts.items() if v})
     return counts
 
 
@@ -231,14 +245,22 @@ def erase_phone_number(db: Database, *, actor: Actor, phone: str) -> dict[str, i
     if _clients_with_number(ClientRepository(db, actor.company_id), phone):
         raise Conflict(f"A client has {display_phone(phone)}: erase that client "
                        "instead, which erases the number too.")
-    data = CompanyData(db, actor.company_id)
+    record_erasure(db, kind=PHONE, company_id=actor.company_id, phone=phone)
+    return erase_number_records(db, company_id=actor.company_id, phone=phone, actor=actor)
+
+
+def erase_number_records(db: Database, *, company_id: Any, phone: str,
+                         actor: Actor | None) -> dict[str, int]:
+    """The number's erasure itself, with no role check: :func:`erase_phone_number`
+    and the restore's replay of the erasure ledger (``actor`` None) call it."""
+    data = CompanyData(db, company_id)
     counts = _delete_messages(data, [{"to": phone}])
     counts["sms_inbound"] = data.delete_all("sms_inbound", {"phone": phone})
-    counts["conversations"] = ConversationRepository(db, actor.company_id).forget_phone(phone)
-    counts["sms_consents"] = erase_number_consent(db, company_id=actor.company_id, phone=phone)
+    counts["conversations"] = ConversationRepository(db, data.company_id).forget_phone(phone)
+    counts["sms_consents"] = erase_number_consent(db, company_id=data.company_id, phone=phone)
     key = phone_pseudonym(phone)
     needles = [n.lower() for n in _phone_forms(phone) if len(n) >= _MIN_NEEDLE]
     counts["audit_redacted"] = _redact_audit(db, data, needles, {key}, "phone number erased")
     audit.record(db, actor=actor, action="phone.erased", target_type="phone", target_id=key,
-                 after={k: v for k, v in counts.items() if v})
+                 company_id=data.company_id, after={k: v for k, v in counts.items() if v})
     return counts

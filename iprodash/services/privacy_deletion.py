@@ -27,13 +27,16 @@ from iprodash.repositories.company_data import CompanyData, DeletionSchedule
 from iprodash.repositories.users import AccountLookup
 from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
+from iprodash.services.erasure_ledger import (COMPANY_PURGED, COMPANY_RECORD_DROPPED,
+                                              record_erasure)
 from iprodash.services.notifications import app_link, enqueue_email
 from iprodash.services.passwords import check_password
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
 # Kept (anonymized) after a purge; everything else with the company_id goes.
-KEPT_AFTER_PURGE = {"audit_log", "billing_events"}
+# The erasure ledger holds ids only and must outlive every backup that predates it.
+KEPT_AFTER_PURGE = {"audit_log", "billing_events", "erasure_ledger"}
 _ENDED = {"canceled", "incomplete_expired"}
 PERSONAL_KEYS = {"email", "name", "phone", "address", "ip", "customer_email", "customer_name",
                  "customer_phone", "customer_address", "billing_details", "shipping",
@@ -148,12 +151,20 @@ def _cancel_subscription(company: dict) -> None:
     stripe_billing.cancel_subscription(subscription_id)
 
 
-def purge_company(db: Database, *, company_id: Any) -> dict[str, int]:
-    """Delete a company's data now, keeping only the anonymous records."""
+def purge_company(db: Database, *, company_id: Any, ledger: bool = True) -> dict[str, int]:
+    """Delete a company's data now, keeping only the anonymous records.
+
+    Args:
+        ledger: record the purge in the erasure ledger first (False when the
+            restore replays that ledger).
+    """
     data = CompanyData(db, company_id)
     company = data.company()
     if company is None or company.get("status") == "deleted":
         return {}
+    if ledger:
+        record_erasure(db, kind=COMPANY_PURGED, company_id=data.company_id,
+                       record_id=data.company_id)
     _cancel_subscription(company)  # first: a failure leaves the data for the next run
     user_ids, emails = data.people()
     counts = {"files": data.delete_files()}
@@ -198,14 +209,21 @@ def purge_due_companies(db: Database, *, now: datetime | None = None) -> dict[st
 
 def forget_deleted_companies(db: Database, *, now: datetime | None = None) -> int:
     """Drop the anonymous records of companies deleted longer ago than the record period."""
-    schedule = DeletionSchedule(db)
-    ended = schedule.records_ended(now or utcnow())
+    ended = DeletionSchedule(db).records_ended(now or utcnow())
     for company_id in ended:
-        data = CompanyData(db, company_id)
-        entries = data.forget_audit_chain()
-        data.delete_all("billing_events")
-        schedule.forget(company_id)
-        audit.record(db, actor=None, action="retention.deleted_company_forgotten",
-                     target_type="company", target_id=company_id, company_id=None,
-                     after={"audit_entries": entries})
+        forget_company_record(db, company_id=company_id)
     return len(ended)
+
+
+def forget_company_record(db: Database, *, company_id: Any, ledger: bool = True) -> None:
+    """Drop one deleted company's anonymous record, billing events and audit chain."""
+    data = CompanyData(db, company_id)
+    if ledger:
+        record_erasure(db, kind=COMPANY_RECORD_DROPPED, company_id=data.company_id,
+                       record_id=data.company_id)
+    entries = data.forget_audit_chain()
+    data.delete_all("billing_events")
+    DeletionSchedule(db).forget(data.company_id)
+    audit.record(db, actor=None, action="retention.deleted_company_forgotten",
+                 target_type="company", target_id=data.company_id, company_id=None,
+                 after={"audit_entries": entries})

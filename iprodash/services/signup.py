@@ -20,6 +20,7 @@ from iprodash.services import audit
 from iprodash.services.actor import COMPANY_ADMIN
 from iprodash.services.notifications import app_link, enqueue_email
 from iprodash.services.passwords import hash_password
+from iprodash.services.policies import signup_acceptance
 from iprodash.settings import get_settings
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -52,16 +53,18 @@ def signup_company(db: Database, *, company_name: str, admin_name: str, email: s
     if accounts.by_email(email) is not None:
         raise Conflict("An account with this email already exists. Log in or reset your password.")
     companies = CompanyRepository(db)
+    accepted_at = utcnow()
+    versions, acceptance = signup_acceptance(db, now=accepted_at)
     company_id = companies.create({
         "name": company_name, "code": new_company_code(), "phone": phone,
         "admin_email": email, "timezone": timezone, "card_fee_bp": card_fee_bp,
-        "status": "unconfirmed", "plan": "trial", "terms_accepted_at": utcnow(),
-        "terms_accepted_ip": ip,
+        "status": "unconfirmed", "plan": "trial", "terms_accepted_at": accepted_at,
+        "terms_accepted_ip": ip, **versions,
     })
     user_id = accounts.create({
         "company_id": company_id, "name": admin_name, "email": email, "phone": phone,
         "password_hash": hash_password(password), "role": COMPANY_ADMIN, "status": "active",
-        "view_financials": True, "email_confirmed": False,
+        "view_financials": True, "email_confirmed": False, **acceptance,
     })
     days = get_settings().confirm_days
     token = TokenRepository(db).issue(kind="confirm", user_id=user_id, company_id=company_id,
@@ -71,7 +74,7 @@ def signup_company(db: Database, *, company_name: str, admin_name: str, email: s
                   company=company_name, days=str(days), link=app_link(f"/confirm/{token}"))
     audit.record(db, actor=None, action="company.signup", target_type="company",
                  target_id=company_id, company_id=company_id, ip=ip,
-                 after={"name": company_name, "admin_email": email})
+                 after={"name": company_name, "admin_email": email, **versions})
     return str(company_id)
 
 

@@ -49,7 +49,8 @@ def _secrets_delivered(db, mailbox, session: str) -> list[str]:
 
 
 def _backup_bytes(path) -> bytes:
-    with tarfile.open(path) as archive:
+    """Everything the backup holds, decrypted with the backup key."""
+    with backup.opened_backup(path) as plain, tarfile.open(plain) as archive:
         return b"".join(gzip.decompress(archive.extractfile(member).read())
                         if member.name.endswith(".gz") else archive.extractfile(member).read()
                         for member in archive.getmembers() if member.isfile())

@@ -1,4 +1,5 @@
-"""Backup -> restore into an empty database -> identical manifests."""
+"""Backup -> restore into an empty database -> identical manifests; backups are
+sealed with IPRODASH_BACKUP_KEY and written 0600."""
 
 from __future__ import annotations
 
@@ -49,16 +50,17 @@ def _fill(db) -> bytes:
 def test_backup_then_restore_reproduces_everything(db, empty_db, tmp_path):
     payload = _fill(db)
     path, manifest = backup.create_backup(db, out_dir=tmp_path)
-    assert path.name.startswith("iprodash-backup-") and path.suffix == ".tar"
+    assert path.name.startswith("iprodash-backup-") and path.name.endswith(".tar.sealed")
     assert manifest["collections"]["audit_log"]["count"] == 1
     assert manifest["gridfs"]["files"] == {"files": 1}
     assert manifest["consistency"].startswith("snapshot")
-    with tarfile.open(path) as archive:  # every collection is gzip-compressed inside
-        member = archive.extractfile("collections/odd_types.bson.gz")
+    with backup.opened_backup(path) as plain, tarfile.open(plain) as archive:
+        member = archive.extractfile("collections/odd_types.bson.gz")  # gzip'd inside
         assert gzip.decompress(member.read())
 
     restored = backup.restore_backup(empty_db, path=path)
-    assert restored == manifest
+    assert {k: v for k, v in restored.items() if k != "erasures_replayed"} == manifest
+    assert restored["erasures_replayed"] == {}
     assert backup.same_content(backup.database_manifest(empty_db), backup.database_manifest(db))
     stored = gridfs.GridFSBucket(empty_db, bucket_name="files").open_download_stream_by_name(
         "photo.jpg").read()
@@ -91,7 +93,8 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(db, empty_db, tm
     _fill(db)
     path, _ = backup.create_backup(db, out_dir=tmp_path)
     damaged = tmp_path / "damaged.tar"
-    with tarfile.open(path) as source, tarfile.open(damaged, "w") as target:
+    with backup.opened_backup(path) as plain, tarfile.open(plain) as source, \
+            tarfile.open(damaged, "w") as target:
         for member in source.getmembers():
             data = source.extractfile(member).read()
             if member.name == "collections/odd_types.bson.gz":
@@ -107,8 +110,11 @@ def test_a_damaged_backup_is_refused_before_anything_is_written(db, empty_db, tm
 
 def test_rotation_keeps_the_newest_copies(db, tmp_path):
     _fill(db)
+    legacy = tmp_path / "iprodash-backup-20200101T000000000000Z.tar"  # written before sealing
+    legacy.write_bytes(b"plain")
     made = [backup.create_backup(db, out_dir=tmp_path, keep=2)[0] for _ in range(3)]
     assert backup.list_backups(tmp_path) == made[1:]
+    assert not legacy.exists()
     assert not list(tmp_path.glob(".staging-*"))
 
 
@@ -132,6 +138,7 @@ def test_cli_backup_and_restore(db, empty_db, tmp_path, monkeypatch, capsys):
     assert "Backup written" in capsys.readouterr().out
     [path] = backup.list_backups(tmp_path)
     monkeypatch.setenv("MONGODB_DB", empty_db.name)
+    monkeypatch.setenv("IPRODASH_ERASURE_LEDGER", str(tmp_path / "no-erasures-yet.jsonl"))
     get_settings.cache_clear()
     db_module.get_client.cache_clear()
     assert cli.main(["restore", "--from", str(path)]) == 0
