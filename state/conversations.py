@@ -9,7 +9,7 @@ from iprodash.domain.errors import ValidationError
 from iprodash.services import conversations
 from state import routes
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 
 class InboxState(KeysetPager, SessionState):
@@ -50,7 +50,9 @@ class ThreadState(SessionState):
         self._reload()
 
     @rx.event
+    @handles_errors
     def set_draft(self, text: str):
+        text = as_text(text, 5000)
         self.draft = str(text)[:conversations.MAX_REPLY + 100]
 
     @rx.event
@@ -73,6 +75,7 @@ class ThreadState(SessionState):
     @handles_errors
     def open_client_thread(self, client_id: str):
         """For other pages: jump to a client's thread."""
+        client_id = as_text(client_id, 40)
         key = conversations.client_thread_key(get_db(), actor=self._actor(), client_id=client_id)
         return rx.redirect(routes.MESSAGE_THREAD.replace("[thread]", key))
 

@@ -10,7 +10,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import auth, users
 from state import routes
-from state.session import SessionState, handles_errors
+from state.session import SessionState, as_form, handles_errors
 
 
 class ProfileState(SessionState):
@@ -20,13 +20,16 @@ class ProfileState(SessionState):
     @rx.event
     @handles_errors
     def save_name(self, form: dict):
+        form = as_form(form)
         actor = self._actor()
         users.update_profile(get_db(), actor=actor, name=str(form.get("name", "")))
         self._remember(self._actor())
         return rx.toast.success("Profile saved.")
 
     @rx.event(background=True)
+    @handles_errors
     async def change_password(self, form: dict):
+        form = as_form(form)
         async with self:
             self.busy, self.password_error = True, ""
             try:

@@ -9,7 +9,7 @@ from iprodash.domain.errors import ValidationError
 from iprodash.services import technician_access, technicians
 from iprodash.services.technicians import DEFAULT_COLOR, TechnicianForm
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_form, as_text, handles_errors, loads_page
 
 _BLANK = {"name": "", "nickname": "", "phone": "", "email": "", "commission_percent": "0",
           "job_fee": "0", "color": DEFAULT_COLOR}
@@ -43,6 +43,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def open_edit(self, technician_id: str):
+        technician_id = as_text(technician_id, 40)
         tech = technicians.get_technician(get_db(), actor=self._actor(),
                                           technician_id=technician_id)
         self._open(tech.id, {
@@ -53,6 +54,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def save(self, form: dict):
+        form = as_form(form)
         values = {key: str(form.get(key, ""))[:200] for key in _BLANK}
         try:
             if self.editing_id:
@@ -70,6 +72,8 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def set_active(self, technician_id: str, active: bool):
+        technician_id = as_text(technician_id, 40)
+        active = as_flag(active)
         tech = technicians.set_technician_active(get_db(), actor=self._actor(),
                                                  technician_id=technician_id,
                                                  active=bool(active))
@@ -80,6 +84,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @handles_errors
     def send_link(self, technician_id: str):
         """Text/email the technician a fresh sign-in link for their phone."""
+        technician_id = as_text(technician_id, 40)
         result = technician_access.send_technician_link(get_db(), actor=self._actor(),
                                                         technician_id=str(technician_id)[:64])
         return (rx.toast.success if result.sent else rx.toast.warning)(result.message)
@@ -88,6 +93,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @handles_errors
     def revoke_links(self, technician_id: str):
         """Turn off every link the technician has and sign them out (admin)."""
+        technician_id = as_text(technician_id, 40)
         count = technician_access.revoke_technician_links(
             get_db(), actor=self._actor(), technician_id=str(technician_id)[:64])
         return rx.toast.success(f"Turned off {count} link{'s' if count != 1 else ''}; "
