@@ -4,8 +4,8 @@ Any public handler is callable from the browser with any arguments, so this
 test finds them all in the app's registry (every state class defined in the
 project's ``state.`` modules, found by walking ``rx.State``'s substates) and
 calls each one that takes parameters with wrong-typed and out-of-range values,
-one parameter at a time, as a signed-in company admin, office user and
-operator of a company with data built through the services. A handler added
+one parameter at a time, as a signed-in company admin, office user,
+operator and technician (signed in through their link) of a company with data built through the services. A handler added
 later is fuzzed too, without editing this file.
 
 Each handler runs on its page: the tab's URL is the route whose ``on_load``
@@ -45,9 +45,10 @@ from iprodash.api.security import SESSION_COOKIE
 from iprodash.iprodash import app
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.services import auth, jobs
-from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, USER
+from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, TECHNICIAN, USER
 from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import LeadSourceForm, create_lead_source
+from iprodash.services.technician_access import create_technician_link, open_technician_link
 from iprodash.services.technicians import TechnicianForm, create_technician
 from tests.factories import actor_for, make_company, make_user
 
@@ -130,10 +131,10 @@ def _route_of(cls) -> str | None:
 
 
 class Tab:
-    """One browser tab signed in as ``user``: a root state with the session cookie."""
+    """One browser tab signed in with ``cookie``: a root state carrying it."""
 
-    def __init__(self, db, user: dict):
-        self.cookie = auth.issue_session(db, user=user, ip="127.0.0.1", user_agent="pytest")
+    def __init__(self, cookie: str):
+        self.cookie = cookie
         self.root = rx.State(_reflex_internal_init=True)
 
     def at(self, cls, path: str):
@@ -169,7 +170,7 @@ class World:
                       for role in (COMPANY_ADMIN, USER)}
         self.users[OPERATOR] = make_user(db, company=None, role=OPERATOR)
         admin = actor_for(self.users[COMPANY_ADMIN])
-        tech = create_technician(db, actor=admin, form=TechnicianForm(
+        self.tech = tech = create_technician(db, actor=admin, form=TechnicianForm(
             name="Tom Tech", nickname="Tom", phone="(212) 555-0111", commission_percent="40",
             job_fee="0"))
         source = create_lead_source(db, actor=admin, form=LeadSourceForm(
@@ -186,6 +187,15 @@ class World:
             client_name="Zed Far", client_phone="(212) 555-0199", address_line="9 Elm St",
             city="Springfield", state="NY", zip="10001", job_type="Lockout", date="2025-06-02",
             start_time="09:00", end_time="11:00")).job
+
+    def sign_in(self, role: str) -> str:
+        """A live session cookie for ``role`` (a technician opens their link)."""
+        if role == TECHNICIAN:
+            admin = actor_for(self.users[COMPANY_ADMIN])
+            path = create_technician_link(self.db, actor=admin, technician_id=self.tech.id)
+            return open_technician_link(self.db, token=path.rsplit("/", 1)[-1], ip="127.0.0.1")
+        return auth.issue_session(self.db, user=self.users[role], ip="127.0.0.1",
+                                  user_agent="pytest")
 
     def path(self, route: str | None) -> str:
         if route is None:
@@ -231,13 +241,25 @@ def _call(state, name: str, args: list) -> None:
     run(type(state).event_handlers[name].fn(state, *args))
 
 
+def test_discovery_finds_the_handlers_the_issue_names():
+    """The walk reaches nested states and mixins' handlers (a broken walk would fuzz nothing)."""
+    found = {f"{cls.__name__}.{name}" for cls, name in (p.values for p in _fuzzable())}
+    assert len(found) >= 100
+    assert {"AuditState.set_target_type", "BoardState.shift", "SettlementsState.ask_void",
+            "ReportsState.set_kind", "PrivacyState.start_export", "UsersState.set_invite_email",
+            "ClientsState.set_dialog_open", "SupportDeskState.select"} <= found
+    names = {key.split(".", 1)[1] for key in found}
+    assert not names & _REFLEX_HANDLERS and not any(n.startswith("_") for n in names)
+
+
 @pytest.mark.parametrize(("cls", "name"), _fuzzable())
 def test_handler_refuses_bad_arguments(world, caplog, cls, name):
     params = _params(cls.event_handlers[name])
     annotations = [_annotation(cls, name, p) for p in params]
     route = _route_of(cls)
-    for role in (COMPANY_ADMIN, USER, OPERATOR):
-        tab = Tab(world.db, world.users[role])
+    for role in (COMPANY_ADMIN, USER, OPERATOR, TECHNICIAN):
+        tab = Tab(world.sign_in(role))
+        assert auth.authenticate(world.db, token=tab.cookie, ip="127.0.0.1").role == role
         state = tab.at(cls, world.path(route))
         if "load" in cls.event_handlers and not _params(cls.event_handlers["load"]):
             _call(state, "load", [])
