@@ -43,7 +43,7 @@ class OperatorState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_reason(self, value: str):
-        value = as_text(value, 320)
+        value = as_text(value, 500)
         self.reason = value[:500]
 
     @rx.event

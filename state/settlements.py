@@ -166,7 +166,7 @@ class SettlementsState(SessionState):
     @rx.event
     @handles_errors
     def set_void_reason(self, value: str):
-        value = as_text(value, 320)
+        value = as_text(value, 500)
         self.void_reason = value[:500]
 
     @rx.event
