@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 
 import reflex as rx
 
@@ -24,6 +25,7 @@ from state.session_boundary import binding_of, reset_page_states, session_cookie
 
 # What a handler answers when the browser sent something it never sends.
 NOT_UNDERSTOOD = "That request was not understood. Please reload the page and try again."
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 
 
 class BadArgument(ValidationError):
@@ -42,7 +44,7 @@ def as_text(value: object, max_len: int = 200) -> str:
 
 def as_int(value: object, lo: int, hi: int) -> int:
     """A whole number between ``lo`` and ``hi`` (digits as text too); else refused."""
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit() and len(value) < 20:
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         raise BadArgument()
