@@ -57,7 +57,7 @@ _REFLEX_HANDLERS = frozenset({"setvar", "hydrate", "set_is_hydrated", "update_va
                               "on_load_internal", "hydrate_and_load"})
 
 # Collections that change on every signed-in event (not the company's data).
-_VOLATILE = frozenset({"sessions", "usage_log", "rate_limits", "login_attempts"})
+_VOLATILE = frozenset({"sessions", "usage_log"})
 
 BAD_VALUES = [None, 12345, -1, 10**20, "", "x" * 5000, "9999-12-31", "<script>",
               {"a": 1}, [1, 2], "FOREIGN_ID", "not-an-id"]
