@@ -13,7 +13,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import addresses
-from state.session import SessionState, handles_errors
+from state.session import SessionState, as_text, handles_errors
 
 
 class AddressState(SessionState):
@@ -38,8 +38,13 @@ class AddressState(SessionState):
         return self._session_token
 
     @rx.event
+    @handles_errors
     def prefill(self, line: str, city: str, region: str, zip_code: str):
         """Show an existing address (editing a job or client)."""
+        line = as_text(line, 320)
+        city = as_text(city, 320)
+        region = as_text(region, 320)
+        zip_code = as_text(zip_code, 320)
         self.line, self.city, self.region, self.zip = (line[:200], city[:100], region[:50],
                                                        zip_code[:20])
         self.lat = self.lng = self.query = ""
@@ -56,6 +61,7 @@ class AddressState(SessionState):
     @rx.event
     @handles_errors
     def search(self, text: str):
+        text = as_text(text, 5000)
         self.query = text[:200]
         self.suggestions = addresses.suggest_addresses(
             get_db(), actor=self._actor(), text=self.query, session_token=self._token())
@@ -63,6 +69,7 @@ class AddressState(SessionState):
     @rx.event
     @handles_errors
     def choose(self, place_id: str):
+        place_id = as_text(place_id, 40)
         found = addresses.resolve_address(get_db(), actor=self._actor(), place_id=place_id,
                                           session_token=self._token())
         self._session_token = ""  # a session ends with the chosen place

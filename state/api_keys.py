@@ -8,7 +8,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import api_keys
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 SCOPE_CHOICES = {"read": ["read"], "read and write": ["read", "write"]}
 
@@ -40,6 +40,7 @@ class ApiKeysState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def create(self, form: dict):
+        form = as_form(form)
         scopes = SCOPE_CHOICES.get(str(form.get("scopes", "")), [])
         try:
             row, secret = api_keys.create_api_key(get_db(), actor=self._actor(),
@@ -63,6 +64,7 @@ class ApiKeysState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def revoke(self, key_id: str):
+        key_id = as_text(key_id, 40)
         api_keys.revoke_api_key(get_db(), actor=self._actor(), key_id=str(key_id))
         self._reload()
         return rx.toast.success("Key revoked. Requests with it are refused from now on.")

@@ -6,9 +6,10 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.audit_words import ACTION_AREAS, TARGET_LABELS
+from iprodash.domain.dates import parse_day
 from iprodash.services import audit_log
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 
 class AuditState(KeysetPager, SessionState):
@@ -44,6 +45,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_action_filter(self, value: str):
+        value = as_text(value, 320)
         self.action_filter = value if value in ACTION_AREAS else ""
         self.cursor_stack = []
         self._reload()
@@ -51,6 +53,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_days(self, value: str):
+        value = as_text(value, 320)
         self.days = {"all": 0, "1": 1, "7": 7, "30": 30, "90": 90}.get(value, 0)
         self.cursor_stack = []
         self._reload()
@@ -58,6 +61,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_who_filter(self, value: str):
+        value = as_text(value, 320)
         known = {person["id"] for person in self.people}
         self.who_filter = value if value in known else ""
         self.cursor_stack = []
@@ -66,6 +70,9 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_date_from(self, value: str):
+        value = as_text(value, 320)
+        if value.strip():
+            parse_day(value, message="Enter the from date as YYYY-MM-DD.", field="from")
         self.date_from = value.strip()[:10]
         self.cursor_stack = []
         self._reload()
@@ -73,6 +80,9 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_date_to(self, value: str):
+        value = as_text(value, 320)
+        if value.strip():
+            parse_day(value, message="Enter the to date as YYYY-MM-DD.", field="to")
         self.date_to = value.strip()[:10]
         self.cursor_stack = []
         self._reload()
@@ -80,6 +90,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_target_type(self, value: str):
+        value = as_text(value, 320)
         self.target_type = value if value in TARGET_LABELS else ""
         self.cursor_stack = []
         self._reload()
@@ -87,6 +98,7 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_target_id(self, value: str):
+        value = as_text(value, 320)
         self.target_id = value.strip()[:64]
         self.cursor_stack = []
         self._reload()

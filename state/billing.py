@@ -11,7 +11,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import billing, plan_access
 from iprodash.services.actor import COMPANY_ADMIN, USER
 from state import routes
-from state.session import SessionState, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 _RETURN_NOTICES = {
     "success": "Thank you. Stripe is confirming the payment; the status below updates "
@@ -56,8 +56,10 @@ class BillingState(SessionState):
         self.loaded = True
 
     @rx.event
+    @handles_errors
     def choose_plan(self, label: str):
         """The select shows labels; keep the matching price id (others are ignored)."""
+        label = as_text(label, 320)
         match = next((p["price_id"] for p in self.plans if p["label"] == label), None)
         if match:
             self.selected_price = match

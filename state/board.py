@@ -11,7 +11,7 @@ from iprodash.domain.words import pluralize
 from iprodash.services import jobs
 from iprodash.services.dispatch_board import board_for_day, company_today, parse_day
 from state import routes
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_int, as_text, handles_errors, loads_page
 
 UNASSIGNED = "unassigned"
 
@@ -57,12 +57,14 @@ class BoardState(SessionState):
     @rx.event
     @handles_errors
     def shift(self, days: int):
+        days = as_int(days, -3660, 3660)
         current = parse_day(self.day, company_today(get_db(), actor=self._actor()))
         return self._go(current + timedelta(days=max(-366, min(366, int(days)))))
 
     @rx.event
     @handles_errors
     def pick_day(self, value: str):
+        value = as_text(value, 320)
         fallback = parse_day(self.day, company_today(get_db(), actor=self._actor()))
         return self._go(parse_day(value, fallback))
 
@@ -74,6 +76,8 @@ class BoardState(SessionState):
     @rx.event
     @handles_errors
     def assign(self, job_id: str, technician_id: str):
+        job_id = as_text(job_id, 40)
+        technician_id = as_text(technician_id, 40)
         change = jobs.assign_technician(
             get_db(), actor=self._actor(), job_id=job_id,
             technician_id=None if technician_id == UNASSIGNED else technician_id)

@@ -10,7 +10,7 @@ import json
 import reflex as rx
 
 from state.paging import KeysetPager
-from state.session import handles_errors
+from state.session import as_flag, as_text, handles_errors
 
 SHOW = {"active": True, "inactive": False, "all": None}
 
@@ -46,7 +46,9 @@ class EditDialog(rx.State, mixin=True):
         return rx.toast.success(f"{name.strip()} saved.")
 
     @rx.event
+    @handles_errors
     def set_dialog_open(self, value: bool):
+        value = as_flag(value)
         self.dialog_open = bool(value)
 
 
@@ -61,5 +63,6 @@ class ActiveFilter(rx.State, mixin=True):
     @rx.event
     @handles_errors
     def set_show(self, value: str):
+        value = as_text(value, 320)
         self.show = value if value in SHOW else "active"
         self._first_page()

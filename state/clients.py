@@ -10,7 +10,7 @@ from iprodash.services import clients
 from iprodash.services.clients import ClientForm
 from state.address_autocomplete import AddressState
 from state.catalog import EditDialog, NameKeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 from state.texting_chip import record_from_form, ticked
 
 _FIELDS = ("name", "phone", "email", "address_line", "city", "state", "zip", "lat", "lng")
@@ -34,6 +34,7 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
     @rx.event
     @handles_errors
     def search(self, form: dict):
+        form = as_form(form)
         self.query = str(form.get("query", "")).strip()[:100]
         self._first_page()
 
@@ -52,6 +53,7 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
     @rx.event
     @handles_errors
     def open_edit(self, client_id: str):
+        client_id = as_text(client_id, 40)
         client = clients.get_client(get_db(), actor=self._actor(), client_id=client_id)
         return self._open(client.id, {
             "name": client.name, "phone": client.phone_display, "email": client.email,
@@ -61,6 +63,7 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
     @rx.event
     @handles_errors
     def save(self, form: dict):
+        form = as_form(form)
         values = {key: str(form.get(key, ""))[:200] for key in _FIELDS}
         try:
             if self.editing_id:

@@ -6,7 +6,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import company_settings
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 
 class CompanySettingsState(SessionState):
@@ -40,6 +40,7 @@ class CompanySettingsState(SessionState):
     @rx.event
     @handles_errors
     def save(self, form: dict):
+        form = as_form(form)
         from iprodash.domain.errors import ValidationError
 
         try:

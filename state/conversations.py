@@ -16,7 +16,7 @@ from state import routes
 from state.job_detail import job_id_from_path
 from state.live_refresh import LiveRefresh
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 
 class UnreadState(LiveRefresh, SessionState):
@@ -179,7 +179,9 @@ class ThreadState(LiveRefresh, SessionState):
             return None
 
     @rx.event
+    @handles_errors
     def set_draft(self, text: str):
+        text = as_text(text, 5000)
         self.draft = str(text)[:conversations.MAX_REPLY + 100]
 
     @rx.event
@@ -203,9 +205,9 @@ class ThreadState(LiveRefresh, SessionState):
     @rx.event
     @handles_errors
     def open_client_thread(self, client_id: str):
-        """Jump to a client's thread page."""
-        key = conversations.client_thread_key(get_db(), actor=self._actor(),
-                                              client_id=str(client_id)[:64])
+        """For other pages: jump to a client's thread."""
+        client_id = as_text(client_id, 40)
+        key = conversations.client_thread_key(get_db(), actor=self._actor(), client_id=client_id)
         return rx.redirect(routes.MESSAGE_THREAD.replace("[thread]", key))
 
     @rx.var

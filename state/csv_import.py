@@ -12,7 +12,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.domain.words import pluralize
 from iprodash.services import job_csv, job_csv_import
 from state import routes
-from state.session import SessionState, loads_page
+from state.session import SessionState, as_text, as_uploads, handles_errors, loads_page
 
 UPLOAD_ID = "csv_import"
 MAX_ERRORS_SHOWN = 200
@@ -54,14 +54,18 @@ class CsvImportState(SessionState):
         self.sources = [list(pair) for pair in choices["sources"]]
 
     @rx.event
+    @handles_errors
     def set_kind(self, value: str):
+        value = as_text(value, 320)
         if value in job_csv_import.IMPORT_KINDS:
             self.kind = value
             self._clear()
 
     @rx.event
+    @handles_errors
     async def check_file(self, files: list[rx.UploadFile]):
         """Read the uploaded file (size checked first) and preview it; nothing is written."""
+        files = as_uploads(files)
         self._clear()
         if not files:
             return rx.toast.error("Choose a CSV file first.")
@@ -115,7 +119,10 @@ class CsvImportState(SessionState):
         self._clear()
 
     @rx.event
+    @handles_errors
     def set_export_filter(self, name: str, value: str):
+        name = as_text(name, 320)
+        value = as_text(value, 320)
         if name in self.export_filters:
             self.export_filters = {**self.export_filters, name: str(value)[:100]}
 

@@ -14,7 +14,7 @@ from iprodash.db import get_db
 from iprodash.domain.money import format_money, format_percent
 from iprodash.services import dashboard, getting_started
 from state import routes
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 _COLORS = {"profit": "#4f46e5", "gross": "#a5b4fc", "roi": "#16a34a", "open": "#f59e0b",
            "closed": "#16a34a", "canceled": "#dc2626"}
@@ -160,6 +160,7 @@ class DashboardState(SessionState):
     @rx.event
     @handles_errors
     def set_period(self, value: str):
+        value = as_text(value, 320)
         if value not in dashboard.PERIODS:
             return rx.toast.error("Choose a period from the list.")
         self.period = value
@@ -170,6 +171,7 @@ class DashboardState(SessionState):
     @rx.event
     @handles_errors
     def apply_custom(self, form: dict):
+        form = as_form(form)
         self.start = str(form.get("start", ""))[:10]
         self.end = str(form.get("end", ""))[:10]
         self.period = "custom"

@@ -18,7 +18,8 @@ from iprodash.services.lead_sources import lead_source_choices
 from iprodash.services.technicians import technician_choices
 from state.address_autocomplete import AddressState
 from state.job_form import NONE, blank_values, form_from
-from state.session import SessionState, handles_errors, loads_page
+from state.session import (SessionState, as_flag, as_form, as_int, as_text, handles_errors,
+                           loads_page)
 from state.texting_chip import TextingChipState, record_from_form, ticked
 
 _LISTS = ("payments", "parts", "finance_lines", "history", "moves", "photos", "tech_notes",
@@ -113,11 +114,16 @@ class JobDetailState(SessionState):
                                     job.get("state", ""), job.get("zip", ""))
 
     @rx.event
+    @handles_errors
     def set_edit_open(self, value: bool):
+        value = as_flag(value)
         self.edit_open = bool(value)
 
     @rx.event
+    @handles_errors
     def set_choice(self, name: str, value: str):
+        name = as_text(name, 320)
+        value = as_text(value, 320)
         if name == "technician":
             self.technician = str(value)[:40]
         elif name == "source":
@@ -126,6 +132,7 @@ class JobDetailState(SessionState):
     @rx.event
     @handles_errors
     def save_edit(self, data: dict):
+        data = as_form(data)
         form = form_from({**data, "client_id": ""}, technician=self.technician,
                          source=self.source)
         try:
@@ -141,6 +148,7 @@ class JobDetailState(SessionState):
     @rx.event
     @handles_errors
     def move(self, target: str):
+        target = as_text(target, 320)
         change = job_lifecycle.change_status(get_db(), actor=self._actor(),
                                              job_id=self._job_id(), target=str(target)[:40])
         return self._after_change(change, f"Job is now {status_label(change.job['status'])}.")
@@ -148,17 +156,23 @@ class JobDetailState(SessionState):
     @rx.event
     @handles_errors
     def open_reason(self, target: str, title: str):
+        target = as_text(target, 320)
+        title = as_text(title, 5000)
         self._actor()
         self.reason_target, self.reason_title = str(target)[:40], str(title)[:60]
         self.reason_error, self.reason_open = "", True
 
     @rx.event
+    @handles_errors
     def open_photo(self, photo_id: str):
         """Show one of this job's photos large; the image route checks access again."""
+        photo_id = as_text(photo_id, 40)
         self.viewer_photo = next((p["id"] for p in self.photos if p["id"] == photo_id), "")
 
     @rx.event
+    @handles_errors
     def set_viewer_open(self, value: bool):
+        value = as_flag(value)
         if not value:
             self.viewer_photo = ""
 
@@ -171,19 +185,24 @@ class JobDetailState(SessionState):
         return f"{ids.index(self.viewer_photo) + 1} of {len(ids)}"
 
     @rx.event
+    @handles_errors
     def step_photo(self, step: int):
         """Next (1) or previous (-1) photo in the viewer, wrapping around."""
+        step = as_int(step, -1000, 1000)
         ids = [p["id"] for p in self.photos]
         if self.viewer_photo in ids and step in (1, -1):
             self.viewer_photo = ids[(ids.index(self.viewer_photo) + step) % len(ids)]
 
     @rx.event
+    @handles_errors
     def set_reason_open(self, value: bool):
+        value = as_flag(value)
         self.reason_open = bool(value)
 
     @rx.event
     @handles_errors
     def confirm_reason(self, data: dict):
+        data = as_form(data)
         try:
             change = job_lifecycle.change_status(
                 get_db(), actor=self._actor(), job_id=self._job_id(),

@@ -12,7 +12,7 @@ from iprodash.services.lead_sources import lead_source_choices
 from iprodash.services.technicians import technician_choices
 from state import routes
 from state.address_autocomplete import AddressState
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 from state.texting_chip import record_from_form, ticked
 
 FORM_FIELDS = tuple(JobForm.__dataclass_fields__)
@@ -63,6 +63,7 @@ class NewJobState(SessionState):
     @handles_errors
     def lookup_phone(self, phone: str):
         """Look the typed phone up; offer the clients who already have it."""
+        phone = as_text(phone, 320)
         found = clients.find_clients_by_phone(get_db(), actor=self._actor(), phone=phone[:40])
         self.values = {**self.values, "client_phone": phone[:40]}
         self.matches = [{"id": c.id, "name": c.name, "address": c.address_text}
@@ -73,6 +74,7 @@ class NewJobState(SessionState):
     @rx.event
     @handles_errors
     def use_client(self, client_id: str):
+        client_id = as_text(client_id, 40)
         client = clients.get_client(get_db(), actor=self._actor(), client_id=client_id)
         self.client_id, self.matches = client.id, []
         self.values = {**self.values, "client_name": client.name,
@@ -85,7 +87,10 @@ class NewJobState(SessionState):
         self.client_id = ""
 
     @rx.event
+    @handles_errors
     def set_choice(self, name: str, value: str):
+        name = as_text(name, 320)
+        value = as_text(value, 320)
         if name == "technician":
             self.technician = str(value)[:40]
         elif name == "source":
@@ -94,6 +99,7 @@ class NewJobState(SessionState):
     @rx.event
     @handles_errors
     def save(self, data: dict):
+        data = as_form(data)
         form = form_from({**data, "client_id": self.client_id}, technician=self.technician,
                          source=self.source)
         try:

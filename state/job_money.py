@@ -11,7 +11,8 @@ from iprodash.domain.money import format_money, parse_money
 from iprodash.services import job_lifecycle, jobs
 from iprodash.services.job_forms import parse_money_lines
 from state.job_detail import JobDetailState, job_id_from_path
-from state.session import SessionState, handles_errors, loads_page
+from state.session import (SessionState, as_flag, as_form, as_int, as_text, handles_errors,
+                           loads_page)
 
 MAX_LINES = 50
 
@@ -75,7 +76,10 @@ class JobMoneyState(SessionState):
             self.parts = [*self.parts, {"description": "", "cost": "", "paid_by": "company"}]
 
     @rx.event
+    @handles_errors
     def remove_line(self, kind: str, index: int):
+        kind = as_text(kind, 320)
+        index = as_int(index, 0, 1000)
         lines = list(self.payments if kind == "payment" else self.parts)
         index = _index(index)
         if 0 <= index < len(lines):
@@ -86,7 +90,12 @@ class JobMoneyState(SessionState):
             self.parts = lines
 
     @rx.event
+    @handles_errors
     def set_line(self, kind: str, index: int, name: str, value: str):
+        kind = as_text(kind, 320)
+        index = as_int(index, 0, 1000)
+        name = as_text(name, 320)
+        value = as_text(value, 320)
         allowed = ("method", "amount", "collected_by") if kind == "payment" else (
             "description", "cost", "paid_by")
         lines = [dict(line) for line in (self.payments if kind == "payment" else self.parts)]
@@ -128,12 +137,15 @@ class JobMoneyState(SessionState):
         self.close_key += 1
 
     @rx.event
+    @handles_errors
     def set_close_open(self, value: bool):
+        value = as_flag(value)
         self.close_open = bool(value)
 
     @rx.event
     @handles_errors
     def confirm_close(self, data: dict):
+        data = as_form(data)
         try:
             price = parse_money(str(data.get("closing_price", "")), field="closing_price")
             payments, parts = self._lines()

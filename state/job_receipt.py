@@ -12,7 +12,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import client_receipts
 from state import routes
 from state.job_detail import job_id_from_path
-from state.session import SessionState, handles_errors
+from state.session import SessionState, as_flag, handles_errors
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +28,9 @@ class JobReceiptState(SessionState):
         self.receipt_open = True
 
     @rx.event
+    @handles_errors
     def set_receipt_open(self, value: bool):
+        value = as_flag(value)
         if not self.receipt_busy:
             self.receipt_open = bool(value)
 

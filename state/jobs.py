@@ -20,7 +20,7 @@ from iprodash.services.lead_sources import all_lead_sources
 from iprodash.services.technicians import all_technicians
 from state import routes
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 ANY = "any"
 _EXPORT_FIELDS = ("q", "status", "technician", "source", "date_field", "from", "to")
@@ -107,6 +107,7 @@ class JobsState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def search(self, form: dict):
+        form = as_form(form)
         self._actor()
         return self._go(q=str(form.get("q", "")).strip()[:100])
 
@@ -114,6 +115,8 @@ class JobsState(KeysetPager, SessionState):
     @handles_errors
     def set_filter(self, name: str, value: str):
         """Change one of status, technician, source, date_field or order."""
+        name = as_text(name, 320)
+        value = as_text(value, 320)
         self._actor()
         if name not in ("status", "technician", "source", "date_field", "order"):
             return None
@@ -122,6 +125,7 @@ class JobsState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_dates(self, form: dict):
+        form = as_form(form)
         self._actor()
         return self._go(**{"from": str(form.get("from", ""))[:10],
                            "to": str(form.get("to", ""))[:10]})

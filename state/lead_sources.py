@@ -9,7 +9,7 @@ from iprodash.domain.errors import ValidationError
 from iprodash.services import lead_sources
 from iprodash.services.lead_sources import LeadSourceForm
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_form, as_text, handles_errors, loads_page
 
 _BLANK = {"name": "", "kind": "percent", "rate_percent": "0", "fixed_amount": "0"}
 
@@ -43,18 +43,22 @@ class LeadSourcesState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def open_edit(self, source_id: str):
+        source_id = as_text(source_id, 40)
         source = lead_sources.get_lead_source(get_db(), actor=self._actor(), source_id=source_id)
         self._open(source.id, {"name": source.name, "kind": source.kind,
                                "rate_percent": f"{source.rate_bp / 100:g}",
                                "fixed_amount": f"{source.fixed_cents / 100:.2f}"})
 
     @rx.event
+    @handles_errors
     def set_form_kind(self, value: str):
+        value = as_text(value, 320)
         self.form_kind = value if value in ("percent", "fixed") else "percent"
 
     @rx.event
     @handles_errors
     def save(self, form: dict):
+        form = as_form(form)
         values = {key: str(form.get(key, ""))[:200] for key in _BLANK}
         values["kind"] = self.form_kind
         try:
@@ -73,6 +77,8 @@ class LeadSourcesState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def set_active(self, source_id: str, active: bool):
+        source_id = as_text(source_id, 40)
+        active = as_flag(active)
         source = lead_sources.set_lead_source_active(get_db(), actor=self._actor(),
                                                      source_id=source_id, active=bool(active))
         self._reload()

@@ -9,7 +9,7 @@ from iprodash.domain.errors import ValidationError
 from iprodash.services import messaging_settings
 from iprodash.services.actor import Actor
 from iprodash.services.sms_templates import EDITABLE_KINDS, KIND_LABELS, VARIABLES
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 
 def _counter(preview) -> str:
@@ -59,6 +59,8 @@ class MessagingSettingsState(SessionState):
     @rx.event
     @handles_errors
     def edit_template(self, kind: str, text: str):
+        kind = as_text(kind, 320)
+        text = as_text(text, 5000)
         if kind not in EDITABLE_KINDS:
             return
         actor = self._actor()
@@ -68,6 +70,7 @@ class MessagingSettingsState(SessionState):
     @rx.event
     @handles_errors
     def save(self, form: dict):
+        form = as_form(form)
         actor = self._actor()
         try:
             view = messaging_settings.update_messaging_settings(

@@ -9,7 +9,7 @@ from iprodash.domain.statuses import COMPANY_STATUS_LABELS
 from iprodash.domain.words import label
 from iprodash.services import operator
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 
 class OperatorState(KeysetPager, SessionState):
@@ -36,16 +36,21 @@ class OperatorState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_status_filter(self, value: str):
+        value = as_text(value, 320)
         self.status_filter = "" if value == "all" else value
         self._first_page()
 
     @rx.event
+    @handles_errors
     def set_reason(self, value: str):
+        value = as_text(value, 500)
         self.reason = value[:500]
 
     @rx.event
     @handles_errors
     def act(self, company_id: str, action: str):
+        company_id = as_text(company_id, 40)
+        action = as_text(action, 320)
         status = operator.change_company_status(get_db(), actor=self._actor(),
                                                 company_id=company_id, action=action,
                                                 reason=self.reason)

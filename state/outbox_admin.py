@@ -7,7 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.services import outbox_admin
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 
 class OutboxAdminState(KeysetPager, SessionState):
@@ -39,6 +39,7 @@ class OutboxAdminState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_status_filter(self, value: str):
+        value = as_text(value, 320)
         self.status_filter = value if value in outbox_admin.STATUSES else ""
         self.cursor_stack = []
         self._reload()
@@ -46,6 +47,7 @@ class OutboxAdminState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def retry(self, message_id: str):
+        message_id = as_text(message_id, 40)
         outbox_admin.retry_dead_message(get_db(), actor=self._actor(), message_id=message_id)
         self._reload()
         return rx.toast.success("The message is queued again and will be sent shortly.")

@@ -12,7 +12,8 @@ from iprodash.domain.words import pluralize
 from iprodash.services import clients, privacy_client_erasure, privacy_deletion, privacy_export
 from iprodash.services.actor import COMPANY_ADMIN, Actor
 from state import routes
-from state.session import SessionState, handles_errors, loads_page
+from state.session import (SessionState, as_choice, as_form, as_text, handles_errors,
+                           loads_page)
 
 _REQUESTS = {privacy_export.COMPANY: privacy_export.request_company_export,
              privacy_export.PERSONAL: privacy_export.request_personal_export}
@@ -51,8 +52,10 @@ class PrivacyState(SessionState):
         self._show(self._actor())
 
     @rx.event(background=True)
+    @handles_errors
     async def start_export(self, kind: str):
         """Request an export, build it off the event loop, and show its progress."""
+        kind = as_choice(kind, _REQUESTS)
         async with self:
             try:
                 actor = self._actor()
@@ -87,8 +90,10 @@ class PrivacyState(SessionState):
             yield rx.toast.error(finished.stage)
 
     @rx.event(background=True)
+    @handles_errors
     async def request_deletion(self, form: dict):
         """Schedule the company's deletion; the password check runs off the event loop."""
+        form = as_form(form)
         async with self:
             self.deleting, self.delete_error = True, ""
             try:
@@ -127,6 +132,7 @@ class PrivacyState(SessionState):
     @handles_errors
     def find_client_to_erase(self, form: dict):
         """Find the client to erase by name, phone or email (company-admin)."""
+        form = as_form(form)
         actor = self._actor_with_role(COMPANY_ADMIN)
         self.erase_matches, self.erase_searched, self.erase_number_display = [], False, ""
         self._erase_number = ""
@@ -142,6 +148,7 @@ class PrivacyState(SessionState):
     @handles_errors
     def erase_client(self, client_id: str):
         """Erase one client everywhere; their jobs keep only the money."""
+        client_id = as_text(client_id, 40)
         actor = self._actor_with_role(COMPANY_ADMIN)
         counts = privacy_client_erasure.erase_client(get_db(), actor=actor,
                                                      client_id=str(client_id)[:40])

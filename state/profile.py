@@ -10,7 +10,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import auth, people_deletion, users
 from state import routes
-from state.session import SessionState, handles_errors
+from state.session import SessionState, as_form, handles_errors
 
 
 class ProfileState(SessionState):
@@ -32,6 +32,7 @@ class ProfileState(SessionState):
     @rx.event
     @handles_errors
     def save_name(self, form: dict):
+        form = as_form(form)
         actor = self._actor()
         users.update_profile(get_db(), actor=actor, name=str(form.get("name", "")),
                              phone=str(form.get("phone", "")))
@@ -69,7 +70,9 @@ class ProfileState(SessionState):
         return rx.redirect(routes.LOGIN + "?info=Your%20account%20was%20deleted.")
 
     @rx.event(background=True)
+    @handles_errors
     async def change_password(self, form: dict):
+        form = as_form(form)
         async with self:
             self.busy, self.password_error = True, ""
             try:

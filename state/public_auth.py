@@ -10,6 +10,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError
 from iprodash.services import auth, signup, users
 from state import routes
+from state.session import as_form
 
 
 def _form_text(form: dict, key: str) -> str:
@@ -49,6 +50,7 @@ class SignupState(rx.State):
                 return
             self.busy, self.error, self.error_field = True, "", ""
         try:
+            form = as_form(form)
             await asyncio.to_thread(
                 signup.signup_company, get_db(),
                 company_name=_form_text(form, "company_name"),
@@ -101,6 +103,7 @@ class ForgotState(rx.State):
     @rx.event
     def submit(self, form: dict):
         try:
+            form = as_form(form)
             auth.request_password_reset(get_db(), email=_form_text(form, "email"),
                                         ip=self.router.session.client_ip)
         except DomainError as exc:
@@ -119,6 +122,7 @@ class ResetState(rx.State):
             token = self.router.url.path.rstrip("/").rsplit("/", 1)[-1]
             self.busy, self.error = True, ""
         try:
+            form = as_form(form)
             await asyncio.to_thread(auth.reset_password, get_db(), token=token,
                                     password=_form_text(form, "password"))
         except DomainError as exc:
@@ -159,6 +163,7 @@ class JoinState(rx.State):
             self.busy, self.error = True, ""
             token = self.invite_token
         try:
+            form = as_form(form)
             company = await asyncio.to_thread(
                 users.join_company, get_db(), name=_form_text(form, "name"),
                 email=_form_text(form, "email"), password=_form_text(form, "password"),

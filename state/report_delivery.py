@@ -8,7 +8,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.services import report_schedules, reports
 from iprodash.services.actor import COMPANY_ADMIN
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_text, handles_errors, loads_page
 
 
 class ReportEmailState(SessionState):
@@ -22,21 +22,30 @@ class ReportEmailState(SessionState):
     error: str = ""
 
     @rx.event
+    @handles_errors
     def start(self, report_id: str, title: str):
+        report_id = as_text(report_id, 40)
+        title = as_text(title, 5000)
         self.dialog_open, self.report_id = True, str(report_id)[:24]
         self.report_title = str(title)[:200]
         self.to, self.confirm_to, self.error = "", "", ""
 
     @rx.event
+    @handles_errors
     def set_dialog_open(self, value: bool):
+        value = as_flag(value)
         self.dialog_open = bool(value)
 
     @rx.event
+    @handles_errors
     def set_to(self, value: str):
+        value = as_text(value, 320)
         self.to = str(value)[:254]
 
     @rx.event
+    @handles_errors
     def set_confirm_to(self, value: str):
+        value = as_text(value, 320)
         self.confirm_to = str(value)[:254]
 
     @rx.event
@@ -77,16 +86,22 @@ class ReportScheduleState(SessionState):
         self._reload()
 
     @rx.event
+    @handles_errors
     def set_cadence(self, value: str):
+        value = as_text(value, 320)
         if value in report_schedules.CADENCE_LABELS:
             self.cadence = value
 
     @rx.event
+    @handles_errors
     def set_email(self, value: str):
+        value = as_text(value, 320)
         self.email = str(value)[:254]
 
     @rx.event
+    @handles_errors
     def set_confirm_email(self, value: str):
+        value = as_text(value, 320)
         self.confirm_email = str(value)[:254]
 
     @rx.event
@@ -106,6 +121,7 @@ class ReportScheduleState(SessionState):
     @rx.event
     @handles_errors
     def unsubscribe(self, subscription_id: str):
+        subscription_id = as_text(subscription_id, 40)
         report_schedules.unsubscribe(db=get_db(), actor=self._actor(),
                                      subscription_id=str(subscription_id)[:24])
         self._reload()

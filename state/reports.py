@@ -13,7 +13,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import reports
 from iprodash.services.actor import Actor
 from state import routes
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 log = logging.getLogger(__name__)
 _POLL_SECONDS = 0.4
@@ -75,28 +75,40 @@ class ReportsState(SessionState):
         self._reload(actor)
 
     @rx.event
+    @handles_errors
     def set_kind(self, value: str):
+        value = as_text(value, 320)
         if value in reports.KIND_LABELS:
             self.kind, self.error = value, ""
 
     @rx.event
+    @handles_errors
     def set_start(self, value: str):
+        value = as_text(value, 320)
         self.start = str(value)[:10]
 
     @rx.event
+    @handles_errors
     def set_end(self, value: str):
+        value = as_text(value, 320)
         self.end = str(value)[:10]
 
     @rx.event
+    @handles_errors
     def set_technician_id(self, value: str):
+        value = as_text(value, 320)
         self.technician_id = str(value)[:24]
 
     @rx.event
+    @handles_errors
     def set_source_id(self, value: str):
+        value = as_text(value, 320)
         self.source_id = "" if value == "all" else str(value)[:24]
 
     @rx.event
+    @handles_errors
     def set_job(self, value: str):
+        value = as_text(value, 320)
         self.job = str(value)[:40]
 
     @rx.event(background=True)

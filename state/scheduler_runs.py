@@ -6,7 +6,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import scheduler_admin
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, handles_errors, loads_page
 
 
 class SchedulerState(SessionState):
@@ -41,6 +41,7 @@ class SchedulerState(SessionState):
     @rx.event
     @handles_errors
     def set_failures_only(self, value: bool):
+        value = as_flag(value)
         self.failures_only = bool(value)
         self.cursor_stack = []
         self._reload()

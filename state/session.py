@@ -8,11 +8,14 @@ read it from the connection headers, never from a client-set variable.
 from __future__ import annotations
 
 import functools
+import inspect
+import re
 
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import DomainError, NotAuthenticated, PermissionDenied
+from iprodash.domain.errors import (DomainError, NotAuthenticated, PermissionDenied,
+                                     ValidationError)
 from iprodash.services import auth, policies
 from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN, USER, Actor
 from iprodash.services.company_settings import company_name
@@ -20,17 +23,116 @@ from state import routes
 from state.session_boundary import binding_of, reset_page_states, session_cookie
 
 
+# What a handler answers when the browser sent something it never sends.
+NOT_UNDERSTOOD = "That request was not understood. Please reload the page and try again."
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+
+
+class BadArgument(ValidationError):
+    """A handler argument of the wrong type or out of range (a crafted event)."""
+
+    def __init__(self, message: str = NOT_UNDERSTOOD):
+        super().__init__(message)
+
+
+def as_text(value: object, max_len: int = 200) -> str:
+    """A text argument, cut to ``max_len`` characters; anything but text is refused."""
+    if not isinstance(value, str):
+        raise BadArgument()
+    return value[:max_len]
+
+
+def as_int(value: object, lo: int, hi: int) -> int:
+    """A whole number between ``lo`` and ``hi`` (digits as text too); else refused."""
+    if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
+        raise BadArgument()
+    return value
+
+
+def as_flag(value: object) -> bool:
+    """A yes/no argument: only ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise BadArgument()
+    return value
+
+
+def as_choice(value: object, choices) -> str:
+    """One of ``choices`` (text); anything else is refused."""
+    if not isinstance(value, str) or value not in choices:
+        raise BadArgument()
+    return value
+
+
+def as_form(value: object, max_len: int = 5000) -> dict[str, str]:
+    """A submitted form: a dict of text. Numbers and yes/no become text, other
+    values (lists, dicts, None) are dropped, each text is cut to ``max_len``."""
+    if not isinstance(value, dict):
+        raise BadArgument()
+    form: dict[str, str] = {}
+    for key, item in value.items():
+        if isinstance(item, bool):
+            item = "on" if item else ""
+        elif isinstance(item, (int, float)) and abs(item) < 10**15:
+            item = str(item)
+        if isinstance(key, str) and isinstance(item, str):
+            form[key] = item[:max_len]
+    return form
+
+
+def as_uploads(value: object) -> list:
+    """The files of an upload event: a list of ``rx.UploadFile``; else refused."""
+    if not isinstance(value, list) or not all(isinstance(f, rx.UploadFile) for f in value):
+        raise BadArgument()
+    return value
+
+
 def handles_errors(handler):
-    """Turn service errors into a toast, and a lost session into a redirect."""
+    """Turn service errors into a toast, and a lost session into a redirect.
+
+    Works for plain, generator, coroutine and async-generator handlers (the
+    last two are background events)."""
+
+    def answer(exc: Exception):
+        if isinstance(exc, NotAuthenticated):
+            return rx.redirect(routes.SESSION_EXPIRED)
+        return rx.toast.error(exc.message)
+
+    if inspect.isasyncgenfunction(handler):
+        @functools.wraps(handler)
+        async def agen_wrapper(self, *args, **kwargs):
+            try:
+                async for update in handler(self, *args, **kwargs):
+                    yield update
+            except DomainError as exc:
+                yield answer(exc)
+        return agen_wrapper
+
+    if inspect.iscoroutinefunction(handler):
+        @functools.wraps(handler)
+        async def async_wrapper(self, *args, **kwargs):
+            try:
+                return await handler(self, *args, **kwargs)
+            except DomainError as exc:
+                return answer(exc)
+        return async_wrapper
+
+    if inspect.isgeneratorfunction(handler):
+        @functools.wraps(handler)
+        def gen_wrapper(self, *args, **kwargs):
+            try:
+                yield from handler(self, *args, **kwargs)
+            except DomainError as exc:
+                yield answer(exc)
+        return gen_wrapper
 
     @functools.wraps(handler)
     def wrapper(self, *args, **kwargs):
         try:
             return handler(self, *args, **kwargs)
-        except NotAuthenticated:
-            return rx.redirect(routes.SESSION_EXPIRED)
         except DomainError as exc:
-            return rx.toast.error(exc.message)
+            return answer(exc)
 
     return wrapper
 
@@ -92,6 +194,8 @@ class SessionState(rx.State):
     @rx.event
     def guard(self, roles: list[str]):
         """``on_load`` of every signed-in page: redirect when not allowed."""
+        if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
+            return rx.toast.error(NOT_UNDERSTOOD)
         try:
             actor = self._actor()
         except NotAuthenticated:

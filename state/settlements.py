@@ -10,7 +10,7 @@ from iprodash.domain.money import format_money
 from iprodash.domain.words import pluralize
 from iprodash.services import settlements
 from iprodash.services.dashboard import PERIODS
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 ALL = "all"
 
@@ -91,6 +91,7 @@ class SettlementsState(SessionState):
     @rx.event
     @handles_errors
     def set_period(self, value: str):
+        value = as_text(value, 320)
         if value in PERIODS:
             self.period = value
             if value != "custom":
@@ -99,6 +100,7 @@ class SettlementsState(SessionState):
     @rx.event
     @handles_errors
     def apply_custom(self, form: dict):
+        form = as_form(form)
         self.start, self.end = str(form.get("start", ""))[:10], str(form.get("end", ""))[:10]
         self.period = "custom"
         self._reload()
@@ -106,6 +108,7 @@ class SettlementsState(SessionState):
     @rx.event
     @handles_errors
     def set_technician(self, value: str):
+        value = as_text(value, 320)
         known = {t["id"] for t in self.technicians}
         self.technician = value if value in known else ALL
         self._reload()
@@ -124,7 +127,9 @@ class SettlementsState(SessionState):
         self._load_jobs()
 
     @rx.event
+    @handles_errors
     def ask_payout(self, technician_id: str):
+        technician_id = as_text(technician_id, 40)
         row = next((r for r in self.summaries if r["id"] == technician_id), None)
         if row is not None:
             self.confirm_technician, self.confirm_text = row["id"], row["pay_text"]
@@ -138,6 +143,7 @@ class SettlementsState(SessionState):
     @rx.event
     @handles_errors
     def record_payout(self, form: dict):
+        form = as_form(form)
         try:
             settlements.record_payout(
                 db=get_db(), actor=self._actor(), technician_id=self.confirm_technician,
@@ -152,11 +158,15 @@ class SettlementsState(SessionState):
         return rx.toast.success("Payout recorded; those jobs are settled and the period locked.")
 
     @rx.event
+    @handles_errors
     def ask_void(self, settlement_id: str):
+        settlement_id = as_text(settlement_id, 40)
         self.void_id, self.void_reason = settlement_id[:64], ""
 
     @rx.event
+    @handles_errors
     def set_void_reason(self, value: str):
+        value = as_text(value, 500)
         self.void_reason = value[:500]
 
     @rx.event

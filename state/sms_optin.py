@@ -7,6 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError
 from iprodash.services import sms_consent
+from state.session import as_form
 
 
 def _ticked(value) -> bool:
@@ -39,6 +40,7 @@ class SmsOptinState(rx.State):
     @rx.event
     def submit(self, form: dict):
         try:
+            form = as_form(form)
             sms_consent.record_web_consent(
                 get_db(), optin_code=self._code(), phone=str(form.get("phone", ""))[:40],
                 agreed=_ticked(form.get("agreed")), ip=self.router.session.client_ip)

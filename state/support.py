@@ -9,7 +9,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import support
 from state import routes
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_text, as_uploads, handles_errors, loads_page
 
 UPLOAD_ID = "support_attachment"
 
@@ -50,11 +50,14 @@ class _TicketListState(KeysetPager, mixin=True):
     @rx.event
     @handles_errors
     def select(self, ticket_id: str):
+        ticket_id = as_text(ticket_id, 40)
         self._show(self._open(ticket_id))
         self.reply_text = ""
 
     @rx.event
+    @handles_errors
     def set_reply_text(self, text: str):
+        text = as_text(text, 5000)
         self.reply_text = str(text)[:support.MAX_MESSAGE]
 
     @rx.var
@@ -76,16 +79,22 @@ class SupportState(_TicketListState, SessionState):
         return support.company_ticket(get_db(), actor=self._actor(), ticket_id=ticket_id)
 
     @rx.event
+    @handles_errors
     def set_subject(self, text: str):
+        text = as_text(text, 5000)
         self.subject = str(text)[:120]
 
     @rx.event
+    @handles_errors
     def set_message(self, text: str):
+        text = as_text(text, 5000)
         self.message = str(text)[:support.MAX_MESSAGE]
 
     @rx.event
+    @handles_errors
     async def open_ticket(self, files: list[rx.UploadFile]):
         """Open a ticket with the typed subject and message and at most one file."""
+        files = as_uploads(files)
         try:
             actor = self._actor()
             attachment = None
@@ -135,6 +144,7 @@ class SupportDeskState(_TicketListState, SessionState):
     @rx.event
     @handles_errors
     def set_status_filter(self, value: str):
+        value = as_text(value, 320)
         self.status_filter = "" if value == "all" else value
         self.cursor_stack = []
         self._reload()
@@ -142,6 +152,7 @@ class SupportDeskState(_TicketListState, SessionState):
     @rx.event
     @handles_errors
     def answer(self, close: bool):
+        close = as_flag(close)
         view = support.answer_ticket(get_db(), actor=self._actor(),
                                      ticket_id=self.selected.get("id", ""),
                                      text=self.reply_text, close=bool(close))

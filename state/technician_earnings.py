@@ -8,7 +8,7 @@ from iprodash.db import get_db
 from iprodash.domain.money import format_money
 from iprodash.services import technician_earnings as earnings
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_text, handles_errors, loads_page
 
 
 class TechEarningsState(KeysetPager, SessionState):
@@ -65,6 +65,7 @@ class TechEarningsState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_period(self, value: str):
+        value = as_text(value, 320)
         if value in earnings.PERIODS:
             self.period = value
             self._first_page()

@@ -7,7 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.services import job_photos, technician_earnings
 from iprodash.services import technician_portal as portal
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 
 class TechJobsState(SessionState):
@@ -63,6 +63,7 @@ class TechJobState(SessionState):
     @rx.event
     @handles_errors
     def move(self, target: str):
+        target = as_text(target, 320)
         notices = portal.move_my_job(get_db(), actor=self._actor(), job_id=self._job_id(),
                                      target=target)
         self._show()
@@ -72,6 +73,7 @@ class TechJobState(SessionState):
     @rx.event
     @handles_errors
     def add_payment(self, form: dict):
+        form = as_form(form)
         portal.add_my_payment(get_db(), actor=self._actor(), job_id=self._job_id(),
                               method=str(form.get("method", "")),
                               amount=str(form.get("amount", "")))
@@ -81,6 +83,7 @@ class TechJobState(SessionState):
     @rx.event
     @handles_errors
     def add_part(self, form: dict):
+        form = as_form(form)
         portal.add_my_part(get_db(), actor=self._actor(), job_id=self._job_id(),
                            description=str(form.get("description", "")),
                            cost=str(form.get("cost", "")), paid_by=str(form.get("paid_by", "")))
@@ -90,6 +93,7 @@ class TechJobState(SessionState):
     @rx.event
     @handles_errors
     def add_note(self, form: dict):
+        form = as_form(form)
         portal.add_my_note(get_db(), actor=self._actor(), job_id=self._job_id(),
                            text=str(form.get("note", "")))
         self._show()

@@ -12,7 +12,7 @@ from iprodash.services import people_deletion, privacy_export, technician_access
 from iprodash.services.technicians import DEFAULT_COLOR, TechnicianForm
 from state import routes
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_form, as_text, handles_errors, loads_page
 from state.texting_chip import record_from_form, ticked
 
 _BLANK = {"name": "", "nickname": "", "phone": "", "email": "", "commission_percent": "0",
@@ -47,6 +47,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def open_edit(self, technician_id: str):
+        technician_id = as_text(technician_id, 40)
         tech = technicians.get_technician(get_db(), actor=self._actor(),
                                           technician_id=technician_id)
         self._open(tech.id, {
@@ -57,6 +58,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def save(self, form: dict):
+        form = as_form(form)
         values = {key: str(form.get(key, ""))[:200] for key in _BLANK}
         try:
             if self.editing_id:
@@ -76,6 +78,8 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @rx.event
     @handles_errors
     def set_active(self, technician_id: str, active: bool):
+        technician_id = as_text(technician_id, 40)
+        active = as_flag(active)
         tech = technicians.set_technician_active(get_db(), actor=self._actor(),
                                                  technician_id=technician_id,
                                                  active=bool(active))
@@ -86,6 +90,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @handles_errors
     def send_link(self, technician_id: str):
         """Text/email the technician a fresh sign-in link for their phone."""
+        technician_id = as_text(technician_id, 40)
         result = technician_access.send_technician_link(get_db(), actor=self._actor(),
                                                         technician_id=str(technician_id)[:64])
         return (rx.toast.success if result.sent else rx.toast.warning)(result.message)
@@ -94,6 +99,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @handles_errors
     def revoke_links(self, technician_id: str):
         """Turn off every link the technician has and sign them out (admin)."""
+        technician_id = as_text(technician_id, 40)
         count = technician_access.revoke_technician_links(
             get_db(), actor=self._actor(), technician_id=str(technician_id)[:64])
         return rx.toast.success(f"Turned off {count} link{'s' if count != 1 else ''}; "

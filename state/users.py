@@ -8,7 +8,7 @@ from iprodash.db import get_db
 from iprodash.services import people_deletion, users
 from iprodash.services.company_settings import get_company_settings
 from state.catalog import NameKeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_text, handles_errors, loads_page
 
 
 class UsersState(NameKeysetPager, SessionState):
@@ -32,11 +32,14 @@ class UsersState(NameKeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_status_filter(self, value: str):
+        value = as_text(value, 320)
         self.status_filter = "" if value == "all" else value
         self._first_page()
 
     @rx.event
+    @handles_errors
     def set_invite_email(self, value: str):
+        value = as_text(value, 320)
         self.invite_email = value[:254]
 
     @rx.event
@@ -49,6 +52,8 @@ class UsersState(NameKeysetPager, SessionState):
     @rx.event
     @handles_errors
     def approve(self, user_id: str, approve: bool):
+        user_id = as_text(user_id, 40)
+        approve = as_flag(approve)
         users.approve_user(get_db(), actor=self._actor(), user_id=user_id, approve=approve)
         self._reload()
         return rx.toast.success("Member approved." if approve else "Request rejected.")
@@ -56,6 +61,8 @@ class UsersState(NameKeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_role(self, user_id: str, role: str):
+        user_id = as_text(user_id, 40)
+        role = as_text(role, 320)
         row = next((r for r in self.rows if r["id"] == user_id), None)
         financials = bool(row and row["view_financials"])
         users.set_role(get_db(), actor=self._actor(), user_id=user_id, role=role,
@@ -66,6 +73,8 @@ class UsersState(NameKeysetPager, SessionState):
     @rx.event
     @handles_errors
     def toggle_financials(self, user_id: str, allowed: bool):
+        user_id = as_text(user_id, 40)
+        allowed = as_flag(allowed)
         users.set_role(get_db(), actor=self._actor(), user_id=user_id, role="user",
                        view_financials=allowed)
         self._reload()
@@ -74,6 +83,8 @@ class UsersState(NameKeysetPager, SessionState):
     @rx.event
     @handles_errors
     def set_active(self, user_id: str, active: bool):
+        user_id = as_text(user_id, 40)
+        active = as_flag(active)
         users.set_active(get_db(), actor=self._actor(), user_id=user_id, active=active)
         self._reload()
         return rx.toast.success("Member reactivated." if active else "Member deactivated.")

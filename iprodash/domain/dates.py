@@ -7,13 +7,14 @@ is refused with a sentence before any arithmetic can overflow.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 from iprodash.domain.errors import ValidationError
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2100, 12, 31)
+OUT_OF_RANGE = "Choose a date between 2000 and 2100."
 
 
 def read_day(text: object) -> date | None:
@@ -33,8 +34,20 @@ def parse_day(text: object, *, message: str, field: str) -> date:
     day = read_day(text)
     if day is None:
         if str(text or "").strip() and _looks_like_a_day(text):
-            raise ValidationError("Choose a date between 2000 and 2100.", field=field)
+            raise ValidationError(OUT_OF_RANGE, field=field)
         raise ValidationError(message, field=field)
+    return day
+
+
+def check_day(day: date, *, field: str) -> date:
+    """``day`` (a ``date`` or ``datetime``, read in its own offset) when it is
+    between 2000 and 2100; outside, the same sentence as :func:`parse_day`.
+
+    Checked before any time-zone conversion, which overflows near year 1 and 9999.
+    """
+    plain = day.date() if isinstance(day, datetime) else day
+    if not EARLIEST_DAY <= plain <= LATEST_DAY:
+        raise ValidationError(OUT_OF_RANGE, field=field)
     return day
 
 

@@ -23,7 +23,7 @@ _PHONE_QUERY_MIN_DIGITS = 7
 _APOSTROPHES = re.compile(r"['\u2018\u2019`]")
 _SEPARATORS = re.compile(r"[\W_]+")
 _PHONE_QUERY = re.compile(r"^\+?[0-9 ().\-]+$")
-_JOB_NUMBER_QUERY = re.compile(r"^#\s*([0-9]+)$")
+_JOB_NUMBER_QUERY = re.compile(r"^#\s*([0-9]{1,9})$")  # longer is no job number (nor a BSON int)
 
 
 def _fold(text: str | None) -> str:

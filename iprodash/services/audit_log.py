@@ -9,7 +9,7 @@ from bson import ObjectId
 from pymongo.database import Database
 
 from iprodash.domain.audit_words import TARGET_LABELS, action_label
-from iprodash.domain.errors import ValidationError
+from iprodash.domain.dates import parse_day
 from iprodash.domain.phones import display_phone
 from iprodash.domain.words import label, pluralize
 from iprodash.repositories.audit import AuditChain, AuditRepository
@@ -77,10 +77,8 @@ def _day(text: str, label: str) -> datetime | None:
     """A ``YYYY-MM-DD`` filter date as midnight UTC (None when empty)."""
     if not (text or "").strip():
         return None
-    try:
-        return datetime.strptime(text.strip(), "%Y-%m-%d").replace(tzinfo=timezone.utc)
-    except ValueError as exc:
-        raise ValidationError(f"Enter the {label} date as YYYY-MM-DD.", field=label) from exc
+    day = parse_day(text, message=f"Enter the {label} date as YYYY-MM-DD.", field=label)
+    return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
 
 
 def list_audit(db: Database, *, actor: Actor, action: str = "", actor_id: str = "",

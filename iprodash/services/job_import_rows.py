@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from iprodash.domain.dates import check_day
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.finance import Part, Payment, compute_job_finance
 from iprodash.domain.job_status import ALL_STATUSES, CLOSED
@@ -163,6 +164,7 @@ def _moment(text: str, zone: ZoneInfo, label: str) -> datetime | None:
             local = datetime.strptime(text, pattern)
         except ValueError:
             continue
+        check_day(local, field=label)  # before the zone conversion, which overflows near 9999
         return local.replace(tzinfo=zone).astimezone(timezone.utc)
     raise ValidationError(f"Write {label} like 2025-03-31 14:30 (company time).", field=label)
 

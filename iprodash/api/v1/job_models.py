@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, Field, create_model
 
 from iprodash.api.v1.clients import Address, AddressOut
 from iprodash.api.v1.common import StrictModel
+from iprodash.domain.dates import check_day
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.finance import JobFinance, Part, Payment
 from iprodash.domain.job_status import ALL_STATUSES
@@ -191,6 +192,9 @@ def _window(start: datetime | None, end: datetime | None, zone: ZoneInfo) -> dic
             raise ValidationError("Give scheduled_start with scheduled_end.",
                                   field="scheduled_start")
         return {"date": "", "start_time": "", "end_time": ""}
+    check_day(start, field="scheduled_start")
+    if end is not None:
+        check_day(end, field="scheduled_end")
     day, start_time = local_parts(start, zone)
     end_day, end_time = local_parts(end, zone)
     if end is not None and end_day != day:

@@ -16,6 +16,7 @@ from iprodash.api.v1.job_models import (CloseIn, JobIn, JobOut, JobPageOut, JobP
                                         MoneyLinesIn, StatusIn, job_form, job_out,
                                         payments_and_parts)
 from iprodash.db import get_db
+from iprodash.domain.dates import check_day
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.services import job_lifecycle, job_queries, jobs
 from iprodash.services.actor import Actor
@@ -64,8 +65,8 @@ def list_jobs(
     actor = caller.actor
     params = {"q": q, "status": status or "", "technician": technician_id or "",
               "source": lead_source_id or "", "date_field": date_field, "order": order,
-              "from": date_from.isoformat() if date_from else "",
-              "to": date_to.isoformat() if date_to else ""}
+              "from": check_day(date_from, field="from").isoformat() if date_from else "",
+              "to": check_day(date_to, field="to").isoformat() if date_to else ""}
     filters = job_queries.list_filters(get_db(), actor=actor, params=params)
     page = job_queries.list_jobs(get_db(), actor=actor, filters=filters, after=after or "")
     items = [JobSummary(id=r.id, number=r.number, status=r.status, when=r.when,

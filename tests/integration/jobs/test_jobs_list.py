@@ -133,6 +133,7 @@ def test_search_by_number_name_and_address_prefix(shop):
                                                          filters=filters).rows]
 
     assert found("#2") == [2] and found("2") == [2] and found("#99") == []
+    assert found("#" + "9" * 30) == [] and found("#" + "9" * 5000) == []
     assert found("ann") == [1] and found("ANN LE") == [1] and found("bro") == [2]
     assert found("oak") == [1] and found("elm st") == [2]
     assert found("bob", status="open") == [2] and found("bob", status="closed") == []

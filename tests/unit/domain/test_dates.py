@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from iprodash.domain.dates import parse_day, read_day
+from iprodash.domain.dates import check_day, parse_day, read_day
 from iprodash.domain.errors import ValidationError
 
 
@@ -27,3 +27,14 @@ def test_parse_day_explains_the_range_or_the_format():
     with pytest.raises(ValidationError, match="Choose the start date."):
         parse_day("soon", message="Choose the start date.", field="start")
     assert parse_day("2026-12-02", message="x", field="d") == date(2026, 12, 2)
+
+
+def test_check_day_reads_a_moment_in_its_own_offset_before_any_conversion():
+    late = datetime(2100, 12, 31, 23, 0, tzinfo=timezone(timedelta(hours=-12)))
+    assert check_day(late, field="when") is late
+    assert check_day(date(2000, 1, 1), field="when") == date(2000, 1, 1)
+    for bad in (datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-12))),
+                datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14))), date(1999, 12, 31),
+                date(2101, 1, 1)):
+        with pytest.raises(ValidationError, match="between 2000 and 2100"):
+            check_day(bad, field="when")

@@ -64,6 +64,8 @@ def test_queries_map_to_the_stored_keys():
     assert normalize_query("  José  O'Brien ") == "jose obrien"
     assert normalize_query("#1042") == "#1042"
     assert normalize_query("# 07") == "#7"
+    # Ten digits or more name no job (and would overflow a BSON int64 query).
+    assert not normalize_query("#" + "9" * 30).startswith("#")
     assert normalize_query("+1 (212) 555-0100") == "2125550100"
     assert normalize_query("555-0100") == "5550100"
     assert normalize_query("0100") == "0100"

@@ -66,3 +66,10 @@ def test_a_closed_job_row_is_checked_with_the_finance_function():
         parse_job_row(CONTEXT, 4, {"client_name": "Ann", "phone": "2125550101",
                                    "scheduled_start": "2025-03-10 10:00",
                                    "scheduled_end": "2025-03-10 09:00"})
+
+
+@pytest.mark.parametrize("when", ["9999-12-31 23:00", "0001-01-01", "12/31/1999", "2101-01-01"])
+def test_a_row_dated_outside_2000_to_2100_is_refused_with_a_sentence(when):
+    with pytest.raises(ValidationError, match="between 2000 and 2100"):
+        parse_job_row(CONTEXT, 2, {"client_name": "Ann", "phone": "2125550101",
+                                   "scheduled_start": when})
