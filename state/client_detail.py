@@ -13,7 +13,7 @@ from iprodash.services.clients import ClientForm
 from state import routes
 from state.address_autocomplete import AddressState
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 _FIELDS = ("name", "phone", "email", "address_line", "city", "state", "zip", "lat", "lng")
 
@@ -63,6 +63,7 @@ class ClientDetailState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def save_note(self, form: dict):
+        form = as_form(form)
         text = str(form.get("note", ""))[:client_page.MAX_NOTE + 100]
         try:
             self.note = client_page.save_client_note(get_db(), actor=self._actor(),
@@ -94,6 +95,7 @@ class ClientDetailState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def save_details(self, form: dict):
+        form = as_form(form)
         values = {key: str(form.get(key, ""))[:200] for key in _FIELDS}
         try:
             clients.update_client(get_db(), actor=self._actor(), client_id=self._client_id(),

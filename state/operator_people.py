@@ -8,7 +8,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import people_deletion, usage_log
 from iprodash.services.actor import OPERATOR
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 
 class OperatorPeopleState(SessionState):
@@ -30,6 +30,7 @@ class OperatorPeopleState(SessionState):
     @rx.event
     @handles_errors
     def delete_person(self, form: dict):
+        form = as_form(form)
         actor = self._actor_with_role(OPERATOR)
         self.delete_error = self.delete_message = ""
         if str(form.get("confirm", "")).strip().upper() != "DELETE":

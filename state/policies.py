@@ -10,7 +10,7 @@ from iprodash.domain.words import pluralize
 from iprodash.policies import KINDS, policy_text
 from iprodash.services import policies
 from state import routes
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 
 def _file_versions() -> dict[str, str]:
@@ -48,6 +48,7 @@ class PolicyAcceptState(SessionState):
     @rx.event
     @handles_errors
     def accept(self, form_data: dict):
+        form_data = as_form(form_data)
         actor = self._actor_with_role("company_admin")
         if form_data.get("agree") != "on":
             self.error = "Tick the box to confirm you read and accept the new versions."
@@ -89,6 +90,7 @@ class OperatorPoliciesState(SessionState):
     @rx.event
     @handles_errors
     def publish(self, form_data: dict):
+        form_data = as_form(form_data)
         actor = self._actor_with_role("operator")
         self.error = self.notice = ""
         kind = str(form_data.get("kind") or "")

@@ -43,6 +43,7 @@ class ProfileState(SessionState):
     @rx.event
     @handles_errors
     def change_email(self, form: dict):
+        form = as_form(form)
         actor = self._actor()
         self.email_message = self.email_error = ""
         try:
@@ -57,6 +58,7 @@ class ProfileState(SessionState):
     @rx.event
     @handles_errors
     def delete_account(self, form: dict):
+        form = as_form(form)
         actor = self._actor()
         self.delete_error = ""
         try:

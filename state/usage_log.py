@@ -8,7 +8,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import usage_log
 from state.paging import KeysetPager
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 ALL = "all"
 KIND_CHOICES = [[ALL, "Every kind"], *[[k, v] for k, v in usage_log.SIGN_IN_KINDS.items()]]
@@ -49,6 +49,7 @@ class UsageLogState(KeysetPager, SessionState):
     @rx.event
     @handles_errors
     def apply(self, form: dict):
+        form = as_form(form)
         kind, person = str(form.get("kind") or ALL), str(form.get("person") or ALL)
         before = (self.kind, self.person, self.start, self.end)
         self.kind, self.person = kind, person
