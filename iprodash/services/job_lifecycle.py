@@ -13,6 +13,7 @@ from pymongo.database import Database
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
+from iprodash.domain.invoices import invoice_tax_cents
 from iprodash.domain.job_status import (CANCELED, CLOSED, IN_PROGRESS, NEW, PENDING_APPROVAL,
                                         SCHEDULED, check_move, is_send_back)
 from iprodash.repositories.lead_sources import LeadSourceRepository
@@ -118,7 +119,8 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
                                                              "lead source")
               if job.get("lead_source_id") else None)
     rates = snapshot_rates(company=company, technician=technician, source=source)
-    finance = compute_job_finance(payments=payments, parts=parts, rates=rates)
+    finance = compute_job_finance(payments=payments, parts=parts, rates=rates,
+                                  tax_cents=invoice_tax_cents(job))
     validate_payments_match(closing_price_cents, payments)
     closed_at = now_ms()
     fields = {"payments": [p.as_dict() for p in payments], "parts": [p.as_dict() for p in parts],
