@@ -11,11 +11,6 @@ from iprodash.services import invoices
 router = APIRouter(prefix="/api/invoices")
 
 
-def invoice_pdf_url(job_id: str) -> str:
-    """The download address of a job's invoice PDF."""
-    return f"{router.prefix}/{job_id}/pdf"
-
-
 @router.get("/{job_id}/pdf")
 def download_invoice(job_id: str, request: Request):
     """The PDF as an attachment; a sentence with the right status when refused."""
