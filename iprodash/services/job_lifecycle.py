@@ -23,7 +23,7 @@ from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, requ
 from iprodash.services.job_documents import snapshot_rates
 from iprodash.services.job_records import (JobChange, company_of, local_day, now_ms, write_job,
                                            zone_of)
-from iprodash.services.jobs import load_job
+from iprodash.services.jobs import keep_processor_details, load_job
 from iprodash.services.plan_access import require_writable
 
 SETTLED = ("This job is part of a recorded technician payout. Void the payout on the "
@@ -105,8 +105,9 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
     require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=CLOSED, role=actor.role)
-    payments = list(payments if payments is not None else
-                    [Payment.from_dict(p) for p in job.get("payments") or []])
+    payments = keep_processor_details(
+        job.get("payments") or [], list(payments if payments is not None else
+                                        [Payment.from_dict(p) for p in job.get("payments") or []]))
     parts = list(parts if parts is not None else
                  [Part.from_dict(p) for p in job.get("parts") or []])
     if job.get("technician_id") is None:

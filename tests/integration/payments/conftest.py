@@ -93,3 +93,27 @@ def follow_hosted_form(url: str) -> str:
         assert exc.code == 303, exc.code
         return exc.headers["location"]
     raise AssertionError("the hosted page did not redirect")
+
+
+@pytest.fixture
+def api(db):
+    from fastapi.testclient import TestClient
+
+    from iprodash.api.app import create_api
+
+    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+        yield client
+
+
+@pytest.fixture
+def connected(shop, payments_on, api):
+    """The shop's Stripe account onboarded through the fake, Connect events posted to the app."""
+    from iprodash.services import stripe_accounts
+
+    def post(body: bytes, header: str) -> int:
+        return api.post("/api/webhooks/stripe-connect", content=body, headers={
+            "stripe-signature": header, "content-type": "application/json"}).status_code
+
+    payments_on.connect.connect_transport = post
+    follow_hosted_form(stripe_accounts.start_onboarding(shop.db, actor=shop.admin))
+    return payments_on
