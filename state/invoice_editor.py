@@ -9,7 +9,8 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.invoices import MAX_ITEMS, format_quantity
 from iprodash.domain.job_status import CANCELED, CLOSED
 from iprodash.domain.money import format_money
-from iprodash.services import invoices, jobs
+from iprodash.domain.words import pluralize
+from iprodash.services import card_payments, invoices, jobs, pay_links
 from iprodash.services.actor import COMPANY_ADMIN, USER
 from state import routes
 from state.job_detail import JobDetailState, job_id_from_path
@@ -43,6 +44,8 @@ class InvoiceEditorState(SessionState):
     editable: bool = False
     version: str = ""
     error: str = ""
+    pay_link: str = ""
+    waiting: list[str] = []
 
     def _show(self) -> None:
         actor = self._actor_with_role(COMPANY_ADMIN, USER)
@@ -53,6 +56,8 @@ class InvoiceEditorState(SessionState):
         self.editable = job["status"] not in (CLOSED, CANCELED)
         self.version, self.error = job["updated_at"].isoformat(), ""
         self.has_invoice = view is not None
+        self.pay_link = ""
+        self.waiting = card_payments.waiting_card_lines(job)
         self.number = f"#{view.number}" if view else ""
         self.items = [{"description": i["description"],
                        "quantity": format_quantity(i["quantity_hundredths"]),
@@ -137,3 +142,21 @@ class InvoiceEditorState(SessionState):
         self._show()
         return [JobDetailState.refresh, JobMoneyState.refresh,
                 rx.toast.success(f"Invoice {self.number} saved.")]
+
+    @rx.event
+    @handles_errors
+    def show_pay_link(self):
+        """The client's pay link, to send or to open on the technician's phone."""
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        self.pay_link = pay_links.pay_link(get_db(), actor=actor, job_id=self.job_id)
+
+    @rx.event
+    @handles_errors
+    def add_waiting(self):
+        """Move card payments that arrived while the job was closed into its payments."""
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        added = card_payments.add_waiting_card_lines(get_db(), actor=actor, job_id=self.job_id)
+        self._show()
+        return [JobDetailState.refresh, JobMoneyState.refresh,
+                rx.toast.success(f"{pluralize(added, 'card payment')} added to the job."
+                                 if added else "Nothing was waiting.")]
