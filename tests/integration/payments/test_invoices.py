@@ -131,3 +131,22 @@ def test_the_pdf_lists_items_tax_payments_and_balance_due(shop):
                      "Sales tax (8.875%)", "$17.07", "$267.07", "$100.00", "Balance due",
                      "$167.07"):
         assert expected in text, expected
+
+
+def test_the_pdf_route_needs_a_session_of_the_jobs_company(shop, other_shop, api):
+    from iprodash.api.security import SESSION_COOKIE
+    from iprodash.services import auth
+
+    job = _invoice(shop, shop.job())
+    path = f"/api/invoices/{job['_id']}/pdf"
+    assert api.get(path).status_code == 401
+    stranger = shop.db["users"].find_one({"_id": other_shop.user.user_id})
+    api.cookies.set(SESSION_COOKIE, auth.issue_session(shop.db, user=stranger, ip="127.0.0.1",
+                                                       user_agent="pytest"))
+    assert api.get(path).status_code == 404
+    member = shop.db["users"].find_one({"_id": shop.user.user_id})
+    api.cookies.set(SESSION_COOKIE, auth.issue_session(shop.db, user=member, ip="127.0.0.1",
+                                                       user_agent="pytest"))
+    answer = api.get(path)
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    assert "invoice-acme-locks-1.pdf" in answer.headers["content-disposition"]
