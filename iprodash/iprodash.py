@@ -7,6 +7,7 @@ import reflex as rx
 import pages.admin  # noqa: F401 - registers pages
 import pages.api_keys  # noqa: F401
 import pages.billing  # noqa: F401
+import pages.payments_settings  # noqa: F401
 import pages.csv_import  # noqa: F401
 import pages.dashboard  # noqa: F401
 import pages.general  # noqa: F401

@@ -118,6 +118,7 @@ class Settings:
     stripe_api_key: str = ""
     stripe_webhook_secret: str = ""
     stripe_api_base: str = ""
+    stripe_connect_webhook_secret: str = ""  # the Connect endpoint's own signing secret
     billing_plans: list[str] = field(default_factory=list)  # "price_id:Name:cents" each
     trial_days: int = 14
     past_due_grace_days: int = 7
@@ -129,6 +130,11 @@ class Settings:
     def billing_enabled(self) -> bool:
         """Billing is on only with both Stripe keys; off, every company is active."""
         return bool(self.stripe_api_key and self.stripe_webhook_secret)
+
+    @property
+    def card_payments_enabled(self) -> bool:
+        """Companies can connect Stripe and take card payments (platform key + Connect secret)."""
+        return bool(self.stripe_api_key and self.stripe_connect_webhook_secret)
 
     @property
     def cookie_secure(self) -> bool:
@@ -203,6 +209,7 @@ def get_settings() -> Settings:
         stripe_api_key=_env("STRIPE_API_KEY"),
         stripe_webhook_secret=_env("STRIPE_WEBHOOK_SECRET"),
         stripe_api_base=_env("STRIPE_API_BASE").rstrip("/"),
+        stripe_connect_webhook_secret=_env("STRIPE_CONNECT_WEBHOOK_SECRET"),
         billing_plans=_env_list("IPRODASH_PLANS", ""),
         trial_days=max(0, _env_int("IPRODASH_TRIAL_DAYS", 14)),
         past_due_grace_days=max(0, _env_int("IPRODASH_PAST_DUE_GRACE_DAYS", 7)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.forms import error_callout, submit_button
+from components.invoice_editor import invoice_editor
 from components.job_evidence import evidence_card, photo_viewer
 from components.layout import app_page
 from components.labels import code_select
@@ -193,7 +194,8 @@ def _dialogs() -> rx.Component:
 def job_detail_page() -> rx.Component:
     return rx.vstack(
         _header(),
-        rx.grid(rx.vstack(_details(), evidence_card(), _money_editor(), width="100%", spacing="4"),
+        rx.grid(rx.vstack(_details(), evidence_card(), invoice_editor(), _money_editor(),
+                          width="100%", spacing="4"),
                 rx.vstack(_finance(), thread_panel("This job has no phone number to text."),
                           _history(), width="100%", spacing="4"),
                 columns=rx.breakpoints(initial="1", md="2"), gap="4", width="100%"),

@@ -43,7 +43,7 @@ def _summary_row(r: rx.Var) -> rx.Component:
     pay = rx.cond(SessionState.is_admin & (r["unsettled"] != "0"),
                   rx.button("Record payout", size="1", on_click=S.ask_payout(r["id"])))
     return rx.table.row(*[rx.table.cell(r[k]) for k in (
-        "name", "jobs", "gross", "commission", "parts_by_technician",
+        "name", "jobs", "gross", "commission", "tips", "parts_by_technician",
         "collected_by_technician", "balance")],
         rx.table.cell(r["unsettled"]), rx.table.cell(rx.text(r["open"], weight="bold")),
         rx.table.cell(pay))
@@ -99,19 +99,19 @@ def _dialogs() -> rx.Component:
 def settlements_page() -> rx.Component:
     return rx.vstack(
         _filters(),
-        rx.text("Balance = commission + parts paid by the technician - money the technician "
+        rx.text("Balance = commission + tips + parts paid by the technician - money the technician "
                 "collected, for every job closed in the period. Open now counts only the jobs "
                 "no payout holds yet.", size="2", color_scheme="gray"),
-        data_table(["Technician", "Jobs", "Gross", "Commission", "Parts by tech",
+        data_table(["Technician", "Jobs", "Gross", "Commission", "Tips", "Parts by tech",
                     "Collected by tech", "Period balance", "Unsettled jobs", "Open now", ""],
                    S.summaries,
                    _summary_row, empty_text="No closed jobs for this period."),
         rx.heading("Closed jobs", size="4"),
-        data_table(["Job", "Closed", "Client", "Technician", "Gross", "Commission",
+        data_table(["Job", "Closed", "Client", "Technician", "Gross", "Commission", "Tips",
                     "Parts by tech", "Collected by tech", "Balance", "Settled"], S.jobs,
                    lambda r: rx.table.row(*[rx.table.cell(r[k]) for k in (
                        "number", "closed_day", "client", "technician", "gross", "commission",
-                       "parts_by_technician", "collected_by_technician", "balance",
+                       "tips", "parts_by_technician", "collected_by_technician", "balance",
                        "settled")]), empty_text="No closed jobs for this period."),
         pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
         rx.heading("Payouts", size="4"),

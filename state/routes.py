@@ -60,6 +60,7 @@ API_LOGIN = "/api/auth/login"
 API_LOGOUT = "/api/auth/logout"
 API_LOGOUT_EVERYWHERE = "/api/auth/logout-everywhere"
 API_STRIPE_WEBHOOK = "/api/webhooks/stripe"
+PAYMENTS_SETTINGS = "/settings/payments"
 
 
 def login_with_next(path: str) -> str:
@@ -77,3 +78,8 @@ def job_detail(job_id: str) -> str:
 def client_detail(client_id: str) -> str:
     """The page of one client."""
     return f"/clients/{client_id}"
+
+
+def invoice_pdf(job_id: str) -> str:
+    """The download address of a job's invoice PDF (``iprodash/api/invoice_downloads.py``)."""
+    return f"/api/invoices/{job_id}/pdf"

@@ -17,7 +17,7 @@ ALL = "all"
 
 def _money_row(row) -> dict[str, str]:
     return {k: format_money(getattr(row, k)) for k in (
-        "gross", "commission", "parts_by_technician", "collected_by_technician")}
+        "gross", "commission", "tips", "parts_by_technician", "collected_by_technician")}
 
 
 def _dollars(cents: int) -> str:

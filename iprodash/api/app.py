@@ -16,6 +16,7 @@ from iprodash.api import exports
 from iprodash.api import report_downloads
 from iprodash.api import photos
 from iprodash.api import receipts
+from iprodash.api import invoice_downloads, pay_pages, webhooks_stripe_connect
 
 
 def create_api() -> FastAPI:
@@ -38,6 +39,9 @@ def create_api() -> FastAPI:
     api.include_router(report_downloads.router)
     api.include_router(photos.router)
     api.include_router(receipts.router)
+    api.include_router(invoice_downloads.router)
+    api.include_router(pay_pages.router)
+    api.include_router(webhooks_stripe_connect.router)
     api.mount(v1.PREFIX, v1.create_v1_app())
     api.add_middleware(BodyLimitMiddleware)
     api.add_middleware(SecurityHeadersMiddleware)

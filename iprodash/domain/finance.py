@@ -26,8 +26,25 @@ Decisions where DOMAIN.md is terse:
 * A fixed-amount source is paid its amount on every closed job, even a loss;
   a percent source earns 0 on a loss.
 * ``company_profit`` is the remainder, so
-  ``gross == cc_fee + parts + tech_commission + source_commission + company_profit``
-  holds exactly for every job.
+  ``gross == tax + tips + cc_fee + parts + tech_commission + source_commission
+  + company_profit`` holds exactly for every job.
+
+Invoices, sales tax, tips and actual card fees (DOMAIN.md, worked example 5)::
+
+    tax     = the sales tax on the job's invoice (0 without one), never income
+    tips    = sum of the payments' tips, the technician's in full
+    cc_fee  = sum of the actual processor fees of card payments that have one
+              + round(sum of the other card payments x card fee rate)
+    net     = gross - tax - tips - parts - cc_fee
+    balance = sum(tech_commission) + sum(tips) + sum(parts paid by technician)
+              - sum(payments collected by technician)
+
+The card payments without an actual fee are rounded once, together, rather
+than one by one: that is today's ``round(card x rate)`` to the cent, so a job
+without an actual fee keeps exactly the figures it had (two card payments of
+$0.50 at 3% cost 3 cents, not 2 x 2 cents). The fee is on the whole card
+payment, tip included: the processor charges it on the tip as well and the
+company bears it, since the tip reaches the technician in full.
 """
 
 from __future__ import annotations
@@ -38,7 +55,8 @@ from typing import Iterable
 from iprodash.domain.line_items import (CARD, CASH, CHECK, COLLECTORS, COMPANY, OTHER,
                                         PAYMENT_METHODS, TECHNICIAN, ZELLE, Part, Payment,
                                         validate_part, validate_payment, validate_payments_match)
-from iprodash.domain.money import apply_rate_bp, format_money
+from iprodash.domain.errors import ValidationError
+from iprodash.domain.money import MAX_CENTS, apply_rate_bp, format_money
 from iprodash.domain.rates import (SOURCE_FIXED, SOURCE_KINDS, SOURCE_NONE, SOURCE_PERCENT, Rates,
                                    validate_rates)
 
@@ -70,15 +88,38 @@ class JobFinance:
     source_commission: int
     company_profit: int
     collected_by_technician: int
+    tax: int = 0
+    tips: int = 0
 
     @classmethod
     def from_dict(cls, data: dict) -> JobFinance:
-        """Build from a stored snapshot (the output of :meth:`as_dict`)."""
-        return cls(**{f.name: data[f.name] for f in fields(cls)})
+        """Build from a stored snapshot (the output of :meth:`as_dict`).
+
+        Snapshots taken before invoices and tips existed have no ``tax`` or
+        ``tips``: those jobs had neither, so both are 0.
+        """
+        return cls(**{f.name: data[f.name] if f.name not in _ADDED_LATER else
+                      data.get(f.name, 0) for f in fields(cls)})
 
     def as_dict(self) -> dict:
         """Plain ``{name: cents}`` dict, stored on the job as its snapshot."""
         return asdict(self)
+
+
+_ADDED_LATER = ("tax", "tips")
+
+
+def _card_fee(payments: list[Payment], rates: Rates) -> int:
+    actual = sum(p.fee_cents for p in payments if p.method == CARD and p.fee_cents is not None)
+    estimated = sum(p.amount_cents for p in payments if p.method == CARD and p.fee_cents is None)
+    return actual + apply_rate_bp(estimated, rates.card_fee_bp)
+
+
+def _check_tax(tax_cents: object) -> int:
+    if isinstance(tax_cents, bool) or not isinstance(tax_cents, int) \
+            or not 0 <= tax_cents <= MAX_CENTS:
+        raise ValidationError("The sales tax must be $0.00 or more.", field="tax_cents")
+    return tax_cents
 
 
 def _source_commission(net: int, rates: Rates) -> int:
@@ -90,13 +131,14 @@ def _source_commission(net: int, rates: Rates) -> int:
 
 
 def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
-                        rates: Rates) -> JobFinance:
+                        rates: Rates, tax_cents: int = 0) -> JobFinance:
     """Compute every money line of a job from its payments, parts and rates.
 
     Args:
-        payments: The job's payments; each is validated.
+        payments: The job's payments (tips and actual card fees included); each is validated.
         parts: The job's parts; each is validated.
         rates: The rates to apply (live rates, or the snapshot of a closed job).
+        tax_cents: The sales tax on the job's invoice; 0 for a job without one.
 
     Returns:
         The job's :class:`JobFinance`.
@@ -107,13 +149,15 @@ def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
     payments = [validate_payment(p) for p in payments]
     parts = [validate_part(p) for p in parts]
     validate_rates(rates)
+    tax = _check_tax(tax_cents)
     gross = sum(p.amount_cents for p in payments)
     card = sum(p.amount_cents for p in payments if p.method == CARD)
-    cc_fee = apply_rate_bp(card, rates.card_fee_bp)
+    tips = sum(p.tip_cents for p in payments)
+    cc_fee = _card_fee(payments, rates)
     parts_by_company = sum(p.cost_cents for p in parts if p.paid_by == COMPANY)
     parts_by_technician = sum(p.cost_cents for p in parts if p.paid_by == TECHNICIAN)
     parts_total = parts_by_company + parts_by_technician
-    net = gross - parts_total - cc_fee
+    net = gross - tax - tips - parts_total - cc_fee
     tech_commission = apply_rate_bp(max(net, 0), rates.tech_commission_bp) \
         - rates.tech_job_fee_cents
     source_commission = _source_commission(net, rates)
@@ -124,17 +168,18 @@ def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
         company_profit=net - tech_commission - source_commission,
         collected_by_technician=sum(p.amount_cents for p in payments
                                     if p.collected_by == TECHNICIAN),
+        tax=tax, tips=tips,
     )
 
 
 def technician_balance(finances: Iterable[JobFinance]) -> int:
     """What the company owes a technician over some closed jobs, in cents.
 
-    ``sum(tech_commission) + sum(parts paid by technician)
+    ``sum(tech_commission) + sum(tips) + sum(parts paid by technician)
     - sum(payments collected by technician)``; positive: the company owes the
     technician, negative: the technician owes the company.
     """
-    return sum(f.tech_commission + f.parts_by_technician - f.collected_by_technician
+    return sum(f.tech_commission + f.tips + f.parts_by_technician - f.collected_by_technician
                for f in finances)
 
 
@@ -150,6 +195,7 @@ class SettlementSummary:
         collected_by_technician: Payments the technician holds (owed to the company).
         balance: :func:`technician_balance` of the jobs.
         owes: "Company owes technician", "Technician owes company" or "Settled".
+        tips: Sum of the jobs' tips (the technician's in full, owed to them).
     """
 
     jobs: int
@@ -162,6 +208,7 @@ class SettlementSummary:
     collected_by_technician: int
     balance: int
     owes: str
+    tips: int = 0
 
     @property
     def balance_text(self) -> str:
@@ -191,4 +238,5 @@ def summarize_settlement(finances: Iterable[JobFinance]) -> SettlementSummary:
         collected_by_technician=sum(f.collected_by_technician for f in finances),
         balance=balance,
         owes=owes,
+        tips=sum(f.tips for f in finances),
     )

@@ -20,6 +20,7 @@ PAYMENT_METHOD_LABELS = {CASH: "Cash", CHECK: "Check", CARD: "Card", ZELLE: "Zel
                          OTHER: "Other"}
 COLLECTOR_LABELS = {TECHNICIAN: "Technician", COMPANY: "Company"}
 PART_DESCRIPTION_MAX = 200
+REFERENCE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -28,22 +29,44 @@ class Payment:
 
     Attributes:
         method: One of :data:`PAYMENT_METHODS`.
-        amount_cents: Positive amount in cents.
+        amount_cents: Positive amount in cents (any tip included).
         collected_by: ``"technician"`` or ``"company"``: who holds the money.
+        tip_cents: The part of ``amount_cents`` that is a tip (the technician's in full).
+        fee_cents: The processor's actual fee for a card payment, when the
+            processor told us; ``None`` means "use the company's card fee rate".
+        reference: The processor's id for the payment (e.g. a Stripe
+            PaymentIntent), empty for money the office typed in.
     """
 
     method: str
     amount_cents: int
     collected_by: str
+    tip_cents: int = 0
+    fee_cents: int | None = None
+    reference: str = ""
 
     @classmethod
     def from_dict(cls, data: dict) -> Payment:
-        """Build from a stored ``{method, amount_cents, collected_by}`` dict."""
-        return cls(data["method"], data["amount_cents"], data["collected_by"])
+        """Build from a stored ``{method, amount_cents, collected_by, ...}`` dict."""
+        return cls(data["method"], data["amount_cents"], data["collected_by"],
+                   tip_cents=data.get("tip_cents", 0), fee_cents=data.get("fee_cents"),
+                   reference=data.get("reference", ""))
 
     def as_dict(self) -> dict:
-        """The dict stored on the job document."""
-        return asdict(self)
+        """The dict stored on the job document.
+
+        A payment without a tip, an actual fee or a processor id is stored
+        exactly as before those existed (three keys).
+        """
+        data = {"method": self.method, "amount_cents": self.amount_cents,
+                "collected_by": self.collected_by}
+        if self.tip_cents:
+            data["tip_cents"] = self.tip_cents
+        if self.fee_cents is not None:
+            data["fee_cents"] = self.fee_cents
+        if self.reference:
+            data["reference"] = self.reference
+        return data
 
 
 @dataclass(frozen=True)
@@ -94,7 +117,23 @@ def validate_payment(payment: Payment) -> Payment:
         raise ValidationError("Choose who collected the payment: the technician or the company.",
                               field="collected_by")
     _check_amount(payment.amount_cents, "payment amount", "amount_cents")
+    _check_share(payment.tip_cents, payment.amount_cents, "tip", "tip_cents")
+    if payment.fee_cents is not None:
+        if payment.method != CARD:
+            raise ValidationError("Only a card payment has a processor fee.", field="fee_cents")
+        _check_share(payment.fee_cents, payment.amount_cents, "card fee", "fee_cents")
+    if not isinstance(payment.reference, str) or len(payment.reference) > REFERENCE_MAX:
+        raise ValidationError("The payment reference is not valid.", field="reference")
     return payment
+
+
+def _check_share(value: object, amount: int, what: str, field: str) -> None:
+    """A tip or a fee: whole cents, from $0.00 up to the payment's amount."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(f"Enter the {what} in dollars and cents, like 5.00.", field=field)
+    if value > amount:
+        raise ValidationError(f"A {what} cannot be more than the payment it is part of.",
+                              field=field)
 
 
 def validate_part(part: Part) -> Part:

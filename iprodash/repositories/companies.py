@@ -17,6 +17,7 @@ INDEXES = {
         IndexModel([("status", ASCENDING), ("created_at", DESCENDING)]),
         # The public SMS opt-in page's code: never the employee join code.
         IndexModel([("sms_optin_code", ASCENDING)], unique=True, sparse=True),
+        IndexModel([("stripe_connect.account_id", ASCENDING)], sparse=True),
     ],
 }
 
@@ -40,6 +41,12 @@ class CompanyRepository:
 
     def by_code(self, code: str) -> dict | None:
         return self.collection.find_one({"code": code.strip().upper()})
+
+    def by_stripe_account(self, account_id: str) -> dict | None:
+        """The company whose connected Stripe account is exactly ``account_id``."""
+        account_id = (account_id or "").strip()
+        return self.collection.find_one({"stripe_connect.account_id": account_id}) \
+            if account_id else None
 
     def by_optin_code(self, code: str) -> dict | None:
         """The company whose SMS opt-in code is exactly ``code`` (join codes never match)."""

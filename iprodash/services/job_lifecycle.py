@@ -13,6 +13,7 @@ from pymongo.database import Database
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
+from iprodash.domain.invoices import invoice_tax_cents
 from iprodash.domain.job_status import (CANCELED, CLOSED, IN_PROGRESS, NEW, PENDING_APPROVAL,
                                         SCHEDULED, check_move, is_send_back)
 from iprodash.repositories.lead_sources import LeadSourceRepository
@@ -22,7 +23,7 @@ from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, requ
 from iprodash.services.job_documents import snapshot_rates
 from iprodash.services.job_records import (JobChange, company_of, local_day, now_ms, write_job,
                                            zone_of)
-from iprodash.services.jobs import load_job
+from iprodash.services.jobs import keep_processor_details, load_job
 from iprodash.services.plan_access import require_writable
 
 SETTLED = ("This job is part of a recorded technician payout. Void the payout on the "
@@ -104,8 +105,9 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
     require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=CLOSED, role=actor.role)
-    payments = list(payments if payments is not None else
-                    [Payment.from_dict(p) for p in job.get("payments") or []])
+    payments = keep_processor_details(
+        job.get("payments") or [], list(payments if payments is not None else
+                                        [Payment.from_dict(p) for p in job.get("payments") or []]))
     parts = list(parts if parts is not None else
                  [Part.from_dict(p) for p in job.get("parts") or []])
     if job.get("technician_id") is None:
@@ -118,7 +120,8 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
                                                              "lead source")
               if job.get("lead_source_id") else None)
     rates = snapshot_rates(company=company, technician=technician, source=source)
-    finance = compute_job_finance(payments=payments, parts=parts, rates=rates)
+    finance = compute_job_finance(payments=payments, parts=parts, rates=rates,
+                                  tax_cents=invoice_tax_cents(job))
     validate_payments_match(closing_price_cents, payments)
     closed_at = now_ms()
     fields = {"payments": [p.as_dict() for p in payments], "parts": [p.as_dict() for p in parts],

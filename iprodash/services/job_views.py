@@ -16,6 +16,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import DomainError
 from iprodash.domain.finance import JobFinance, Part, Payment, compute_job_finance
+from iprodash.domain.invoices import invoice_tax_cents
 from iprodash.domain.job_status import (CANCELED, CLOSED, PENDING_APPROVAL, allowed_moves,
                                         is_send_back, requires_reason, status_label)
 from iprodash.domain.rates import SOURCE_FIXED, SOURCE_PERCENT, Rates
@@ -33,6 +34,7 @@ from iprodash.services.jobs import job_document
 
 _PUBLIC_LINES = (("gross", "Gross (closing price)"), ("cc_fee", "Card fee"),
                  ("parts", "Parts"), ("net", "Net"))
+_TAX_AND_TIPS = (("tax", "Sales tax"), ("tips", "Tips (technician's in full)"))
 _PRIVATE_LINES = (("tech_commission", "Technician commission"),
                   ("source_commission", "Source commission"),
                   ("company_profit", "Company profit"))
@@ -138,7 +140,8 @@ def _finance(db: Database, actor: Actor, job: dict, company: dict,
     try:
         finance = compute_job_finance(
             payments=[Payment.from_dict(p) for p in job.get("payments") or []],
-            parts=[Part.from_dict(p) for p in job.get("parts") or []], rates=rates)
+            parts=[Part.from_dict(p) for p in job.get("parts") or []], rates=rates,
+            tax_cents=invoice_tax_cents(job))
     except DomainError:
         return None, "Fix the payments or parts to see the breakdown."
     return finance, ("Estimate with today's rates, fixed when the job closes: "
@@ -148,7 +151,10 @@ def _finance(db: Database, actor: Actor, job: dict, company: dict,
 def _lines(finance: JobFinance | None, financials: bool) -> list[dict]:
     if finance is None:
         return []
-    chosen = _PUBLIC_LINES + (_PRIVATE_LINES if financials else ())
+    # Sales tax and tips show as their own lines only on jobs that have them,
+    # so a job without an invoice or a tip reads exactly as before.
+    extra = tuple(line for line in _TAX_AND_TIPS if getattr(finance, line[0]))
+    chosen = _PUBLIC_LINES[:1] + extra + _PUBLIC_LINES[1:] + (_PRIVATE_LINES if financials else ())
     return [{"key": key, "label": label, "cents": getattr(finance, key),
              "text": format_money(getattr(finance, key))} for key, label in chosen]
 

@@ -165,6 +165,26 @@ def _lines(items: list, validate, what: str) -> list[dict]:
     return [validate(item).as_dict() for item in items]
 
 
+def keep_processor_details(stored: list[dict], typed: list[Payment]) -> list[Payment]:
+    """Give typed payments back the tip, actual fee and processor id they had.
+
+    The payments form shows method, amount and collector only; a card payment
+    that came from Stripe keeps its tip, fee and reference as long as a line
+    with the same method, amount and collector is still there.
+    """
+    waiting = [Payment.from_dict(p) for p in stored if p.get("reference")]
+    kept = []
+    for payment in typed:
+        match = next((w for w in waiting if not payment.reference and
+                      (w.method, w.amount_cents, w.collected_by) ==
+                      (payment.method, payment.amount_cents, payment.collected_by)), None)
+        if match is not None:
+            waiting.remove(match)
+            payment = match
+        kept.append(payment)
+    return kept
+
+
 def save_payments_and_parts(db: Database, *, actor: Actor, job_id: str,
                             payments: list[Payment], parts: list[Part],
                             version: str | None = None) -> JobChange:
@@ -176,6 +196,7 @@ def save_payments_and_parts(db: Database, *, actor: Actor, job_id: str,
     require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     refuse_if_final(job, "changed")
+    payments = keep_processor_details(job.get("payments") or [], list(payments))
     new = {"payments": _lines(list(payments), validate_payment, "payments"),
            "parts": _lines(list(parts), validate_part, "parts")}
     before, after_fields = audit.changed_fields(job, new)

@@ -100,6 +100,7 @@ class SettlementJobRow:
     commission: int
     parts_by_technician: int
     collected_by_technician: int
+    tips: int
     balance: int
     settled: bool
     cursor: str
@@ -240,7 +241,7 @@ def job_rows_in_window(db: Database, *, company_id: ObjectId, start: datetime, e
             client=(job.get("client") or {}).get("name", ""),
             technician=names.get(job["technician_id"], "(removed)"), gross=finance.gross,
             commission=finance.tech_commission, parts_by_technician=finance.parts_by_technician,
-            collected_by_technician=finance.collected_by_technician,
+            collected_by_technician=finance.collected_by_technician, tips=finance.tips,
             balance=summarize_settlement([finance]).balance,
             settled=job.get("settlement_id") is not None, cursor=_cursor(job),
             city=(job.get("address") or {}).get("city", "")))

@@ -12,6 +12,11 @@ button; paying creates an active subscription, sends the signed
 to ``webhook_url`` (when set) and redirects to the session's success URL.
 ``GET /portal/<id>`` offers "Cancel subscription" and "Return".
 
+Stripe Connect (connected accounts, account and login links, payment-mode
+Checkout on a connected account, payment intents, balance transactions,
+refunds, Connect events) lives in ``fake.connect``: see
+:mod:`tests.fakes.stripe_connect_fake`.
+
 Events are signed the way Stripe signs them: header
 ``t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the secret>``.
 """
@@ -59,7 +64,11 @@ class FakeStripe:
     """Use as ``with FakeStripe(webhook_secret=...) as fake:``; ``fake.url`` is its base."""
 
     def __init__(self, *, webhook_secret: str, webhook_url: str = "",
-                 plans: dict[str, int] | None = None):
+                 plans: dict[str, int] | None = None, connect_secret: str = "",
+                 connect_url: str = ""):
+        from tests.fakes.stripe_connect_fake import ConnectWorld
+
+        self.connect = ConnectWorld(self, connect_secret=connect_secret, connect_url=connect_url)
         self.webhook_secret = webhook_secret
         self.webhook_url = webhook_url
         self.plans = plans or {}
@@ -177,7 +186,8 @@ class FakeStripe:
         with self._lock:
             if method == "POST" and key in self._by_idempotency_key:
                 return 200, self._by_idempotency_key[key]
-        status, body = self._route(method, path, params)
+        status, body = self.connect.route(method, path, params, headers) \
+            or self._route(method, path, params)
         if method == "POST" and key and status == 200:
             with self._lock:
                 self._by_idempotency_key[key] = body
@@ -240,7 +250,10 @@ class FakeStripe:
         if parts[0] == "checkout" and len(parts) >= 2 and parts[1] in self.sessions:
             session = self.sessions[parts[1]]
             if method == "POST" and parts[2:] == ["pay"]:
-                self.complete_checkout(session["id"])
+                if session.get("mode") == "payment":
+                    self.connect.pay(session["id"])
+                else:
+                    self.complete_checkout(session["id"])
                 return 303, "", session["success_url"].replace("{CHECKOUT_SESSION_ID}",
                                                                session["id"])
             if parts[2:] == ["cancel"]:
@@ -252,6 +265,9 @@ class FakeStripe:
                 self._cancel_all(portal["customer"])
                 return 303, "", portal["return_url"]
             return 200, _portal_html(portal), ""
+        connect_page = self.connect.page(method, parts)
+        if connect_page is not None:
+            return connect_page
         return 404, "<h1>Not found</h1>", ""
 
     def _cancel_all(self, customer: str) -> None:

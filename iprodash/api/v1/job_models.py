@@ -181,7 +181,8 @@ def job_out(job: dict) -> JobOut:
         payments=[PaymentOut(**p) for p in job.get("payments") or []],
         parts=[PartOut(**{"description": "", **p}) for p in job.get("parts") or []],
         closing_price_cents=job.get("closing_price_cents"), closed_at=job.get("closed_at"),
-        finance=Finance(**job["finance"]) if job.get("finance") else None,
+        finance=(Finance(**JobFinance.from_dict(job["finance"]).as_dict())
+                 if job.get("finance") else None),
         version=job["updated_at"].isoformat())
 
 

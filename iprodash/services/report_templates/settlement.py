@@ -67,8 +67,10 @@ def render_settlement(data: SettlementData, byline: Byline | None = None) -> str
     jobs = _ledger(data) if data.lines else "<p>No closed jobs in this period.</p>"
     settled_note = ('<p class="footnote">* Already included in a recorded payout.</p>'
                     if any(line.settled for line in data.lines) else "")
+    tips = ((("Tips (the technician's in full)", money(s.tips)),) if s.tips else ())
     summary = "".join(f'<tr><td>{label}</td><td class="num">{value}</td></tr>' for label, value in (
         ("Commission earned", money(s.commission)),
+        *tips,
         ("Parts the technician paid (owed to the technician)", money(s.parts_by_technician)),
         ("Money the technician collected (owed to the company)",
          money(s.collected_by_technician)),

@@ -17,7 +17,7 @@ def test_office_sections_in_the_order_a_dispatcher_works():
     assert sections["Daily work"] == ["Dashboard", "Jobs", "Board", "Clients", "Messages"]
     assert sections["Money"] == ["Settlements", "Reports"]
     assert sections["Set-up"] == ["Technicians", "Lead sources", "Users", "Settings", "Texting",
-                                  "Billing", "API keys"]
+                                  "Billing", "Payments", "API keys"]
     assert sections["Records"][:3] == ["Audit log", "Privacy", "Sent messages"]
     assert sections["Support"] == ["Support"]
 

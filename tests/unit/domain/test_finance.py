@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iprodash.domain.errors import ValidationError
+from iprodash.domain.money import apply_rate_bp
 from iprodash.domain.finance import (COLLECTORS, PAYMENT_METHODS, JobFinance, Part, Payment, Rates,
                                      SettlementSummary, compute_job_finance, summarize_settlement,
                                      technician_balance)
@@ -34,6 +35,7 @@ def test_example_1_card_job():
         "gross": 40000, "card": 40000, "cc_fee": 1200, "parts": 5000, "parts_by_company": 0,
         "parts_by_technician": 5000, "net": 33800, "tech_commission": 13520,
         "source_commission": 3380, "company_profit": 16900, "collected_by_technician": 0,
+        "tax": 0, "tips": 0,
     }
     assert technician_balance([finance]) == 18520
 
@@ -83,6 +85,80 @@ def test_only_card_payments_pay_the_card_fee():
     assert finance.collected_by_technician == 3333
 
 
+def example_5_invoice() -> JobFinance:
+    # Items $200.00 taxable + $100.00 not, tax 8.875% of $200.00 = $17.75, tip $20.00.
+    return compute_job_finance(
+        payments=[Payment("card", 33775, "company", tip_cents=2000, fee_cents=1009)],
+        parts=[Part("Spring", 4000, "company")],
+        rates=Rates(card_fee_bp=300, tech_commission_bp=4000, source_kind="percent",
+                    source_rate_bp=1000),
+        tax_cents=1775,
+    )
+
+
+def test_example_5_invoice_tax_tip_and_actual_fee():
+    finance = example_5_invoice()
+    assert (finance.gross, finance.tax, finance.tips, finance.cc_fee, finance.parts) == \
+        (33775, 1775, 2000, 1009, 4000)
+    assert (finance.net, finance.tech_commission, finance.source_commission,
+            finance.company_profit) == (24991, 9996, 2499, 12496)
+    assert technician_balance([finance]) == 11996  # 99.96 + 20.00 tip
+    assert summarize_settlement([finance]).tips == 2000
+
+
+def test_an_actual_fee_replaces_the_rate_only_for_its_own_payment():
+    finance = compute_job_finance(
+        payments=[Payment("card", 10000, "company", fee_cents=320),
+                  Payment("card", 5000, "company"), Payment("card", 50, "company")],
+        parts=[], rates=Rates(card_fee_bp=300))
+    assert finance.cc_fee == 320 + 152  # 3% of $50.50 rounded once = 1.515 -> 1.52
+
+
+def test_card_payments_without_an_actual_fee_are_rounded_once_as_before():
+    two_small = [Payment("card", 50, "company"), Payment("card", 50, "company")]
+    finance = compute_job_finance(payments=two_small, parts=[], rates=Rates(card_fee_bp=300))
+    assert finance.cc_fee == 3  # round(100 x 3%), not 2 x round(1.5)
+
+
+def test_a_tip_is_the_technicians_even_when_the_technician_holds_the_cash():
+    finance = compute_job_finance(
+        payments=[Payment("cash", 11000, "technician", tip_cents=1000)], parts=[],
+        rates=Rates(tech_commission_bp=5000))
+    assert (finance.net, finance.tech_commission, finance.tips) == (10000, 5000, 1000)
+    assert technician_balance([finance]) == 5000 + 1000 - 11000
+
+
+@pytest.mark.parametrize("payment, field", [
+    (Payment("cash", 1000, "company", tip_cents=1001), "tip_cents"),
+    (Payment("cash", 1000, "company", tip_cents=-1), "tip_cents"),
+    (Payment("cash", 1000, "company", fee_cents=30), "fee_cents"),
+    (Payment("card", 1000, "company", fee_cents=1001), "fee_cents"),
+    (Payment("card", 1000, "company", fee_cents=2.5), "fee_cents"),
+])
+def test_bad_tips_and_fees_are_refused(payment, field):
+    with pytest.raises(ValidationError) as info:
+        compute_job_finance(payments=[payment], parts=[], rates=Rates())
+    assert info.value.field == field
+
+
+def test_a_negative_tax_is_refused():
+    with pytest.raises(ValidationError, match="sales tax"):
+        compute_job_finance(payments=[], parts=[], rates=Rates(), tax_cents=-1)
+
+
+def test_old_snapshots_without_tax_or_tips_read_as_zero():
+    stored = example_1_card_job().as_dict()
+    del stored["tax"], stored["tips"]
+    assert JobFinance.from_dict(stored) == example_1_card_job()
+
+
+def test_payments_without_tip_fee_or_reference_are_stored_as_before():
+    assert Payment("card", 100, "company").as_dict() == {
+        "method": "card", "amount_cents": 100, "collected_by": "company"}
+    paid = Payment("card", 33775, "company", tip_cents=2000, fee_cents=1009, reference="pi_1")
+    assert Payment.from_dict(paid.as_dict()) == paid
+
+
 def test_job_finance_round_trips_through_its_dict():
     finance = example_1_card_job()
     assert JobFinance.from_dict(finance.as_dict()) == finance
@@ -99,6 +175,18 @@ def test_invalid_lines_are_refused():
 payments_st = st.lists(st.builds(Payment, st.sampled_from(PAYMENT_METHODS),
                                  st.integers(1, 5_000_000), st.sampled_from(COLLECTORS)),
                        max_size=6)
+
+@st.composite
+def _paid(draw) -> Payment:
+    method = draw(st.sampled_from(PAYMENT_METHODS))
+    amount = draw(st.integers(1, 5_000_000))
+    tip = draw(st.one_of(st.just(0), st.integers(0, amount)))
+    fee = draw(st.one_of(st.none(), st.integers(0, amount))) if method == "card" else None
+    return Payment(method, amount, draw(st.sampled_from(COLLECTORS)), tip_cents=tip,
+                   fee_cents=fee)
+
+
+invoiced_payments_st = st.lists(_paid(), max_size=6)
 parts_st = st.lists(st.builds(Part, st.just("Part"), st.integers(1, 3_000_000),
                               st.sampled_from(COLLECTORS)), max_size=6)
 rates_st = st.builds(Rates, card_fee_bp=st.integers(0, 10_000),
@@ -117,6 +205,28 @@ def test_lines_always_add_back_to_the_closing_price(payments, parts, rates):
         + f.company_profit
     assert f.parts == f.parts_by_company + f.parts_by_technician
     assert f.net == f.gross - f.parts - f.cc_fee
+
+
+@given(invoiced_payments_st, parts_st, rates_st, st.integers(0, 2_000_000))
+def test_with_tax_tips_and_actual_fees_the_lines_still_add_back(payments, parts, rates, tax):
+    f = compute_job_finance(payments=payments, parts=parts, rates=rates, tax_cents=tax)
+    assert f.gross == f.tax + f.tips + f.cc_fee + f.parts + f.tech_commission \
+        + f.source_commission + f.company_profit
+    assert f.tax == tax and f.tips == sum(p.tip_cents for p in payments)
+    known = sum(p.fee_cents for p in payments if p.fee_cents is not None)
+    unknown = sum(p.amount_cents for p in payments if p.method == "card" and p.fee_cents is None)
+    assert known <= f.cc_fee <= known + unknown
+    assert technician_balance([f]) == f.tech_commission + f.tips + f.parts_by_technician \
+        - f.collected_by_technician
+
+
+@given(payments_st, parts_st, rates_st)
+def test_without_tax_tips_or_actual_fees_the_figures_are_todays(payments, parts, rates):
+    f = compute_job_finance(payments=payments, parts=parts, rates=rates, tax_cents=0)
+    card = sum(p.amount_cents for p in payments if p.method == "card")
+    assert (f.tax, f.tips) == (0, 0)
+    assert f.cc_fee == apply_rate_bp(card, rates.card_fee_bp)
+    assert f.net == f.gross - f.parts - apply_rate_bp(card, rates.card_fee_bp)
 
 
 @given(payments_st, parts_st, rates_st)

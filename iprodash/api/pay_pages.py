@@ -1,0 +1,128 @@
+"""``/api/pay/<job id>/<token>``: the client's pay page for a job's invoice.
+
+Public (the signed, expiring token is the credential; rules in
+:mod:`iprodash.services.pay_links`), rate-limited per address, never cached,
+no referrer. Every bad link gets the same small refusal page. ``GET`` shows
+the invoice and a "Pay $X" form with an optional tip; ``POST`` opens Stripe
+Checkout on the company's account. The payment is recorded by the Connect
+webhook only, never by the return here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from iprodash.api.security import client_ip
+from iprodash.db import get_db
+from iprodash.domain.errors import DomainError, RateLimited, ValidationError
+from iprodash.domain.money import format_money
+from iprodash.services.pay_links import (TIP_PERCENTS, PayLinkUnavailable, PayPage,
+                                         open_pay_page, parse_tip, start_payment)
+from iprodash.services.report_templates.common import e
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api/pay")
+
+_NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
+             "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
+NOT_AVAILABLE = ("This payment link is not available",
+                 "The link may have expired, or the invoice was changed after it was sent. "
+                 "Please ask the company for a new link.")
+TOO_MANY = ("Please wait a moment",
+            "Too many requests came from your connection. Try again in a few minutes.")
+_STYLE = ("body{font-family:system-ui,sans-serif;max-width:32em;margin:2em auto;padding:0 1em;"
+          "color:#222;line-height:1.5}h1{font-size:1.4em}table{width:100%;border-collapse:"
+          "collapse}td{padding:.3em 0;border-bottom:1px solid #eee}td.num{text-align:right}"
+          "tr.total td{font-weight:bold}button{font-size:1.1em;padding:.7em 1.2em;width:100%;"
+          "margin-top:1em}label{display:block;margin:.3em 0}")
+
+
+def _html(title: str, body: str, status_code: int = 200) -> HTMLResponse:
+    return HTMLResponse(
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>",
+        status_code=status_code, headers=_NO_STORE)
+
+
+def _refusal(text: tuple[str, str], status_code: int) -> HTMLResponse:
+    response = _html(text[0], f"<h1>{e(text[0])}</h1><p>{e(text[1])}</p>", status_code)
+    if status_code == 429:
+        response.headers["Retry-After"] = "600"
+    return response
+
+
+def _tip_choices(due: int) -> str:
+    choices = []
+    for percent in TIP_PERCENTS:
+        value = f"{percent}%"
+        text = "No tip" if percent == 0 else f"{percent}% ({format_money(parse_tip(value, due))})"
+        checked = " checked" if percent == 0 else ""
+        choices.append(f'<label><input type="radio" name="tip" value="{value}"{checked}> '
+                       f"{e(text)}</label>")
+    return "<fieldset><legend>Add a tip for your technician</legend>" + "".join(choices) \
+        + "</fieldset>"
+
+
+def _page(page: PayPage, paid: bool, error: str = "") -> HTMLResponse:
+    inv = page.invoice
+    rows = "".join(f"<tr><td>{e(i['description'])} × {e(i['quantity_text'])}</td>"
+                   f'<td class="num">{e(i["amount_text"])}</td></tr>' for i in inv.items)
+    figures = [("Subtotal", inv.subtotal)] + ([("Discount", -inv.discount)] if inv.discount
+                                              else []) \
+        + [(f"Sales tax ({inv.tax_rate_text})", inv.tax), ("Total", inv.total), ("Paid", inv.paid)]
+    rows += "".join(f'<tr><td>{e(name)}</td><td class="num">{format_money(cents)}</td></tr>'
+                    for name, cents in figures)
+    rows += (f'<tr class="total"><td>Balance due</td>'
+             f'<td class="num">{format_money(inv.balance_due)}</td></tr>')
+    if paid:
+        action = ("<p><strong>Thank you! Your payment is being confirmed by Stripe; this page "
+                  "shows it within a minute.</strong></p>")
+    elif inv.balance_due <= 0:
+        action = "<p><strong>Paid in full. Thank you!</strong></p>"
+    elif not page.can_pay:
+        action = ("<p>Card payment is not available for this invoice. Please contact the "
+                  "company.</p>")
+    else:
+        action = (f'<form method="post">{_tip_choices(inv.balance_due)}'
+                  f"<button type=\"submit\">Pay {format_money(inv.balance_due)}"
+                  " (plus any tip)</button></form>")
+    body = (f"<h1>{e(page.company_name)}</h1><p>Invoice #{inv.number} for job "
+            f"#{page.job_number}</p>" + (f'<p role="alert">{e(error)}</p>' if error else "")
+            + f"<table>{rows}</table>{action}")
+    return _html(f"Invoice #{inv.number}", body)
+
+
+@router.get("/{job_id}/{token}")
+def pay_page(job_id: str, token: str, request: Request) -> Response:
+    try:
+        page = open_pay_page(get_db(), job_id=job_id[:64], token=token[:80],
+                             ip=client_ip(request))
+    except RateLimited:
+        return _refusal(TOO_MANY, 429)
+    except (PayLinkUnavailable, DomainError):
+        return _refusal(NOT_AVAILABLE, 404)
+    return _page(page, paid=request.query_params.get("paid") == "1")
+
+
+@router.post("/{job_id}/{token}")
+async def pay(job_id: str, token: str, request: Request, tip: str = Form("")) -> Response:
+    db, ip = get_db(), client_ip(request)
+    try:
+        url = await run_in_threadpool(start_payment, db, job_id=job_id[:64], token=token[:80],
+                                      ip=ip, tip=tip[:20])
+    except RateLimited:
+        return _refusal(TOO_MANY, 429)
+    except PayLinkUnavailable:
+        return _refusal(NOT_AVAILABLE, 404)
+    except (ValidationError, DomainError) as exc:
+        try:
+            page = open_pay_page(db, job_id=job_id[:64], token=token[:80], ip=ip)
+        except (PayLinkUnavailable, DomainError):
+            return _refusal(NOT_AVAILABLE, 404)
+        return _page(page, paid=False, error=exc.message)
+    return RedirectResponse(url, status_code=303, headers=_NO_STORE)

@@ -1,0 +1,162 @@
+"""Job page: the invoice section (items, discount, sales tax, totals, PDF)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from iprodash.db import get_db
+from iprodash.domain.errors import ValidationError
+from iprodash.domain.invoices import MAX_ITEMS, format_quantity
+from iprodash.domain.job_status import CANCELED, CLOSED
+from iprodash.domain.money import format_money
+from iprodash.domain.words import pluralize
+from iprodash.services import card_payments, invoices, jobs, pay_links
+from iprodash.services.actor import COMPANY_ADMIN, USER
+from state import routes
+from state.job_detail import JobDetailState, job_id_from_path
+from state.job_money import JobMoneyState
+from state.session import SessionState, handles_errors
+
+ITEM_FIELDS = ("description", "quantity", "unit_price", "taxable")
+
+
+def _dollars(cents: int) -> str:
+    return f"{cents // 100}.{cents % 100:02d}"
+
+
+def _index(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+class InvoiceEditorState(SessionState):
+    """The typed items and the saved invoice's figures, as text."""
+
+    job_id: str = ""
+    has_invoice: bool = False
+    number: str = ""
+    items: list[dict[str, str]] = []
+    discount: str = ""
+    tax_rate: str = ""
+    totals: list[dict[str, str]] = []
+    editable: bool = False
+    version: str = ""
+    error: str = ""
+    pay_link: str = ""
+    waiting: list[str] = []
+
+    def _show(self) -> None:
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        self.job_id = job_id_from_path(self.router.url.path)
+        job = jobs.job_document(get_db(), actor=actor, job_id=self.job_id)
+        view = invoices.view_of(job)
+        saved = job.get("invoice") or {}
+        self.editable = job["status"] not in (CLOSED, CANCELED)
+        self.version, self.error = job["updated_at"].isoformat(), ""
+        self.has_invoice = view is not None
+        self.pay_link = ""
+        self.waiting = card_payments.waiting_card_lines(job)
+        self.number = f"#{view.number}" if view else ""
+        self.items = [{"description": i["description"],
+                       "quantity": format_quantity(i["quantity_hundredths"]),
+                       "unit_price": _dollars(i["unit_price_cents"]),
+                       "taxable": "yes" if i["taxable"] else "no"}
+                      for i in saved.get("items") or []]
+        self.discount = _dollars(saved["discount_cents"]) if saved.get("discount_cents") else ""
+        self.tax_rate = (view.tax_rate_text.rstrip("%") if view and view.tax_rate_overridden
+                         else "")
+        self.totals = [] if view is None else [
+            {"label": name, "text": text} for name, text in (
+                ("Subtotal", format_money(view.subtotal)),
+                ("Discount", "-" + format_money(view.discount)),
+                (f"Sales tax ({view.tax_rate_text})", format_money(view.tax)),
+                ("Invoice total", format_money(view.total)),
+                ("Paid", format_money(view.paid)),
+                ("Tips", format_money(view.tips)),
+                ("Balance due", format_money(view.balance_due)))
+            if name not in ("Discount", "Tips") or text not in ("-$0.00", "$0.00")]
+
+    @rx.event
+    @handles_errors
+    def load(self):
+        self._show()
+
+    @rx.var
+    def pdf_url(self) -> str:
+        return routes.invoice_pdf(self.job_id) if self.job_id else ""
+
+    @rx.event
+    @handles_errors
+    def add_item(self):
+        self._actor_with_role(COMPANY_ADMIN, USER)
+        if len(self.items) < MAX_ITEMS:
+            self.items = [*self.items, {"description": "", "quantity": "1", "unit_price": "",
+                                        "taxable": "yes"}]
+
+    @rx.event
+    @handles_errors
+    def remove_item(self, index: int):
+        self._actor_with_role(COMPANY_ADMIN, USER)
+        items, index = list(self.items), _index(index)
+        if 0 <= index < len(items):
+            items.pop(index)
+        self.items = items
+
+    @rx.event
+    @handles_errors
+    def set_item(self, index: int, name: str, value: str):
+        self._actor_with_role(COMPANY_ADMIN, USER)
+        items, index = [dict(i) for i in self.items], _index(index)
+        if name in ITEM_FIELDS and 0 <= index < len(items):
+            items[index][name] = ("yes" if value in (True, "yes", "true") else "no") \
+                if name == "taxable" else str(value)[:200]
+        self.items = items
+
+    @rx.event
+    @handles_errors
+    def set_discount(self, value: str):
+        self.discount = str(value)[:40]
+
+    @rx.event
+    @handles_errors
+    def set_tax_rate(self, value: str):
+        self.tax_rate = str(value)[:12]
+
+    @rx.event
+    @handles_errors
+    def save(self):
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        rows = [invoices.ItemInput(description=i.get("description", ""),
+                                   quantity=i.get("quantity", ""),
+                                   unit_price=i.get("unit_price", ""),
+                                   taxable=i.get("taxable") == "yes") for i in self.items]
+        try:
+            invoices.save_invoice(get_db(), actor=actor, job_id=self.job_id, items=rows,
+                                  discount=self.discount, tax_rate=self.tax_rate,
+                                  version=self.version)
+        except ValidationError as exc:
+            self.error = exc.message
+            return None
+        self._show()
+        return [JobDetailState.refresh, JobMoneyState.refresh,
+                rx.toast.success(f"Invoice {self.number} saved.")]
+
+    @rx.event
+    @handles_errors
+    def show_pay_link(self):
+        """The client's pay link, to send or to open on the technician's phone."""
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        self.pay_link = pay_links.pay_link(get_db(), actor=actor, job_id=self.job_id)
+
+    @rx.event
+    @handles_errors
+    def add_waiting(self):
+        """Move card payments that arrived while the job was closed into its payments."""
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        added = card_payments.add_waiting_card_lines(get_db(), actor=actor, job_id=self.job_id)
+        self._show()
+        return [JobDetailState.refresh, JobMoneyState.refresh,
+                rx.toast.success(f"{pluralize(added, 'card payment')} added to the job."
+                                 if added else "Nothing was waiting.")]

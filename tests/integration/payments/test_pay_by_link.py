@@ -1,0 +1,163 @@
+"""Pay by link against the fake Stripe: the pay page's token rules, Checkout on the
+company's account, the Connect webhook (signature, de-duplication), the actual fee
+from the balance transaction, tips and refunds."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from iprodash.domain.finance import Part
+from iprodash.repositories.base import utcnow
+from iprodash.services import card_payments, invoices, job_lifecycle, pay_links
+from iprodash.services.invoices import ItemInput
+from tests.fakes.stripe_fake import sign
+from tests.integration.payments.conftest import CONNECT_SECRET, follow_hosted_form
+
+ITEMS = [ItemInput("Torsion spring", "1", "200.00", True), ItemInput("Labor", "1", "100", False)]
+REFUSAL = "This payment link is not available"
+
+
+def _invoiced_job(shop):
+    invoices.set_company_tax_rate(shop.db, actor=shop.admin, rate="8.875")
+    tech, source = shop.technician(percent="40"), shop.source(percent="10")
+    job = shop.job(technician_id=tech.id, lead_source_id=source.id)
+    return invoices.save_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]), items=ITEMS)
+
+
+def _path(shop, job) -> str:
+    link = pay_links.pay_link(shop.db, actor=shop.user, job_id=str(job["_id"]))
+    return link.removeprefix("http://localhost:3000")
+
+
+def _job(shop, job):
+    return shop.db["jobs"].find_one({"_id": job["_id"]})
+
+
+def test_worked_example_5_paid_by_link_with_the_actual_fee(shop, connected, api):
+    fake = connected
+    job = _invoiced_job(shop)
+    page = api.get(_path(shop, job))
+    assert page.status_code == 200 and "Pay $317.75" in page.text
+    assert page.headers["referrer-policy"] == "no-referrer"
+    assert "no-store" in page.headers["cache-control"]
+
+    answer = api.post(_path(shop, job), data={"tip": "20.00"}, follow_redirects=False)
+    assert answer.status_code == 303
+    checkout = answer.headers["location"]
+    [created] = fake.api_calls("POST", "/v1/checkout/sessions")
+    assert created.headers["stripe-account"].startswith("acct_")
+    assert created.params["line_items[1][price_data][unit_amount]"] == "2000"
+    assert "payments" not in _job(shop, job) or not _job(shop, job)["payments"]
+
+    fake.connect.next_fee = 1009
+    back = follow_hosted_form(checkout)
+    assert back.endswith("?paid=1")
+    [payment] = _job(shop, job)["payments"]
+    assert payment == {"method": "card", "amount_cents": 33775, "collected_by": "company",
+                       "tip_cents": 2000, "fee_cents": 1009,
+                       "reference": payment["reference"]}
+    assert payment["reference"].startswith("pi_")
+    assert "Paid in full" in api.get(_path(shop, job)).text
+
+    job = shop.walk_to(_job(shop, job), "pending_approval")
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=33775,
+                                     parts=[Part("Spring", 4000, "company")]).job
+    f = closed["finance"]
+    assert (f["cc_fee"], f["tax"], f["tips"], f["net"], f["tech_commission"],
+            f["source_commission"], f["company_profit"]) == (
+        1009, 1775, 2000, 24991, 9996, 2499, 12496)
+
+
+def test_the_webhook_checks_signatures_and_handles_each_event_once(shop, connected, api):
+    fake = connected
+    job = _invoiced_job(shop)
+    checkout = api.post(_path(shop, job), data={"tip": ""},
+                        follow_redirects=False).headers["location"]
+    follow_hosted_form(checkout)
+    assert len(_job(shop, job)["payments"]) == 1  # two events, one payment
+    kinds = [event["type"] for event in fake.connect.delivered]
+    assert "checkout.session.completed" in kinds and "payment_intent.succeeded" in kinds
+
+    again = fake.connect.delivered[-1]
+    body, header = fake.signed(again, secret=CONNECT_SECRET)
+    answer = api.post("/api/webhooks/stripe-connect", content=body,
+                      headers={"stripe-signature": header})
+    assert answer.status_code == 200 and answer.json()["outcome"] == "duplicate"
+
+    forged = {**again, "id": "evt_forged"}
+    body, _ = fake.signed(forged, secret=CONNECT_SECRET)
+    for header in ("", sign(body, "whsec_wrong"),
+                   sign(body, CONNECT_SECRET, timestamp=int(utcnow().timestamp()) - 3600)):
+        answer = api.post("/api/webhooks/stripe-connect", content=body,
+                          headers={"stripe-signature": header})
+        assert answer.status_code == 400
+    assert len(_job(shop, job)["payments"]) == 1
+
+
+def test_an_event_from_another_companys_account_touches_nothing(shop, other_shop, connected,
+                                                                 api):
+    job = _invoiced_job(shop)
+    checkout = api.post(_path(shop, job), data={}, follow_redirects=False).headers["location"]
+    follow_hosted_form(checkout)
+    event = dict(connected.connect.delivered[-1])
+    event.update(id="evt_other", account="acct_not_ours")
+    body, header = connected.signed(event, secret=CONNECT_SECRET)
+    answer = api.post("/api/webhooks/stripe-connect", content=body,
+                      headers={"stripe-signature": header})
+    assert answer.json()["outcome"] == "ignored: no company has this account"
+
+
+def test_a_refund_in_stripe_shows_on_the_job_and_waits_when_closed(shop, connected, api):
+    fake = connected
+    job = _invoiced_job(shop)
+    follow_hosted_form(api.post(_path(shop, job), data={},
+                                follow_redirects=False).headers["location"])
+    reference = _job(shop, job)["payments"][0]["reference"]
+    job = shop.walk_to(_job(shop, job), "pending_approval")
+    job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                            closing_price_cents=31775)
+    before = _job(shop, job)["finance"]
+    fake.connect.refund(reference, 5000)
+    after = _job(shop, job)
+    assert after["refunds"][0]["amount_cents"] == 5000
+    assert after["finance"] == before  # figures change only when it closes again
+    assert card_payments.waiting_card_lines(after) == [
+        "Stripe refunded $50.00 of a card payment after the job was closed."]
+    fake.connect.refund(reference, 1000)
+    assert _job(shop, job)["refunds"][0]["amount_cents"] == 6000
+    assert invoices.job_invoice(shop.db, actor=shop.user,
+                                job_id=str(job["_id"])).balance_due == 6000
+
+
+def test_every_bad_link_gets_the_same_refusal(shop, other_shop, connected, api):
+    job = _invoiced_job(shop)
+    good = _path(shop, job)
+    expires, mac = good.rsplit("/", 1)[1].split(".")
+    other = invoices.save_invoice(other_shop.db, actor=other_shop.user,
+                                  job_id=str(other_shop.job()["_id"]), items=ITEMS)
+    stale = pay_links.pay_token(job, now=utcnow() - timedelta(days=31))
+    bad = [good.replace(mac, "0" * 32), good.replace(str(job["_id"]), str(other["_id"])),
+           good.rsplit("/", 1)[0] + "/" + stale, "/api/pay/not-an-id/x",
+           good.rsplit("/", 1)[0] + "/" + expires]
+    pages = [api.get(path) for path in bad]
+    assert {(p.status_code, p.text) for p in pages} == {(404, pages[0].text)}
+    assert REFUSAL in pages[0].text
+    assert api.post(bad[0], data={}).status_code == 404
+
+
+def test_the_pay_page_is_rate_limited_per_address(shop, connected, api):
+    job = _invoiced_job(shop)
+    path = _path(shop, job)
+    codes = [api.get(path).status_code for _ in range(pay_links.VIEWS_PER_WINDOW + 1)]
+    assert codes[:-1] == [200] * pay_links.VIEWS_PER_WINDOW and codes[-1] == 429
+
+
+def test_no_card_button_until_the_account_can_take_charges(shop, payments_on, api):
+    job = _invoiced_job(shop)
+    page = api.get(_path(shop, job))
+    assert page.status_code == 200 and "not available for this invoice" in page.text
+    answer = api.post(_path(shop, job), data={})
+    assert answer.status_code == 200 and "does not take card payments" in answer.text
+    assert re.search(r"Balance due</td><td class=\"num\">\$317.75", answer.text)
