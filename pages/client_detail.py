@@ -9,12 +9,14 @@ from components.address_fields import address_fields
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table
+from components.texting_chip import texting_chip
 from components.thread_panel import thread_panel
 from pages.jobs import job_status_badge
 from state import routes
 from state.client_detail import ClientDetailState as S
 from state.conversations import ThreadState
 from state.session import SessionState
+from state.texting_chip import TextingChipState
 
 OFFICE = ("company_admin", "user")
 
@@ -32,7 +34,7 @@ def _details() -> rx.Component:
                   rx.button(rx.icon("pencil"), "Edit details", variant="soft", size="2",
                             on_click=S.open_edit), width="100%", align="center", wrap="wrap"),
         _line("Phone", c["phone_display"]), _line("Email", c["email"]),
-        _line("Address", c["address_text"]), _line("Texts", S.consent),
+        _line("Address", c["address_text"]), texting_chip(),
         spacing="2", width="100%"), width="100%")
 
 
@@ -119,7 +121,7 @@ def _erase() -> rx.Component:
 
 
 @app_page(routes.CLIENT_DETAIL, "Client", roles=OFFICE,
-          on_load=[S.load, ThreadState.load_for_client])
+          on_load=[S.load, ThreadState.load_for_client, TextingChipState.load_client_from_path])
 def client_detail_page() -> rx.Component:
     return rx.vstack(
         rx.link("← All clients", href=routes.CLIENTS, size="2"),

@@ -12,7 +12,7 @@ from iprodash.domain.invoices import format_tax_rate
 from iprodash.services import invoices, stripe_accounts
 from iprodash.services.actor import COMPANY_ADMIN
 from state import routes
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 _RETURN_NOTICES = {
     "return": "Welcome back. The status below is what Stripe says now.",
@@ -62,6 +62,7 @@ class PaymentsSettingsState(SessionState):
     @rx.event
     @handles_errors
     def save_tax_rate(self, form: dict):
+        form = as_form(form)
         actor = self._actor_with_role(COMPANY_ADMIN)
         try:
             text = invoices.set_company_tax_rate(get_db(), actor=actor,

@@ -82,6 +82,16 @@ class TextingChipState(SessionState):
             self.kind = self.subject_id = ""
 
     @rx.event
+    def load_client_from_path(self):
+        """``on_load`` of the client page: the chip follows ``/clients/<id>``."""
+        self._actor()  # first: a new session resets the tab's states
+        self._set_subject("client", self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
+        try:
+            self._refresh()
+        except NotFound:
+            self.kind = self.subject_id = ""
+
+    @rx.event
     @handles_errors
     def show(self, kind: str, subject_id: str):
         """Point the chip at a job, client or technician (e.g. the client page's loader)."""
