@@ -7,52 +7,29 @@ local fake in tests; without ``STRIPE_API_KEY`` no function here is called
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
 from typing import Any
 
 import stripe
 
-from iprodash.domain.errors import DomainError
+from iprodash.integrations import stripe_client
+from iprodash.integrations.stripe_client import WEBHOOK_TOLERANCE_SECONDS, StripeUnavailable
 from iprodash.settings import get_settings
 
-log = logging.getLogger(__name__)
-WEBHOOK_TOLERANCE_SECONDS = 300
-
-
-class BillingUnavailable(DomainError):
-    """Stripe did not answer or refused the request."""
-
-    status_code = 502
-    default_message = "Stripe could not be reached. Please try again in a minute."
+BillingUnavailable = StripeUnavailable  # the name the billing code and its tests use
 
 
 class InvalidWebhook(Exception):
     """The webhook's signature, timestamp or body is not valid."""
 
 
-@lru_cache(maxsize=4)
-def _client_for(api_key: str, api_base: str) -> stripe.StripeClient:
-    base = {"api": api_base} if api_base else None
-    return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2)
-
-
-def _client() -> stripe.StripeClient:
-    settings = get_settings()
-    return _client_for(settings.stripe_api_key, settings.stripe_api_base)
+def _client():
+    return stripe_client.client()
 
 
 def _call(what: str, request) -> dict[str, Any]:
     """Run one SDK request; Stripe's errors become a sentence for the user."""
-    try:
-        return request().to_dict()
-    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
-        log.warning("Stripe %s failed: %s", what, exc)
-        raise BillingUnavailable() from exc
-    except stripe.StripeError as exc:  # a refusal: configuration, not the network
-        log.error("Stripe refused the %s: %s", what, exc)
-        raise BillingUnavailable("Stripe refused the billing request. Please contact "
-                                 "support.") from exc
+    return stripe_client.call(what, request, refused="Stripe refused the billing request. "
+                                                    "Please contact support.")
 
 
 def create_customer(*, company_id: str, name: str, email: str) -> str:

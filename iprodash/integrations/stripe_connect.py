@@ -14,51 +14,26 @@ company's bank details.
 
 from __future__ import annotations
 
-import logging
-from functools import lru_cache
 from typing import Any
 
 import stripe
 
-from iprodash.domain.errors import DomainError
+from iprodash.integrations import stripe_client
+from iprodash.integrations.stripe_client import WEBHOOK_TOLERANCE_SECONDS, StripeUnavailable
 from iprodash.settings import get_settings
-
-log = logging.getLogger(__name__)
-WEBHOOK_TOLERANCE_SECONDS = 300
-
-
-class StripeUnavailable(DomainError):
-    """Stripe did not answer or refused the request."""
-
-    status_code = 502
-    default_message = "Stripe could not be reached. Please try again in a minute."
-
 
 class InvalidConnectWebhook(Exception):
     """The Connect webhook's signature, timestamp or body is not valid."""
 
 
-@lru_cache(maxsize=4)
-def _client_for(api_key: str, api_base: str) -> stripe.StripeClient:
-    base = {"api": api_base} if api_base else None
-    return stripe.StripeClient(api_key, base_addresses=base, max_network_retries=2)
-
-
-def _client() -> stripe.StripeClient:
-    settings = get_settings()
-    return _client_for(settings.stripe_api_key, settings.stripe_api_base)
+def _client():
+    return stripe_client.client()
 
 
 def _call(what: str, request) -> dict[str, Any]:
-    try:
-        return request().to_dict()
-    except (stripe.APIConnectionError, stripe.APIError, stripe.RateLimitError) as exc:
-        log.warning("Stripe %s failed: %s", what, type(exc).__name__)
-        raise StripeUnavailable() from exc
-    except stripe.StripeError as exc:
-        log.error("Stripe refused the %s: %s", what, type(exc).__name__)
-        raise StripeUnavailable("Stripe refused the request. Please try again, or contact "
-                                "support if it keeps happening.") from exc
+    return stripe_client.call(what, request, refused="Stripe refused the request. Please try "
+                                                    "again, or contact support if it keeps "
+                                                    "happening.")
 
 
 def create_account(*, company_id: str, email: str, name: str) -> str:
