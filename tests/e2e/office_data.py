@@ -59,3 +59,19 @@ class DemoOffice:
         return job_lifecycle.close_job(
             self.db, actor=self.admin, job_id=str(job["_id"]), closing_price_cents=cash_cents,
             payments=[Payment("cash", cash_cents, "technician")]).job
+
+
+def fill_new_job_form(page, *, phone: str, name: str, street: str, job_type: str, day: str,
+                      start: str = "10:00", end: str = "12:00") -> None:
+    """Type a phone booking into /jobs/new the way a dispatcher does (not submitted)."""
+    page.goto("/jobs/new")
+    page.get_by_label("Client phone").fill(phone)
+    page.get_by_label("Client name").fill(name)
+    page.get_by_label("Street address").fill(street)
+    page.get_by_label("City").fill("Springfield")
+    page.get_by_label("State").fill("NY")
+    page.get_by_label("ZIP").fill("10001")
+    page.get_by_label("Job type").fill(job_type)
+    page.get_by_label("Date").fill(day)
+    page.get_by_label("From", exact=True).fill(start)
+    page.get_by_label("To", exact=True).fill(end)

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from iprodash.domain.clock import company_today
 from iprodash.repositories.companies import CompanyRepository
 from tests.e2e.conftest import login
+from tests.e2e.office_data import fill_new_job_form
 
 # Demo Locksmith: card fee 3%. Technician 40%, source 10%.
 # $300 cash (technician) + $100 card (company), $50 part paid by the technician:
@@ -56,17 +57,8 @@ def _demo_company_today(app_db) -> date:
 
 
 def _book_job(page, day: date) -> str:
-    page.goto("/jobs/new")
-    page.get_by_label("Client phone").fill("(212) 555-0143")
-    page.get_by_label("Client name").fill("Flora Flowtest")
-    page.get_by_label("Street address").fill("9 Birch Rd")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("State").fill("NY")
-    page.get_by_label("ZIP").fill("10001")
-    page.get_by_label("Job type").fill("Rekey")
-    page.get_by_label("Date").fill(day.isoformat())
-    page.get_by_label("From").fill("09:00")
-    page.get_by_label("To").fill("11:00")
+    fill_new_job_form(page, phone="(212) 555-0143", name="Flora Flowtest", street="9 Birch Rd",
+                      job_type="Rekey", day=day.isoformat(), start="09:00", end="11:00")
     page.get_by_role("combobox", name="Lead source").click()
     page.get_by_role("option", name="Flowtest Ads").click()
     page.get_by_role("button", name="Book job").click()

@@ -26,10 +26,10 @@ from iprodash.services.job_forms import JobForm
 from iprodash.services.outbox_dispatch import drain_outbox
 from iprodash.services.quiet_hours import next_sending_time
 from iprodash.domain.sms_keywords import OPT_IN
-from iprodash.repositories.companies import CompanyRepository
 from iprodash.services.sms_consent import handle_keyword
 from iprodash.services.technicians import TechnicianForm, create_technician
 from tests.e2e.conftest import login
+from tests.e2e.office_data import fill_new_job_form
 from tests.factories import actor_for, sms_opted_in
 
 NEW_YORK = "America/New_York"
@@ -86,17 +86,8 @@ def _opt_in_on_the_phone(page, app_db, display_phone: str, e164: str) -> None:
 
 
 def _book_and_schedule(page, display_phone: str, day: str) -> str:
-    page.goto("/jobs/new")
-    page.get_by_label("Client phone").fill(display_phone)
-    page.get_by_label("Client name").fill(CLIENT_NAME)
-    page.get_by_label("Street address").fill("5 Harbor Ln")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("State").fill("NY")
-    page.get_by_label("ZIP").fill("10001")
-    page.get_by_label("Job type").fill("Lock change")
-    page.get_by_label("Date").fill(day)
-    page.get_by_label("From").fill("10:00")
-    page.get_by_label("To").fill("12:00")
+    fill_new_job_form(page, phone=display_phone, name=CLIENT_NAME, street="5 Harbor Ln",
+                      job_type="Lock change", day=day)
     page.get_by_role("button", name="Book job").click()
     page.wait_for_url(re.compile(r"/jobs/[0-9a-f]{24}"))
     expect(page.get_by_text(CLIENT_NAME).first).to_be_visible()

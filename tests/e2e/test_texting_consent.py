@@ -22,21 +22,13 @@ from iprodash.services.quiet_hours import next_sending_time
 from iprodash.services.sms_consent import handle_keyword
 from iprodash.services.sms_optouts import consent_for
 from tests.e2e.conftest import login
+from tests.e2e.office_data import fill_new_job_form
 from tests.e2e.test_messaging import NEW_YORK, _demo_company_today, _unused_phone
 
 
 def _book(page, display_phone: str, name: str, day: str, *, agreed: bool) -> str:
-    page.goto("/jobs/new")
-    page.get_by_label("Client phone").fill(display_phone)
-    page.get_by_label("Client name").fill(name)
-    page.get_by_label("Street address").fill("7 Quarry Rd")
-    page.get_by_label("City").fill("Springfield")
-    page.get_by_label("State").fill("NY")
-    page.get_by_label("ZIP").fill("10001")
-    page.get_by_label("Job type").fill("Lockout")
-    page.get_by_label("Date").fill(day)
-    page.get_by_label("From").fill("10:00")
-    page.get_by_label("To").fill("12:00")
+    fill_new_job_form(page, phone=display_phone, name=name, street="7 Quarry Rd",
+                      job_type="Lockout", day=day)
     box = page.get_by_label("Client agreed to texts on this call")
     expect(box).not_to_be_checked()  # never pre-ticked
     if agreed:
