@@ -106,6 +106,7 @@ def entries_after(entries: Iterable[dict], since: datetime) -> list[dict[str, An
 
 def check_replayable(entries: Iterable[dict]) -> None:
     """Refuse a ledger with a kind this version cannot re-apply (before anything is loaded)."""
+    _load_replayers()
     unknown = sorted({e["kind"] for e in entries} - set(REPLAYERS))
     if unknown:
         raise ValidationError("The erasure ledger holds erasures this version cannot "
@@ -115,6 +116,7 @@ def check_replayable(entries: Iterable[dict]) -> None:
 
 def replay(db: Database, entries: Iterable[dict]) -> dict[str, int]:
     """Re-apply ``entries`` to a restored database; returns how many of each kind ran."""
+    _load_replayers()
     counts: dict[str, int] = {}
     for entry in entries:
         REPLAYERS[entry["kind"]](db, entry)
@@ -167,6 +169,11 @@ REPLAYERS: dict[str, Callable[[Database, dict], None]] = {
     CLIENT: _replay_client, PHONE: _replay_phone, COMPANY_PURGED: _replay_purge,
     COMPANY_RECORD_DROPPED: _replay_record_drop,
 }
+
+
+def _load_replayers() -> None:
+    """Import the services that register their own kinds (a person's deletion)."""
+    import iprodash.services.people_deletion  # noqa: F401 - registers its replayers
 
 
 def register_replayer(kind: str, replayer: Callable[[Database, dict], None]) -> None:

@@ -24,6 +24,7 @@ from iprodash.domain.errors import Conflict, NotFound, ValidationError
 from iprodash.domain.phones import display_phone, phone_digits
 from iprodash.domain.validation import validate_email
 from iprodash.domain.words import pluralize
+from iprodash.repositories.base import to_object_id
 from iprodash.repositories.company_data import CompanyData
 from iprodash.repositories.counters import CounterRepository
 from iprodash.repositories.email_suppressions import EmailSuppressionRepository
@@ -33,6 +34,7 @@ from iprodash.repositories.users import AccountLookup, UserRepository
 from iprodash.services import audit
 from iprodash.services.actor import (COMPANY_ADMIN, OPERATOR, USER, Actor,
                                      require_company_actor, require_role)
+from iprodash.services.erasure_ledger import record_erasure, register_replayer
 from iprodash.services.passwords import check_password
 from iprodash.services.privacy_deletion import record_redaction
 from iprodash.services.sms_optouts import erase_number_consent
@@ -64,8 +66,18 @@ class Person:
         return sorted({v.strip().lower() for v in values if v and len(v.strip()) >= _MIN_NEEDLE})
 
 
-def _forget(db: Database, person: Person, *, actor: Actor | None) -> str:
-    """Remove every trace of ``person``; returns their "Former ..." label."""
+USER_DELETED, TECHNICIAN_DELETED = "user_deleted", "technician_deleted"
+
+
+def _forget(db: Database, person: Person, *, actor: Actor | None, ledger: bool = True) -> str:
+    """Remove every trace of ``person``; returns their "Former ..." label.
+
+    The erasure ledger records it first (ids only), so restoring an older
+    backup deletes them again (:func:`_replay_deletion`).
+    """
+    if ledger:
+        record_erasure(db, kind=USER_DELETED if person.kind == "user" else TECHNICIAN_DELETED,
+                       company_id=person.company_id, record_id=person.id)
     traces = PersonTraces(db, person.company_id)
     data = CompanyData(db, person.company_id)
     counter = "former_users" if person.kind == "user" else "former_technicians"
@@ -102,6 +114,23 @@ def _forget(db: Database, person: Person, *, actor: Actor | None) -> str:
     audit.record(db, actor=actor, action=f"{person.kind}.deleted", target_type=person.kind,
                  target_id=oid, company_id=person.company_id, after={"shown_as": label})
     return label
+
+
+def _replay_deletion(db: Database, entry: dict) -> None:
+    """Restore: delete again a person the ledger says was deleted after the backup."""
+    oid = to_object_id(entry["record_id"], "person")
+    if entry["kind"] == USER_DELETED:
+        user = AccountLookup(db).by_id(oid)
+        if user is not None and user.get("status") != "deleted":
+            _forget(db, _user_person(user), actor=None, ledger=False)
+        return
+    tech = db["technicians"].find_one({"_id": oid, "company_id": entry["company_id"]})
+    if tech is not None and not tech.get("deleted"):
+        _forget(db, _technician_person(tech), actor=None, ledger=False)
+
+
+register_replayer(USER_DELETED, _replay_deletion)
+register_replayer(TECHNICIAN_DELETED, _replay_deletion)
 
 
 def _move_company_contact(db: Database, traces: PersonTraces, person: Person) -> None:

@@ -150,3 +150,22 @@ def test_a_cut_or_altered_backup_is_refused(db, empty_db, tmp_path):
         with pytest.raises(ValidationError):
             backup.restore_backup(empty_db, path=damaged, ledger=[])
         assert backup.user_collections(empty_db) == []
+
+
+def test_restoring_deletes_again_a_technician_deleted_after_the_backup(db, empty_db, tmp_path):
+    """Person deletions are in the ledger too: a restored backup never brings one back."""
+    from iprodash.services.people_deletion import delete_technician
+
+    shop = open_shop(db, "Acme Locks", SHOP_NUMBER, tech_name="Tobias Wrenfield",
+                     tech_phone="(212) 555-0177", tech_ip="198.51.100.77")
+    path, _ = backup.create_backup(db, out_dir=tmp_path / "backups")
+    label = delete_technician(db, actor=shop.admin, technician_id=shop.technician_id)
+    assert [e["kind"] for e in read_ledger()] == ["technician_deleted"]
+
+    restored = backup.restore_backup(empty_db, path=path)
+
+    assert restored["erasures_replayed"] == {"technician_deleted": 1}
+    needles = ["Tobias Wrenfield", "+12125550177"]
+    assert traces(empty_db, needles) == {n: [] for n in needles}
+    assert label.startswith("Former technician")
+    assert empty_db["technicians"].count_documents({"name": label}) == 1  # the books keep it
