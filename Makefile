@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 3000
 DEMO_JOBS ?= 3000
+BENCH_JOBS ?= 100000
 export PORT
 export REFLEX_USE_NPM := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
@@ -57,7 +58,7 @@ test: install-dev
 
 # Every benchmark runs even when an earlier one misses a target; each prints PASS/FAIL.
 bench: install-dev
-	-$(PY) -u -m bench.run
+	-$(PY) -u -m bench.run --jobs $(BENCH_JOBS)
 	-$(PY) -u -m bench.reports_bench
 	-$(PY) -u -m bench.export_bench
 

@@ -20,7 +20,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError
 
-from iprodash.repositories.base import TenantRepository
+from iprodash.repositories.base import WRITE_BATCH, TenantRepository, insert_in_batches
 
 ROLLUPS = "rollups"
 ROLLUP_TOTALS = "rollup_totals"
@@ -63,6 +63,16 @@ def _only_duplicate_keys(exc: BulkWriteError) -> bool:
     return bool(errors) and all(error.get("code") == _DUPLICATE_KEY for error in errors)
 
 
+def _upsert_batch(collection, requests: list[UpdateOne], session) -> None:
+    try:
+        collection.bulk_write(requests, ordered=False, session=session)
+    except BulkWriteError as exc:
+        if not _only_duplicate_keys(exc):
+            raise
+        failed = [error["index"] for error in exc.details["writeErrors"]]
+        collection.bulk_write([requests[i] for i in failed], ordered=False, session=session)
+
+
 class RollupRepository(TenantRepository):
     """The per-(day, technician, source) rollups of one company."""
 
@@ -83,16 +93,8 @@ class RollupRepository(TenantRepository):
         """
         for collection, pairs in ((self.collection, detail), (self.totals, totals)):
             requests = _upserts(self.company_id, pairs)
-            if not requests:
-                continue
-            try:
-                collection.bulk_write(requests, ordered=False, session=session)
-            except BulkWriteError as exc:
-                if not _only_duplicate_keys(exc):
-                    raise
-                failed = [error["index"] for error in exc.details["writeErrors"]]
-                collection.bulk_write([requests[i] for i in failed], ordered=False,
-                                      session=session)
+            for start in range(0, len(requests), WRITE_BATCH):
+                _upsert_batch(collection, requests[start:start + WRITE_BATCH], session)
 
     def insert_built(self, *, detail: list[dict], totals: list[dict]) -> None:
         """Insert rollup documents built in bulk (for a company with none yet)."""
@@ -100,7 +102,7 @@ class RollupRepository(TenantRepository):
             self.insert_many(detail)
         if totals:
             rows = [{**doc, "company_id": self.company_id} for doc in totals]
-            self.totals.insert_many(rows, ordered=False)
+            insert_in_batches(self.totals, rows)
 
     def jobs_for_rebuild(self, batch_size: int = 5000):
         """A cursor over this company's jobs with just the fields rollups need."""
