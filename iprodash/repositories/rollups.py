@@ -46,15 +46,25 @@ INDEXES = {
 }
 
 
+# The fields of the unique indexes above. An upsert filters on these alone:
+# a further field derived from them (``week`` of a ``day`` total) goes in
+# ``$setOnInsert``, because the embedded server answers a filter with a field
+# outside the index by scanning the whole collection (270 ms at 3,000 jobs,
+# against 1 ms), on every job created, closed or canceled.
+_KEY_FIELDS = frozenset({"day", "grain", "key", "technician_id", "lead_source_id"})
+
+
 def _upserts(company_id, increments: Iterable[tuple[dict, dict]]) -> list[UpdateOne]:
     """Upserts that create a document with every counter, then ``$inc`` some."""
     requests = []
     for key, inc in increments:
-        zeros = {name: 0 for name in ALL_FIELDS if name not in inc}
+        on_insert = {name: 0 for name in ALL_FIELDS if name not in inc}
+        on_insert.update({name: value for name, value in key.items() if name not in _KEY_FIELDS})
         update: dict[str, Any] = {"$inc": dict(inc)}
-        if zeros:
-            update["$setOnInsert"] = zeros
-        requests.append(UpdateOne({**key, "company_id": company_id}, update, upsert=True))
+        if on_insert:
+            update["$setOnInsert"] = on_insert
+        found = {name: value for name, value in key.items() if name in _KEY_FIELDS}
+        requests.append(UpdateOne({**found, "company_id": company_id}, update, upsert=True))
     return requests
 
 
