@@ -7,14 +7,17 @@ way measured in the same run, and writes ``bench/results.json``:
 * dashboard for last month and for the last 12 months (target p95 <= 150 ms);
 * job list first page and a page 500 pages deep (<= 100 ms);
 * search by phone and by name prefix (<= 300 ms);
-* seed rate (>= 90% of raw ``insert_many`` of the same documents);
+* seed rate: the whole seed's jobs/s, rollups included, >= 90% of raw
+  ``insert_many`` of the same kind of documents (a ``--sample`` of them)
+  into a fresh database;
 * the write path: jobs/s of create -> close through the services.
 
 Each phase is printed as it starts and ends, with the seed's rate per
 10,000 jobs, so a rate that falls as the data grows is seen as it happens.
 
 Options: ``--jobs``, ``--runs``, ``--naive-runs``, ``--sample`` (seed-rate
-sample size, at most ``--jobs``), ``--write-jobs``, ``--keep`` (print the temporary directory and leave it).
+sample size, at most ``--jobs``), ``--write-jobs``, ``--keep`` (print the
+temporary directory and leave it).
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from bench.cases import Cases, utc_day_start
-from bench.seeding import new_company, raw_rates, seed_rate
+from bench.seeding import new_company, raw_rates
 from bench.timing import Figure, PhaseClock, measure
 from bench.write_path import CommandCounter, bench_admin, measure_write_path
 from iprodash.db import embedded_uri, start_embedded_server
@@ -120,11 +123,6 @@ def run(args: argparse.Namespace) -> dict:
     try:
         with clock.phase(f"raw insert_many of {sample:,} jobs' documents"):
             rates = raw_rates(client, sample=sample, technicians=50, sources=20, now=now)
-        with clock.phase(f"seed-rate sample: {sample:,} jobs"):
-            rates["seed_per_s"] = seed_rate(client, sample=sample, technicians=50,
-                                            sources=20, now=now,
-                                            progress=_seed_progress(clock, sample))
-        rates["ratio"] = rates["seed_per_s"] / rates["raw_all_documents_per_s"]
         db = client["bench"]
         ensure_indexes(db)
         company_id = new_company(db, "Bench Locksmith")
@@ -133,6 +131,11 @@ def run(args: argparse.Namespace) -> dict:
             seeded = seed_jobs(db, company_id=company_id, count=args.jobs, technicians=50,
                                sources=20, now=now, progress=_seed_progress(clock, args.jobs))
             full_seconds = time.perf_counter() - started
+        # The seed rate is the whole seed's (rollups included, the collection
+        # growing all along) against raw inserts into a fresh one: if anything
+        # grows faster than the data, the ratio falls.
+        rates["seed_per_s"] = args.jobs / full_seconds
+        rates["ratio"] = rates["seed_per_s"] / rates["raw_all_documents_per_s"]
         actor = bench_admin(db, company_id)
         with clock.phase("query figures"):
             figures = _query_figures(Cases(db, actor, now), company_zone(db, company_id),
@@ -181,9 +184,10 @@ def report(results: dict) -> bool:
     rates = results["seed_rate"]
     seed_ok = rates["ratio"] >= TARGETS["seed_ratio"]
     ok &= seed_ok
-    print(f"{'seed rate':<32} {rates['seed_per_s']:>8.0f} jobs/s = {rates['ratio']:.0%} of raw "
-          f"insert_many of the same documents ({rates['raw_all_documents_per_s']:.0f} jobs/s; "
-          f"target >= 90%)  {'PASS' if seed_ok else 'FAIL'}")
+    print(f"{'seed rate (full seed)':<32} {rates['seed_per_s']:>8.0f} jobs/s = "
+          f"{rates['ratio']:.0%} of raw insert_many of the same documents "
+          f"({rates['raw_all_documents_per_s']:.0f} jobs/s; target >= 90%)  "
+          f"{'PASS' if seed_ok else 'FAIL'}")
     print(f"{'':<32} raw insert_many of the job documents alone: "
           f"{rates['raw_jobs_only_per_s']:.0f} jobs/s; each job also brings "
           f"{rates['clients'] / rates['jobs']:.2f} clients and "
@@ -206,7 +210,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=30, help="timed runs of each fast query")
     parser.add_argument("--naive-runs", type=int, default=3, help="timed runs of each naive one")
     parser.add_argument("--sample", type=int, default=20_000, help="jobs for the seed-rate test")
-    parser.add_argument("--deep-pages", type=int, default=500, help="pages walked for the deep page")
+    parser.add_argument("--deep-pages", type=int, default=500,
+                        help="pages walked for the deep page")
     parser.add_argument("--write-jobs", type=int, default=100,
                         help="jobs created and closed through the services for the write path")
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")

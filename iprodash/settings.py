@@ -144,7 +144,7 @@ def get_settings() -> Settings:
         secret_key=_secret_key(),
         session_hours=_env_int("IPRODASH_SESSION_HOURS", 12),
         tech_link_hours=max(1, _env_int("IPRODASH_TECH_LINK_HOURS", 24)),
-        redis_url=_env("REFLEX_REDIS_URL"),
+        redis_url=_env("REFLEX_REDIS_URL") or _env("REDIS_URL"),
         google_maps_api_key=_env("GOOGLE_MAPS_API_KEY"),
         google_maps_base_url=_env("GOOGLE_MAPS_BASE_URL"),
         tech_session_hours=_env_int("IPRODASH_TECH_SESSION_HOURS", 24 * 14),
