@@ -110,16 +110,24 @@ def _seed_progress(clock: PhaseClock, total: int, every: int = 10_000):
     return progress
 
 
+def _cache_for(jobs: int) -> str:
+    """A cache that holds the bench's indexes: about 1 GB per 25,000 jobs (their
+    clients, rollups and the raw sample included), never under the server's 1 GB."""
+    return f"{max(1, -(-jobs // 25_000))}G"
+
+
 def run(args: argparse.Namespace) -> dict:
     clock = PhaseClock()
     sample = min(args.sample, args.jobs)
     base = Path(tempfile.mkdtemp(prefix="iprodash-bench-"))
-    proc = start_embedded_server(base / "db", _free_port(), log_file=base / "server.log")
+    cache = args.db_cache if args.db_cache != "auto" else _cache_for(args.jobs)
+    proc = start_embedded_server(base / "db", _free_port(), log_file=base / "server.log",
+                                 cache_size=cache)
     port = int(proc.args[proc.args.index("--port") + 1])
     counter = CommandCounter()
     client = MongoClient(embedded_uri(port), tz_aware=True, event_listeners=[counter])
     now = datetime.now(timezone.utc)
-    clock.say(f"Embedded database in {base} (pid {proc.pid})")
+    clock.say(f"Embedded database in {base} (pid {proc.pid}, cache {cache})")
     try:
         with clock.phase(f"raw insert_many of {sample:,} jobs' documents"):
             rates = raw_rates(client, sample=sample, technicians=50, sources=20, now=now)
@@ -151,7 +159,7 @@ def run(args: argparse.Namespace) -> dict:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)
     return {"when": now.isoformat(), "machine": _machine(), "commit": _commit(),
-            "load_average_at_end": _load(), "jobs": args.jobs,
+            "load_average_at_end": _load(), "jobs": args.jobs, "db_cache": cache,
             "clients": seeded.clients, "full_seed_seconds": round(full_seconds, 1),
             "full_seed_per_s": args.jobs / full_seconds, "seed_rate": rates,
             "phases_s": clock.seconds, "write_path": write.as_dict(),
@@ -214,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="pages walked for the deep page")
     parser.add_argument("--write-jobs", type=int, default=100,
                         help="jobs created and closed through the services for the write path")
+    parser.add_argument("--db-cache", default="auto",
+                        help='embedded server cache, e.g. "4G" ("auto": 1G per 25,000 jobs)')
     parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args(argv)
     results = run(args)
