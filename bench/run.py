@@ -36,7 +36,7 @@ from pathlib import Path
 
 from pymongo import MongoClient
 
-from bench.cases import Cases, utc_day_start
+from bench.cases import DEEP_WINDOW, Cases, utc_day_start
 from bench.seeding import new_company, raw_rates
 from bench.timing import Figure, PhaseClock, measure
 from bench.write_path import CommandCounter, bench_admin, measure_write_path
@@ -78,7 +78,7 @@ def _query_figures(cases: Cases, zone, runs: int, naive_runs: int,
     add(measure("job list: first page", TARGETS["list"], cases.list_page, runs,
                 lambda: cases.naive_list_page(0), naive_runs))
     add(measure(f"job list: page {deep_pages + 1}", TARGETS["list"],
-                lambda: cases.list_page(deep), runs,
+                lambda: cases.list_page(deep, DEEP_WINDOW), runs,
                 lambda: cases.naive_list_page(deep_pages), naive_runs))
     sample = cases.raw.find_one({"company_id": cases.actor.company_id, "status": "closed"},
                                 skip=4242 % max(cases.jobs.count({}) // 2, 1))
