@@ -4,11 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 3000
 DEMO_JOBS ?= 3000
+BENCH_JOBS ?= 100000
 export PORT
 export REFLEX_USE_NPM := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: run test install install-dev worker seed db-start db-stop unit integration e2e bench clean
+# run-multi: the production shape on one machine (README, "Production").
+.PHONY: run run-multi test install install-dev worker seed db-start db-stop unit integration e2e bench clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -28,6 +30,14 @@ run: install
 	$(PY) -m iprodash.cli db start
 	$(PY) -m iprodash.cli seed --demo --jobs $(DEMO_JOBS)
 	$(PY) scripts/run_app.py
+
+# Redis, two app workers behind one port (scripts/tcp_balancer.py) and the scheduler once.
+run-multi: install
+	@command -v redis-server >/dev/null || { echo "Installing redis-server (apt-get)..."; \
+		apt-get update -qq && apt-get install -y -qq redis-server; }
+	$(PY) -m iprodash.cli db start
+	$(PY) -m iprodash.cli seed --demo --jobs $(DEMO_JOBS)
+	$(PY) scripts/run_multi.py
 
 worker: install
 	$(PY) -m iprodash.jobs.scheduler
@@ -57,7 +67,7 @@ test: install-dev
 
 # Every benchmark runs even when an earlier one misses a target; each prints PASS/FAIL.
 bench: install-dev
-	-$(PY) -u -m bench.run
+	-$(PY) -u -m bench.run --jobs $(BENCH_JOBS)
 	-$(PY) -u -m bench.reports_bench
 	-$(PY) -u -m bench.export_bench
 

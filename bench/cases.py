@@ -21,6 +21,9 @@ from iprodash.services.dashboard import load_dashboard
 
 PAGE = 25
 LIST_WINDOW = (timedelta(days=30), timedelta(days=30))  # the job list's default window
+# The deep page walks a window of the whole seeded year (what a user sees after
+# widening the dates), so 500 pages exist at 100,000 jobs as they do for skip.
+DEEP_WINDOW = (timedelta(days=366), timedelta(days=30))
 
 
 class Cases:
@@ -52,11 +55,11 @@ class Cases:
         return {"totals": totals, "by_tech": by_tech, "by_source": by_source}
 
     # -- job list ----------------------------------------------------------------------
-    def _window(self) -> tuple[datetime, datetime]:
-        return self.now - LIST_WINDOW[0], self.now + LIST_WINDOW[1]
+    def _window(self, window=LIST_WINDOW) -> tuple[datetime, datetime]:
+        return self.now - window[0], self.now + window[1]
 
-    def list_page(self, after=None) -> list[dict]:
-        start, end = self._window()
+    def list_page(self, after=None, window=LIST_WINDOW) -> list[dict]:
+        start, end = self._window(window)
         return self.jobs.page_in_window(key="", field=SCHEDULED_START, start=start, end=end,
                                         after=after, limit=PAGE, descending=True)
 
@@ -65,7 +68,7 @@ class Cases:
         with fewer jobs in the window, the last full page (walked once, not timed)."""
         after, walked = None, 0
         while walked < pages:
-            rows = self.list_page(after)
+            rows = self.list_page(after, DEEP_WINDOW)
             if len(rows) < PAGE:
                 break
             after, walked = (rows[-1][SCHEDULED_START], rows[-1]["_id"]), walked + 1

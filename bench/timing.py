@@ -1,10 +1,11 @@
-"""Timing helpers: repeated runs, percentiles, one result row."""
+"""Timing helpers: repeated runs, percentiles, one result row, phases printed as they go."""
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 
 
@@ -63,3 +64,26 @@ def measure(name: str, target_ms: float, fast: Callable[[], object], runs: int,
     return Figure(name, target_ms, percentile(samples, 50), percentile(samples, 95), runs,
                   percentile(naive_samples, 50) if naive_samples else None, len(naive_samples),
                   note)
+
+
+class PhaseClock:
+    """Prints each phase of a benchmark as it starts and ends, with the time since start."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.seconds: dict[str, float] = {}
+
+    def _stamp(self) -> str:
+        return f"[{time.perf_counter() - self.started:7.1f} s]"
+
+    def say(self, text: str) -> None:
+        print(f"{self._stamp()} {text}", flush=True)
+
+    @contextmanager
+    def phase(self, name: str) -> Iterator[None]:
+        """Time the ``with`` block as ``name``; printed at its start and end."""
+        self.say(f"{name}...")
+        start = time.perf_counter()
+        yield
+        self.seconds[name] = round(time.perf_counter() - start, 1)
+        self.say(f"{name}: {self.seconds[name]:.1f} s")

@@ -69,7 +69,8 @@ def _server_command() -> list[str]:
 
 
 def start_embedded_server(storage: Path, port: int, *, log_file: Path | None = None,
-                          timeout_s: float = 60.0) -> subprocess.Popen | None:
+                          timeout_s: float = 60.0,
+                          cache_size: str | None = None) -> subprocess.Popen | None:
     """Start the embedded server unless one already answers on ``port``.
 
     Args:
@@ -77,6 +78,9 @@ def start_embedded_server(storage: Path, port: int, *, log_file: Path | None = N
         port: TCP port on 127.0.0.1.
         log_file: where the server's output goes (default: next to storage).
         timeout_s: how long to wait for it to answer.
+        cache_size: the server's WiredTiger cache, e.g. "4G" (default: the
+            ``IPRODASH_EMBEDDED_DB_CACHE`` setting, else the server's 1G).
+            Writes slow down once the indexes outgrow it (docs/PERFORMANCE.md).
 
     Returns:
         The started process, or None when a server was already running.
@@ -89,7 +93,9 @@ def start_embedded_server(storage: Path, port: int, *, log_file: Path | None = N
     log = open(log_path, "ab")  # noqa: SIM115 - handed to the child process
     proc = subprocess.Popen(
         [*_server_command(), "--storage-path", str(storage), "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "WARNING"],
+         "--port", str(port), "--log-level", "WARNING",
+         *(["--cache-size", cache] if (cache := cache_size or get_settings().embedded_db_cache)
+           else [])],
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     (storage.parent / "embedded-db.pid").write_text(str(proc.pid))

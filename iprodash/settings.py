@@ -69,6 +69,7 @@ class Settings:
     mongodb_db: str = "iprodash"
     data_dir: Path = PROJECT_ROOT / "data"
     embedded_db_port: int = 27027
+    embedded_db_cache: str = ""
     secret_key: str = ""
     session_hours: int = 12
     tech_link_hours: int = 24
@@ -156,10 +157,11 @@ def get_settings() -> Settings:
         mongodb_db=_env("MONGODB_DB", "iprodash"),
         data_dir=Path(_env("IPRODASH_DATA_DIR", str(PROJECT_ROOT / "data"))),
         embedded_db_port=_env_int("IPRODASH_EMBEDDED_DB_PORT", 27027),
+        embedded_db_cache=_env("IPRODASH_EMBEDDED_DB_CACHE"),
         secret_key=_secret_key(),
         session_hours=_env_int("IPRODASH_SESSION_HOURS", 12),
         tech_link_hours=max(1, _env_int("IPRODASH_TECH_LINK_HOURS", 24)),
-        redis_url=_env("REFLEX_REDIS_URL"),
+        redis_url=_env("REFLEX_REDIS_URL") or _env("REDIS_URL"),
         google_maps_api_key=_env("GOOGLE_MAPS_API_KEY"),
         google_maps_base_url=_env("GOOGLE_MAPS_BASE_URL"),
         tech_session_hours=_env_int("IPRODASH_TECH_SESSION_HOURS", 24 * 14),

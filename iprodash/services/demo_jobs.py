@@ -11,7 +11,7 @@ The generator is seeded, so a run is reproducible.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta, timezone
@@ -221,9 +221,16 @@ def demo_factory(db: Database, company_id: ObjectId, *, technicians: int, source
     return factory, new_techs, new_sources
 
 
+def _write_batch(writer: BulkJobWriter, clients: list[dict], jobs: list[dict]) -> int:
+    """Insert one generated batch (the repositories split it into small calls)."""
+    writer.insert(clients=clients, jobs=jobs)
+    return len(jobs)
+
+
 def seed_jobs(db: Database, *, company_id: ObjectId, count: int, technicians: int = 8,
               sources: int = 6, seed: int = 7, batch_size: int = 1000,
-              now: datetime | None = None) -> SeedResult:
+              now: datetime | None = None,
+              progress: Callable[[int], None] | None = None) -> SeedResult:
     """Add ``count`` demo jobs (and their crew and clients) to a company, in bulk.
 
     Args:
@@ -234,6 +241,7 @@ def seed_jobs(db: Database, *, company_id: ObjectId, count: int, technicians: in
         seed: Random seed (a run is reproducible).
         batch_size: Jobs per ``insert_many``.
         now: The current time (jobs span the year before it and two weeks after).
+        progress: Called with the number of jobs written so far, after each batch.
     """
     counters = CounterRepository(db, company_id)
     first = counters.current() + 1
@@ -249,17 +257,20 @@ def seed_jobs(db: Database, *, company_id: ObjectId, count: int, technicians: in
     # The next batch is generated while the previous one is written, so the
     # seed runs at the database's insert speed rather than insert + Python.
     with ThreadPoolExecutor(max_workers=1) as writer_thread:
-        pending = None
+        pending, written = None, 0
         for clients, jobs in generate_batches(factory, first_number=first, count=count,
                                               batch_size=batch_size):
             if pending is not None:
-                pending.result()
-            pending = writer_thread.submit(writer.insert, clients=clients, jobs=jobs,
-                                           batch=batch_size)
+                written += pending.result()
+                if progress:
+                    progress(written)
+            pending = writer_thread.submit(_write_batch, writer, clients, jobs)
             rollup_batch.add(jobs)
             clients_added += len(clients)
         if pending is not None:
-            pending.result()
+            written += pending.result()
+            if progress:
+                progress(written)
     rollup_batch.save(db, company_id, fresh=fresh)
     return SeedResult(count, clients_added, new_techs, new_sources)
 

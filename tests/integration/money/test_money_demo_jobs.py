@@ -67,3 +67,41 @@ def test_a_second_run_adds_nothing_and_a_bigger_one_tops_up(db, demo):
 def test_the_demo_company_must_exist(db):
     with pytest.raises(NotFound, match="seed --demo"):
         seed_demo_jobs(db, jobs=10)
+
+
+def test_the_seed_writes_in_small_calls_and_reports_its_progress(db, demo, mongo_uri):
+    """Large insert calls stall the embedded server once the data outgrows its cache
+    (docs/PERFORMANCE.md): every insert the seed sends holds at most WRITE_BATCH documents."""
+    from pymongo import MongoClient, monitoring
+
+    from iprodash.repositories.base import WRITE_BATCH
+    from iprodash.services.demo_jobs import seed_jobs
+
+    class Inserts(monitoring.CommandListener):
+        def __init__(self):
+            self.sizes = []
+
+        def started(self, event):
+            if event.command_name == "insert":
+                self.sizes.append(len(event.command["documents"]))
+
+        def succeeded(self, event):
+            pass
+
+        def failed(self, event):
+            pass
+
+    inserts = Inserts()
+    watched = MongoClient(mongo_uri, tz_aware=True, event_listeners=[inserts])
+    try:
+        seen = []
+        count = 2 * WRITE_BATCH + 50
+        seed_jobs(watched[db.name], company_id=demo["_id"], count=count, batch_size=count,
+                  progress=seen.append)
+    finally:
+        watched.close()
+    assert seen == [count]
+    assert max(inserts.sizes) == WRITE_BATCH
+    assert db["jobs"].count_documents({"company_id": demo["_id"]}) == count
+    assert sorted(j["number"] for j in db["jobs"].find({"company_id": demo["_id"]})) == \
+        list(range(1, count + 1))

@@ -95,3 +95,16 @@ def test_rollups_stay_inside_their_company(money, other_money):
     rollups.rebuild_rollups(money.db, company_id=other_money.company_id)
     assert _state(money.db, money.company_id) == mine
     assert _state(money.db, other_money.company_id) == ({}, {})
+
+
+def test_a_day_total_is_found_by_its_key_and_keeps_its_week(money):
+    """The upsert finds a day total by its unique key alone (an extra filter field made the
+    embedded server scan the whole collection); ``week`` is written once, on insert."""
+    tech = money.technician()
+    for hour in (15, 16):
+        money.closed_job(closed_at=utc(2025, 3, 5, hour), technician_id=tech,
+                         created_at=utc(2025, 3, 5, 12), **EXAMPLE_1)
+    days = list(money.db["rollup_totals"].find({"company_id": money.company_id, "grain": "day",
+                                                "key": "2025-03-05"}))
+    assert len(days) == 1
+    assert days[0]["week"] == "2025-03-03" and days[0]["closed"] == 2 and days[0]["created"] == 2
