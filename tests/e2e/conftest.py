@@ -182,3 +182,16 @@ def pytest_runtest_makereport(item, call):
                 print(f"screenshot: {target}")
             except Exception:  # noqa: BLE001 - a closed page cannot be captured
                 pass
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the multi-worker tests last of all.
+
+    Their workers run ``reflex run --env prod`` from the same project folder,
+    which rebuilds ``.web`` for their own ports while this session's app
+    server serves it; every browser test after them would talk to a dead
+    port. Moved to the very end, only non-browser tests can come after.
+    """
+    last = [item for item in items if item.module.__name__.endswith("test_multi_worker")]
+    if last:
+        items[:] = [item for item in items if item not in last] + last
