@@ -7,7 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.services.approval_queue import jobs_waiting_for_approval
 from state import routes
-from state.session import SessionState, handles_errors
+from state.session import SessionState, loads_page
 
 
 class ApprovalQueueState(SessionState):
@@ -15,7 +15,7 @@ class ApprovalQueueState(SessionState):
     more: bool = False
 
     @rx.event
-    @handles_errors
+    @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in
     def load(self):
         queue = jobs_waiting_for_approval(get_db(), actor=self._actor())
         self.rows = [{"id": r.id, "number": f"#{r.number}", "client": r.client_name,

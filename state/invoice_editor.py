@@ -15,7 +15,7 @@ from iprodash.services.actor import COMPANY_ADMIN, USER
 from state import routes
 from state.job_detail import JobDetailState, job_id_from_path
 from state.job_money import JobMoneyState
-from state.session import SessionState, handles_errors
+from state.session import SessionState, handles_errors, loads_page
 
 ITEM_FIELDS = ("description", "quantity", "unit_price", "taxable")
 
@@ -79,7 +79,7 @@ class InvoiceEditorState(SessionState):
             if name not in ("Discount", "Tips") or text not in ("-$0.00", "$0.00")]
 
     @rx.event
-    @handles_errors
+    @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in
     def load(self):
         self._show()
 
