@@ -185,13 +185,19 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Run the multi-worker tests last of all.
+    """Browser tests run after every other test, the multi-worker ones last of all.
 
-    Their workers run ``reflex run --env prod`` from the same project folder,
-    which rebuilds ``.web`` for their own ports while this session's app
-    server serves it; every browser test after them would talk to a dead
-    port. Moved to the very end, only non-browser tests can come after.
+    Playwright's sync API keeps an event loop running in the main thread while
+    the session's browser lives, so a later test that calls ``asyncio.run``
+    (the state and middleware tests) would fail. And the multi-worker tests'
+    workers run ``reflex run --env prod`` from the same project folder, which
+    rebuilds ``.web`` for their own ports while this session's app server
+    serves it: every browser test after them would talk to a dead port.
     """
-    last = [item for item in items if item.module.__name__.endswith("test_multi_worker")]
-    if last:
-        items[:] = [item for item in items if item not in last] + last
+    def rank(item) -> int:
+        module = item.module.__name__
+        if module.endswith("test_multi_worker"):
+            return 2
+        return 1 if module.startswith("tests.e2e.") else 0
+
+    items[:] = sorted(items, key=rank)  # stable: each group keeps its own order
