@@ -60,8 +60,9 @@ def cluster(mongo_uri, tmp_path_factory):
            "IPRODASH_SCHEDULER_LEASE_SECONDS": str(LEASE_SECONDS), "REFLEX_USE_NPM": "1",
            "IPRODASH_LOCAL_MAILBOX": str(base / "mailbox.jsonl"),
            "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
-    subprocess.run([sys.executable, "-m", "iprodash.cli", "seed", "--demo"], cwd=ROOT, env=env,
-                   check=True)
+    # Enough jobs for five pages of the list's default 60-day window.
+    subprocess.run([sys.executable, "-m", "iprodash.cli", "seed", "--demo", "--jobs", "1500"],
+                   cwd=ROOT, env=env, check=True)
     procs = {"redis": _start(["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
                               "--save", "", "--appendonly", "no"], env, base / "redis.log"),
              "balancer": _start([sys.executable, "scripts/tcp_balancer.py", str(public),
