@@ -96,7 +96,7 @@ def main() -> int:
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
+                proc.terminate()
         for proc in reversed(procs):
             try:
                 proc.wait(timeout=15)
