@@ -50,10 +50,17 @@ def start_worker(port: int, env: dict[str, str]) -> subprocess.Popen:
     """One app process with one backend worker, serving UI and API on ``port``."""
     return subprocess.Popen([str(Path(sys.executable).with_name("reflex")), "run", "--env",
                              "prod", "--frontend-port", str(port), "--backend-port", str(port),
-                             "--loglevel", "warning"], cwd=ROOT, env=env)
+                             "--backend-host", "127.0.0.1", "--loglevel", "warning"],
+                            cwd=ROOT, env=env)
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def main() -> int:
+    # SIGTERM (a service manager, `kill`) stops everything the way Ctrl+C does.
+    signal.signal(signal.SIGTERM, _interrupt)
     settings = get_settings()
     public, ports = settings.port, [settings.port + 1, settings.port + 2]
     redis = start_redis(settings.data_dir / "redis")
@@ -89,7 +96,7 @@ def main() -> int:
     finally:
         for proc in reversed(procs):
             if proc.poll() is None:
-                proc.send_signal(signal.SIGINT)
+                proc.terminate()
         for proc in reversed(procs):
             try:
                 proc.wait(timeout=15)

@@ -2,8 +2,9 @@
 
 The embedded server materializes every candidate of a query before it
 applies ``limit`` (DESIGN.md), so a page of a busy window is read a day at a
-time, then two days, four, ... until the page is full. Each slice is one
-query of equality fields plus one range field: an exact index match.
+time, then two days, four, ... until the page is full (the job list stops
+widening at two days). Each slice is one query of equality fields plus one
+range field: an exact index match.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 
 _MAX_SLICES = 16
+# The job list's slices widen to at most this many times the first one: a
+# page that starts in an empty stretch (the list's window reaches a month
+# ahead; jobs are booked two weeks ahead) would otherwise double into 16 days
+# of a busy company at once, every one of them materialized (measured at
+# 100,000 jobs: 290 ms for a first page, against 20 ms for a one-day slice).
+# Empty slices cost a millisecond or two each, so more of them are allowed.
+LIST_MAX_WIDENING = 2
+_MAX_CAPPED_SLICES = 48
 EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 LATEST = datetime(2200, 1, 1, tzinfo=timezone.utc)
 
@@ -24,11 +33,13 @@ class WindowReads:
 
     def _bounds(self, *, start: datetime, end: datetime, after: datetime | None,
                 descending: bool, first_span: timedelta,
-                anchor: datetime | None = None) -> Iterator[dict]:
+                anchor: datetime | None = None,
+                max_widening: int | None = None) -> Iterator[dict]:
         """Range conditions that cover the window from the cursor outwards.
 
-        One day (``first_span``), then two, four, ...: the caller stops
-        reading as soon as its page is full. With ``anchor`` (descending
+        One day (``first_span``), then two, four, ... (at most
+        ``max_widening`` times the first): the caller stops reading as soon as
+        its page is full. With ``anchor`` (descending
         only), everything after it is read first as one range: a search
         starts near today instead of crawling through an empty future.
         """
@@ -39,7 +50,7 @@ class WindowReads:
             yield {"$gte": anchor, "$lt": edge}
             edge = anchor
         span = first_span
-        for _ in range(_MAX_SLICES):
+        for _ in range(_MAX_SLICES if max_widening is None else _MAX_CAPPED_SLICES):
             if edge <= start if descending else edge >= end:
                 return
             if descending:
@@ -50,7 +61,8 @@ class WindowReads:
                 high = min(end, edge + span)
                 yield {"$gt" if exclusive else "$gte": edge, "$lt": high}
                 edge, exclusive = high, False
-            span *= 2
+            span = span * 2 if max_widening is None else min(span * 2,
+                                                               first_span * max_widening)
         if edge > start if descending else edge < end:
             yield {"$gte": start, "$lt": edge} if descending else {"$gte": edge, "$lt": end}
 

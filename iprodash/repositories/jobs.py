@@ -23,7 +23,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from iprodash.repositories.base import TenantRepository, utcnow
-from iprodash.repositories.job_windows import EARLIEST, LATEST, WindowReads
+from iprodash.repositories.job_windows import EARLIEST, LATEST, LIST_MAX_WIDENING, WindowReads
 
 OPEN_STATUSES = ("new", "scheduled", "en_route", "in_progress", "pending_approval")
 OPEN = "open"
@@ -144,7 +144,8 @@ class JobRepository(WindowReads, TenantRepository):
         if after is not None and start <= after[0] < end:
             rows = self._ties(base, field, after, limit, descending, projection)
         for bounds in self._bounds(start=start, end=end, after=after[0] if after else None,
-                                   descending=descending, first_span=first_span):
+                                   descending=descending, first_span=first_span,
+                                   max_widening=LIST_MAX_WIDENING):
             if len(rows) >= limit:
                 break
             rows += self._slice(base, field, bounds, limit - len(rows), descending, projection)
