@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -64,34 +65,35 @@ def _telnyx_public_key() -> str:
     return base64.b64encode(bytes(SigningKey(TELNYX_TEST_SEED).verify_key)).decode()
 
 
-@pytest.fixture(scope="session")
-def app_server(mongo_uri, tmp_path_factory, fake_stripe):
-    """Start ``reflex run --env prod`` on E2E_PORT against a fresh database."""
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+@contextmanager
+def prod_app(mongo_uri: str, tmp_path_factory, *, port: int, env: dict[str, str]):
+    """Seed a fresh database and run ``reflex run --env prod`` on ``port`` until the block ends.
+
+    ``env`` adds to or overrides the process environment (``IPRODASH_PUBLIC_URL`` defaults
+    to ``http://localhost:<port>``). Yields the public ``url``, the ``direct_url`` of the
+    app itself (the same unless a proxy is in front), ``env``, ``db_name``, ``mongo_uri``
+    and ``log_path``. Each call builds ``.web`` for its own public address.
+    """
     db_name = f"e2e_{uuid.uuid4().hex[:8]}"
-    url = f"http://localhost:{E2E_PORT}"
+    direct_url = f"http://localhost:{port}"
     venv_bin = str(Path(sys.executable).parent)
-    env = {**os.environ, "MONGODB_URI": mongo_uri, "MONGODB_DB": db_name, "PORT": str(E2E_PORT),
-           "STRIPE_API_KEY": "sk_test_e2e", "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
-           "STRIPE_API_BASE": fake_stripe.url, "IPRODASH_PLANS": "price_basic:Basic:4900",
-           "IPRODASH_TRIAL_DAYS": "1",
-           "TELNYX_PUBLIC_KEY": _telnyx_public_key(),
-           "IPRODASH_PUBLIC_URL": url, "REFLEX_USE_NPM": "1",
+    env = {**os.environ, "MONGODB_URI": mongo_uri, "MONGODB_DB": db_name, "PORT": str(port),
+           "IPRODASH_PUBLIC_URL": direct_url, "REFLEX_USE_NPM": "1",
            "IPRODASH_DATA_DIR": str(tmp_path_factory.mktemp("e2e-data")),
-           "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
+           "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false",
+           **env}
     subprocess.run([sys.executable, "-m", "iprodash.cli", "seed", "--demo"], cwd=ROOT, env=env,
                    check=True)
     log_path = tmp_path_factory.mktemp("e2e-logs") / "app.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
             [str(Path(venv_bin) / "reflex"), "run", "--env", "prod", "--frontend-port",
-             str(E2E_PORT), "--backend-port", str(E2E_PORT)],
+             str(port), "--backend-port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_health(url, proc, timeout_s=900)
-        yield {"url": url, "env": env, "db_name": db_name, "mongo_uri": mongo_uri,
-               "log_path": log_path}
+        _wait_health(direct_url, proc, timeout_s=900)
+        yield {"url": env["IPRODASH_PUBLIC_URL"], "direct_url": direct_url, "env": env,
+               "db_name": db_name, "mongo_uri": mongo_uri, "log_path": log_path}
     except RuntimeError:
         print(log_path.read_text()[-5000:])
         raise
@@ -101,6 +103,18 @@ def app_server(mongo_uri, tmp_path_factory, fake_stripe):
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, 9)
+
+
+@pytest.fixture(scope="session")
+def app_server(mongo_uri, tmp_path_factory, fake_stripe):
+    """Start ``reflex run --env prod`` on E2E_PORT against a fresh database."""
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
+    with prod_app(mongo_uri, tmp_path_factory, port=E2E_PORT, env={
+            "STRIPE_API_KEY": "sk_test_e2e", "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            "STRIPE_API_BASE": fake_stripe.url, "IPRODASH_PLANS": "price_basic:Basic:4900",
+            "IPRODASH_TRIAL_DAYS": "1", "TELNYX_PUBLIC_KEY": _telnyx_public_key()}) as app:
+        yield app
 
 
 @pytest.fixture(scope="session")
@@ -185,18 +199,19 @@ def pytest_runtest_makereport(item, call):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    """Browser tests run after every other test, the multi-worker ones last of all.
+    """Browser tests run after every other test; the multi-worker and HTTPS-proxy ones last.
 
     Playwright's sync API keeps an event loop running in the main thread while
     the session's browser lives, so a later test that calls ``asyncio.run``
     (the state and middleware tests) would fail. And the multi-worker tests'
     workers run ``reflex run --env prod`` from the same project folder, which
     rebuilds ``.web`` for their own ports while this session's app server
-    serves it: every browser test after them would talk to a dead port.
+    serves it: every browser test after them would talk to a dead port. The HTTPS test
+    behind Caddy rebuilds ``.web`` for its https address the same way.
     """
     def rank(item) -> int:
         module = item.module.__name__
-        if module.endswith("test_multi_worker"):
+        if module.endswith(("test_multi_worker", "test_https_proxy")):
             return 2
         return 1 if module.startswith("tests.e2e.") else 0
 
