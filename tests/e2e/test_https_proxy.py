@@ -1,7 +1,7 @@
 """The production app behind Caddy over real HTTPS (issue 14, point 9).
 
 Debian's ``caddy`` runs the site block of ``deploy/Caddyfile`` with its
-internal CA (``tls internal``) on a high localhost port, in front of
+internal CA (``tls internal``) on a high port of 127.0.0.1, in front of
 ``reflex run --env prod`` started with ``IPRODASH_TRUSTED_PROXIES=127.0.0.1``
 and an ``https://`` public URL. Everything Caddy needs (certificates, its
 CA, autosaved config) lives in a temporary folder; its admin endpoint is off.
@@ -41,6 +41,9 @@ pytestmark = pytest.mark.skipif(shutil.which("caddy") is None,
                                 reason="caddy is not installed (apt-get install -y caddy)")
 
 DEPLOY_CADDYFILE = ROOT / "deploy" / "Caddyfile"
+# The site's address. Not "localhost": Reflex's frontend sends the websocket of a page
+# served over https from "localhost" to port 443, whatever port the page came from.
+HOST = "127.0.0.1"
 PROXY = "127.0.0.1"        # Caddy reaches the app from here: the one trusted address
 ATTACKER = "127.0.0.3"     # a client of the proxy that forges X-Forwarded-For
 NEIGHBOUR = "127.0.0.4"    # another client of the proxy
@@ -53,7 +56,7 @@ THROTTLED = "Too many failed attempts"
 
 @dataclass
 class Site:
-    url: str          # https://localhost:<caddy>
+    url: str          # https://127.0.0.1:<caddy>
     direct_url: str   # http://127.0.0.1:<app>, bypassing the proxy
     root_ca: Path     # Caddy's internal root certificate
     db: object
@@ -78,7 +81,7 @@ def _caddyfile(https_port: int, http_port: int, upstream: str) -> str:
         "\tauto_https disable_redirects\n"
         "\tskip_install_trust\n"
         "}\n\n"
-        f"https://localhost:{https_port} {{\n"
+        f"https://{HOST}:{https_port} {{\n"
         "\tbind 127.0.0.1\n"
         "\ttls internal\n"
         f"{_site_block(upstream)}"
@@ -111,7 +114,7 @@ def site(mongo_uri, tmp_path_factory):
     app_port = _port("IPRODASH_E2E_PROXIED_PORT")
     https_port = _port("IPRODASH_E2E_HTTPS_PORT")
     http_port = https_port + 1 if os.environ.get("IPRODASH_E2E_HTTPS_PORT") else free_port()
-    url = f"https://localhost:{https_port}"
+    url = f"https://{HOST}:{https_port}"
     base = tmp_path_factory.mktemp("caddy")
     caddyfile = base / "Caddyfile"
     caddyfile.write_text(_caddyfile(https_port, http_port, f"{PROXY}:{app_port}"))
@@ -192,7 +195,13 @@ def test_the_certificate_is_caddys_internal_ca(site):
 
 def test_https_answers_carry_hsts_and_the_security_headers(site):
     with _https_client(site, PROXY) as client:
-        page = client.get("/login")
+        # /login answers with a redirect to /login/: it must stay on https and the proxy's host.
+        moved = client.get("/login")
+        assert moved.status_code in (301, 307, 308)
+        assert httpx.URL(site.url).join(moved.headers["location"]) == httpx.URL(
+            f"{site.url}/login/")
+        _assert_security_headers(moved.headers, hsts=True)
+        page = client.get("/login/")
         assert page.status_code == 200 and "text/html" in page.headers["content-type"]
         _assert_security_headers(page.headers, hsts=True)
         assert page.headers["referrer-policy"] == "same-origin"
