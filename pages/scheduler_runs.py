@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import pager
+from components.forms import keyset_pager
 from components.layout import app_page
 from components.navigation import PLATFORM, NavItem, register_nav_item
 from components.tables import data_table
@@ -34,7 +34,7 @@ def scheduler_page() -> rx.Component:
         rx.hstack(rx.heading("Run log", size="4"),
                   rx.checkbox("Failures only", checked=S.failures_only,
                               on_change=S.set_failures_only), align="center", spacing="4"),
-        data_table(["Started", "Task", "Seconds", "Result", "Outcome", "Error", "Worker"], S.runs,
+        data_table(["Started", "Task", "Seconds", "Result", "Outcome", "Error", "Worker"], S.rows,
                    lambda r: rx.table.row(
                        rx.table.cell(r["started"]), rx.table.cell(r["task"]),
                        rx.table.cell(r["seconds"]), rx.table.cell(r["result"]),
@@ -42,6 +42,6 @@ def scheduler_page() -> rx.Component:
                        rx.table.cell(rx.text(r["error"], size="1", color_scheme="red")),
                        rx.table.cell(rx.text(r["holder"], size="1"))),
                    empty_text="No runs logged yet (empty frequent runs are not logged)."),
-        pager(S.cursor_stack.length() > 0, S.has_next, S.previous_page, S.next_page),
+        keyset_pager(S),
         width="100%", spacing="4",
     )
