@@ -15,7 +15,7 @@ register_nav_item(NavItem("Scheduler", routes.OPERATOR_SCHEDULER, "timer", "oper
 
 
 def _ok_badge(ok: rx.Var) -> rx.Component:
-    return rx.cond(ok, rx.badge("ok", color_scheme="green"), rx.badge("failed", color_scheme="red"))
+    return rx.cond(ok, rx.badge("OK", color_scheme="green"), rx.badge("Failed", color_scheme="red"))
 
 
 @app_page(routes.OPERATOR_SCHEDULER, "Scheduler", roles=("operator",), on_load=[S.load])
@@ -26,7 +26,7 @@ def scheduler_page() -> rx.Component:
         data_table(["Task", "Every", "Last run", "Last result", "Runs", "Failures",
                     "Last failure", "Last error"], S.tasks,
                    lambda t: rx.table.row(
-                       rx.table.cell(t["name"]), rx.table.cell(t["every"]),
+                       rx.table.cell(t["label"]), rx.table.cell(t["every"]),
                        rx.table.cell(t["last_run"]), rx.table.cell(_ok_badge(t["last_ok"])),
                        rx.table.cell(t["runs"]), rx.table.cell(t["failures"]),
                        rx.table.cell(t["last_failure"]),
@@ -36,7 +36,7 @@ def scheduler_page() -> rx.Component:
                               on_change=S.set_failures_only), align="center", spacing="4"),
         data_table(["Started", "Task", "Seconds", "Result", "Outcome", "Error", "Worker"], S.rows,
                    lambda r: rx.table.row(
-                       rx.table.cell(r["started"]), rx.table.cell(r["task"]),
+                       rx.table.cell(r["started"]), rx.table.cell(r["task_label"]),
                        rx.table.cell(r["seconds"]), rx.table.cell(r["result"]),
                        rx.table.cell(_ok_badge(r["ok"])),
                        rx.table.cell(rx.text(r["error"], size="1", color_scheme="red")),
