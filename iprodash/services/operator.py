@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, ValidationError
+from iprodash.domain.messages import MESSAGE_KIND_LABELS
 from iprodash.domain.statuses import PLAN_LABELS
+from iprodash.domain.words import label
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.outbox import OutboxRepository
 from iprodash.repositories.users import AccountLookup
@@ -115,5 +117,6 @@ def list_outbox(db: Database, *, actor: Actor, before_id: str = "") -> list[dict
     rows = OutboxRepository(db).page_emails(before_id=before_id or None, limit=PAGE_SIZE)
     return [{"id": str(r["_id"]), "channel": r["channel"], "to": r["to"],
              "subject": r.get("subject", ""), "kind": r.get("kind", ""),
+             "kind_label": label(MESSAGE_KIND_LABELS, r.get("kind", "")),
              "status": r["status"], "created": r["created_at"].strftime("%Y-%m-%d %H:%M")}
             for r in rows]

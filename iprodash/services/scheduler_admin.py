@@ -51,7 +51,8 @@ def task_overview(db: Database, *, actor: Actor) -> list[TaskRow]:
     for name, (_, interval) in TASKS.items():
         status = statuses.get(name, {})
         rows.append(TaskRow(
-            name=name, label=label(TASK_LABELS, name), every=_every(interval), last_run=_when(status.get("last_run_at")),
+            name=name, label=label(TASK_LABELS, name), every=_every(interval),
+            last_run=_when(status.get("last_run_at")),
             last_ok=bool(status.get("last_ok", True)), runs=int(status.get("runs", 0)),
             failures=int(status.get("failures", 0)), last_error=status.get("last_error", ""),
             last_failure=_when(status.get("last_failure_at")) if status.get(

@@ -16,7 +16,7 @@ from iprodash.services import job_lifecycle, jobs, settlements
 from iprodash.services import technician_earnings as earnings
 from iprodash.services.actor import TECHNICIAN, Actor
 from state.technician_earnings import TechEarningsState
-from tests.integration.jobs.conftest import Shop
+from tests.integration.jobs.conftest import Shop, other_shop, shop  # noqa: F401 - fixtures
 from tests.integration.tabs import Tab, call
 
 # DOMAIN.md worked example 1: $400 card (company), $50 part paid by the technician,
@@ -53,16 +53,6 @@ def _closed(shop: Shop, technician, source=None, **money) -> dict:
     return job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
                                    closing_price_cents=price, payments=money["payments"],
                                    parts=money["parts"]).job
-
-
-@pytest.fixture
-def shop(db) -> Shop:
-    return Shop(db, "Acme Locks")
-
-
-@pytest.fixture
-def other_shop(db) -> Shop:
-    return Shop(db, "Other Locks")
 
 
 @pytest.fixture
