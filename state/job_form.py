@@ -7,9 +7,9 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import clients, jobs
+from iprodash.services.actor import Actor
 from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import lead_source_choices
-from iprodash.services.actor import Actor
 from iprodash.services.technicians import technician_choices
 from state import routes
 from state.address_autocomplete import AddressState
