@@ -38,7 +38,7 @@ class NavItem:
 NAV_ITEMS: list[NavItem] = [
     NavItem("Dashboard", routes.DASHBOARD, "layout-dashboard", "staff", DAILY_WORK),
     NavItem("Users", routes.USERS, "users", "admin", SET_UP),
-    NavItem("Settings", routes.SETTINGS, "settings", "admin", SET_UP),
+    NavItem("Company settings", routes.SETTINGS, "settings", "admin", SET_UP),
     NavItem("Audit log", routes.AUDIT, "scroll-text", "admin", RECORDS),
     NavItem("Companies", routes.OPERATOR, "building-2", "operator", PLATFORM),
     NavItem("Email outbox", routes.OPERATOR_OUTBOX, "mail", "operator", PLATFORM),

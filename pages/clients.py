@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from components.address_fields import address_fields
+from components.catalog import edit_dialog
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table
@@ -59,9 +60,5 @@ def clients_page() -> rx.Component:
                    empty_text="No clients match. Add the first one with Add client, or book a "
                               "job: its client is added here."),
         keyset_pager(S),
-        rx.dialog.root(rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id != "", "Edit client", "New client")),
-            _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
-                                                width="100%", margin_top="0.5em")),
-            max_width="34em"), open=S.dialog_open, on_open_change=S.set_dialog_open),
+        edit_dialog(S, "client", _form(), max_width="34em"),
         width="100%", spacing="4")

@@ -13,7 +13,7 @@ from iprodash.services.job_import_rows import COLUMNS
 from state import routes
 from state.csv_import import UPLOAD_ID, CsvImportState as S
 
-register_nav_item(NavItem("Import / export", routes.CSV_IMPORT, "file-spreadsheet", "staff",
+register_nav_item(NavItem("Import and export", routes.CSV_IMPORT, "file-spreadsheet", "staff",
                           RECORDS))
 
 

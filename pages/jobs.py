@@ -134,8 +134,9 @@ def _register_after(item: NavItem, after: str) -> None:
 
 for _item, _after in (
         (NavItem("Jobs", routes.JOBS, "briefcase", "staff", DAILY_WORK), "Dashboard"),
-        (NavItem("Board", routes.BOARD, "columns-3", "staff", DAILY_WORK), "Jobs"),
-        (NavItem("Clients", routes.CLIENTS, "contact", "staff", DAILY_WORK), "Board"),
+        (NavItem("Dispatch board", routes.BOARD, "columns-3", "staff", DAILY_WORK), "Jobs"),
+        (NavItem("Clients", routes.CLIENTS, "contact", "staff", DAILY_WORK),
+         "Dispatch board"),
         (NavItem("Technicians", routes.TECHNICIANS, "hard-hat", "staff", SET_UP), "Clients"),
         (NavItem("Lead sources", routes.LEAD_SOURCES, "megaphone", "staff", SET_UP),
          "Technicians")):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.catalog import active_toggle, edit_dialog, show_select
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
 from components.tables import data_table, status_badge
@@ -39,11 +40,7 @@ def _row(row: rx.Var) -> rx.Component:
         rx.table.cell(status_badge(row["status"])),
         rx.table.cell(rx.cond(S.is_admin, rx.hstack(
             rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
-            rx.cond(row["active"],
-                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
-                              on_click=S.set_active(row["id"], False)),
-                    rx.button("Reactivate", size="1", variant="soft",
-                              on_click=S.set_active(row["id"], True))),
+            active_toggle(S, row),
             spacing="2"))))
 
 
@@ -51,10 +48,7 @@ def _row(row: rx.Var) -> rx.Component:
 def lead_sources_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.select.root(rx.select.trigger(aria_label="Show"), rx.select.content(
-                rx.select.item("Active", value="active"),
-                rx.select.item("Deactivated", value="inactive"),
-                rx.select.item("All", value="all")), value=S.show, on_change=S.set_show),
+            show_select(S),
             rx.spacer(),
             rx.cond(S.is_admin, rx.button(rx.icon("plus"), "Add lead source", size="3",
                                           on_click=S.open_new)),
@@ -62,10 +56,6 @@ def lead_sources_page() -> rx.Component:
         data_table(["Name", "Commission", "Status", ""], S.rows, _row,
                    empty_text="No lead sources here yet."),
         keyset_pager(S),
-        rx.dialog.root(rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id != "", "Edit lead source", "New lead source")),
-            _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
-                                                width="100%", margin_top="0.5em")),
-            max_width="30em"), open=S.dialog_open, on_open_change=S.set_dialog_open),
+        edit_dialog(S, "lead source", _form()),
         width="100%", spacing="4")
 

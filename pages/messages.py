@@ -21,7 +21,7 @@ register_nav_item(NavItem("Messages", routes.MESSAGES, "messages-square", "staff
                           badge=UnreadState.unread_text, badge_shown=UnreadState.unread > 0,
                           on_mount=UnreadState.start))
 register_nav_item(NavItem("Sent messages", routes.OUTBOX, "send", "admin", RECORDS),
-                  before="Import / export")
+                  before="Import and export")
 
 
 def _conversation_row(r: rx.Var) -> rx.Component:

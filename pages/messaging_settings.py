@@ -11,8 +11,8 @@ from state import routes
 from state.messaging_settings import MessagingSettingsState as S
 
 ADMIN = ("company_admin",)
-register_nav_item(NavItem("Texting", routes.MESSAGING_SETTINGS, "message-square-text", "admin",
-                          SET_UP), before="Billing")
+register_nav_item(NavItem("Texting set-up", routes.MESSAGING_SETTINGS, "message-square-text",
+                          "admin", SET_UP), before="Billing")
 
 
 def _template_editor(row: rx.Var) -> rx.Component:

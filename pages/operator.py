@@ -65,7 +65,7 @@ def outbox_page() -> rx.Component:
         data_table(["Created", "To", "Subject", "Kind", "Status"], OutboxState.rows,
                    lambda r: rx.table.row(
                        rx.table.cell(r["created"]), rx.table.cell(r["to"]),
-                       rx.table.cell(r["subject"]), rx.table.cell(r["kind"]),
+                       rx.table.cell(r["subject"]), rx.table.cell(r["kind_label"]),
                        rx.table.cell(status_badge(r["status"]))),
                    empty_text="No messages yet."),
         keyset_pager(OutboxState),

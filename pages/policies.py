@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from components.forms import error_callout, field, info_callout, pager, submit_button
+from components.forms import error_callout, field, info_callout, keyset_pager, submit_button
 from components.layout import app_page
 from components.navigation import PLATFORM, NavItem, register_nav_item
 from components.tables import data_table
@@ -127,13 +127,13 @@ def operator_policies_page() -> rx.Component:
                        rx.table.cell(r["source"]))),
         _publish_form(),
         rx.heading("Published versions", size="4"),
-        data_table(["Policy", "Version", "Previous", "Effective", "What changed"], Op.versions,
+        data_table(["Policy", "Version", "Previous", "Effective", "What changed"], Op.rows,
                    lambda r: rx.table.row(
                        rx.table.cell(r["policy"]), rx.table.cell(r["version"]),
                        rx.table.cell(r["previous"]), rx.table.cell(r["effective"]),
                        rx.table.cell(rx.text(r["summary"], size="2"))),
                    empty_text="No version published yet: each policy is in force as shipped. "
                               "Publish the first new version with the form above."),
-        pager(Op.cursor_stack.length() > 0, Op.has_next, Op.previous_page, Op.next_page),
+        keyset_pager(Op),
         width="100%", spacing="4",
     )

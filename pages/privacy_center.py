@@ -157,5 +157,5 @@ def privacy_center_page() -> rx.Component:
                      width="100%", spacing="4")
 
 
-register_nav_item(NavItem("Privacy", routes.PRIVACY_CENTER, "shield-check", "staff", RECORDS),
-                  before="Sent messages")
+register_nav_item(NavItem("Privacy center", routes.PRIVACY_CENTER, "shield-check", "staff",
+                          RECORDS), before="Sent messages")

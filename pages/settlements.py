@@ -94,7 +94,7 @@ def _dialogs() -> rx.Component:
     return rx.fragment(pay, void)
 
 
-@app_page(routes.SETTLEMENTS, "Technician settlements", roles=("company_admin", "user"),
+@app_page(routes.SETTLEMENTS, "Settlements", roles=("company_admin", "user"),
           on_load=[S.load])
 def settlements_page() -> rx.Component:
     return rx.vstack(

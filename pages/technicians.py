@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from components.catalog import active_toggle, edit_dialog, show_select
 from components.delete_person import delete_person_button
 from components.forms import error_callout, field, keyset_pager, submit_button
 from components.layout import app_page
@@ -39,16 +40,6 @@ def _form() -> rx.Component:
         spacing="3", width="100%"), on_submit=S.save, key=S.form_key, width="100%")
 
 
-def _dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.editing_id != "", "Edit technician", "New technician")),
-            _form(), rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray",
-                                                width="100%", margin_top="0.5em")),
-            max_width="30em"),
-        open=S.dialog_open, on_open_change=S.set_dialog_open)
-
-
 def _actions(row: rx.Var) -> rx.Component:
     send_link = rx.cond(row["active"], rx.button(
         rx.icon("send", size=14), "Send sign-in link", size="1", variant="soft",
@@ -59,11 +50,7 @@ def _actions(row: rx.Var) -> rx.Component:
             rx.button("Edit", size="1", variant="soft", on_click=S.open_edit(row["id"])),
             rx.button("Turn off links", size="1", variant="soft", color_scheme="orange",
                       on_click=S.revoke_links(row["id"])),
-            rx.cond(row["active"],
-                    rx.button("Deactivate", size="1", variant="soft", color_scheme="red",
-                              on_click=S.set_active(row["id"], False)),
-                    rx.button("Reactivate", size="1", variant="soft",
-                              on_click=S.set_active(row["id"], True))),
+            active_toggle(S, row),
             rx.tooltip(rx.button("Export their data", size="1", variant="soft",
                                  on_click=S.export_data(row["id"])),
                        content="Their personal data as a ZIP, for when they ask the office"),
@@ -85,10 +72,7 @@ def _row(row: rx.Var) -> rx.Component:
 def technicians_page() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.select.root(rx.select.trigger(aria_label="Show"), rx.select.content(
-                rx.select.item("Active", value="active"),
-                rx.select.item("Deactivated", value="inactive"),
-                rx.select.item("All", value="all")), value=S.show, on_change=S.set_show),
+            show_select(S),
             rx.spacer(),
             rx.cond(S.is_admin, rx.button(rx.icon("plus"), "Add technician", size="3",
                                           on_click=S.open_new)),
@@ -97,6 +81,6 @@ def technicians_page() -> rx.Component:
                    S.rows, _row, empty_text="No technicians here yet. An admin adds the first "
                    "one with \"Add technician\"; they then get their jobs by a sign-in link."),
         keyset_pager(S),
-        _dialog(),
+        edit_dialog(S, "technician", _form()),
         width="100%", spacing="4")
 

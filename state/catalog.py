@@ -10,7 +10,7 @@ import json
 import reflex as rx
 
 from state.paging import KeysetPager
-from state.session import as_flag, as_text, handles_errors
+from state.session import as_flag, as_text, handles_errors, loads_page
 
 SHOW = {"active": True, "inactive": False, "all": None}
 
@@ -27,7 +27,8 @@ class NameKeysetPager(KeysetPager, mixin=True):
 
 
 class EditDialog(rx.State, mixin=True):
-    """An add/edit dialog: which row is edited, the error and a key to reset the form."""
+    """An add/edit dialog over a paged list: which row is edited, the error and a key
+    to reset the form; ``load`` is the list page's loader."""
 
     dialog_open: bool = False
     editing_id: str = ""
@@ -46,6 +47,13 @@ class EditDialog(rx.State, mixin=True):
         return rx.toast.success(f"{name.strip()} saved.")
 
     @rx.event
+    @loads_page
+    def load(self):
+        """The dialog closed and the first page of rows (with ``NameKeysetPager``)."""
+        self.dialog_open = False
+        self._first_page()
+
+    @rx.event
     @handles_errors
     def set_dialog_open(self, value: bool):
         value = as_flag(value)
@@ -59,6 +67,12 @@ class ActiveFilter(rx.State, mixin=True):
 
     def _active_only(self) -> bool | None:
         return SHOW.get(self.show, True)
+
+    @staticmethod
+    def _with_status(rows) -> list[dict]:
+        """Service rows as the table shows them, each with its status badge's code."""
+        return [{**row.__dict__, "status": "active" if row.active else "deactivated"}
+                for row in rows]
 
     @rx.event
     @handles_errors

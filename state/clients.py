@@ -10,7 +10,7 @@ from iprodash.services import clients
 from iprodash.services.clients import ClientForm
 from state.address_autocomplete import AddressState
 from state.catalog import EditDialog, NameKeysetPager
-from state.session import SessionState, as_form, as_text, handles_errors, loads_page
+from state.session import SessionState, as_form, as_text, handles_errors
 from state.texting_chip import record_from_form, ticked
 
 _FIELDS = ("name", "phone", "email", "address_line", "city", "state", "zip", "lat", "lng")
@@ -24,12 +24,6 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
         rows, self.has_next = clients.list_clients(get_db(), actor=self._actor(),
                                                    query=self.query, after=self._after())
         self.rows = [dict(row.__dict__) for row in rows]
-
-    @rx.event
-    @loads_page
-    def load(self):
-        self.dialog_open = False
-        self._first_page()
 
     @rx.event
     @handles_errors

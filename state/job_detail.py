@@ -14,10 +14,8 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import status_label
 from iprodash.services import job_lifecycle, jobs
 from iprodash.services.job_views import job_detail
-from iprodash.services.lead_sources import lead_source_choices
-from iprodash.services.technicians import technician_choices
 from state.address_autocomplete import AddressState
-from state.job_form import NONE, blank_values, form_from
+from state.job_form import NONE, JobFormFields, blank_values, form_from
 from state.session import (SessionState, as_flag, as_form, as_int, as_text, handles_errors,
                            loads_page)
 from state.texting_chip import TextingChipState, record_from_form, ticked
@@ -31,20 +29,12 @@ def job_id_from_path(path: str) -> str:
     return (path or "").rstrip("/").rsplit("/", 1)[-1][:64]
 
 
-class JobDetailState(SessionState):
+class JobDetailState(JobFormFields, SessionState):
     job: dict = {}
     history: list[dict] = []
     moves: list[dict] = []
     finance_lines: list[dict] = []
     edit_open: bool = False
-    values: dict[str, str] = blank_values()
-    technician: str = NONE
-    source: str = NONE
-    technicians: list[dict] = []
-    sources: list[dict] = []
-    form_error: str = ""
-    client_key: int = 0
-    form_key: int = 0
     reason_open: bool = False
     reason_target: str = ""
     reason_title: str = ""
@@ -97,10 +87,7 @@ class JobDetailState(SessionState):
                        "client_phone": job.get("client_phone_display", "")}
         self.technician = job.get("technician_id") or NONE
         self.source = job.get("lead_source_id") or NONE
-        self.technicians = [{"id": t.id, "name": t.name}
-                            for t in technician_choices(get_db(), actor=actor)]
-        self.sources = [{"id": s.id, "name": s.name}
-                        for s in lead_source_choices(get_db(), actor=actor)]
+        self._load_choices(actor)
         for options, current, name in ((self.technicians, job.get("technician_id"),
                                         job.get("technician_name")),
                                        (self.sources, job.get("lead_source_id"),
@@ -118,16 +105,6 @@ class JobDetailState(SessionState):
     def set_edit_open(self, value: bool):
         value = as_flag(value)
         self.edit_open = bool(value)
-
-    @rx.event
-    @handles_errors
-    def set_choice(self, name: str, value: str):
-        name = as_text(name, 320)
-        value = as_text(value, 320)
-        if name == "technician":
-            self.technician = str(value)[:40]
-        elif name == "source":
-            self.source = str(value)[:40]
 
     @rx.event
     @handles_errors

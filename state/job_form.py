@@ -7,6 +7,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
 from iprodash.services import clients, jobs
+from iprodash.services.actor import Actor
 from iprodash.services.job_forms import JobForm
 from iprodash.services.lead_sources import lead_source_choices
 from iprodash.services.technicians import technician_choices
@@ -31,10 +32,11 @@ def form_from(data: dict, *, technician: str, source: str) -> JobForm:
     return JobForm(**values)
 
 
-class NewJobState(SessionState):
+class JobFormFields(rx.State, mixin=True):
+    """The job form's values and its technician and lead source menus (the new job
+    page and the job page's edit dialog)."""
+
     values: dict[str, str] = blank_values()
-    client_id: str = ""
-    matches: list[dict] = []
     technician: str = NONE
     source: str = NONE
     technicians: list[dict] = []
@@ -43,6 +45,28 @@ class NewJobState(SessionState):
     client_key: int = 0
     form_key: int = 0
 
+    def _load_choices(self, actor: Actor) -> None:
+        """The menus: the company's active technicians and lead sources."""
+        self.technicians = [{"id": t.id, "name": t.name}
+                            for t in technician_choices(get_db(), actor=actor)]
+        self.sources = [{"id": s.id, "name": s.name}
+                        for s in lead_source_choices(get_db(), actor=actor)]
+
+    @rx.event
+    @handles_errors
+    def set_choice(self, name: str, value: str):
+        name = as_text(name, 320)
+        value = as_text(value, 320)
+        if name == "technician":
+            self.technician = str(value)[:40]
+        elif name == "source":
+            self.source = str(value)[:40]
+
+
+class NewJobState(JobFormFields, SessionState):
+    client_id: str = ""
+    matches: list[dict] = []
+
     @rx.event
     @loads_page
     def load(self):
@@ -50,10 +74,7 @@ class NewJobState(SessionState):
         stale = self.values != blank_values() or self.client_id != ""
         self.values, self.client_id, self.matches, self.form_error = blank_values(), "", [], ""
         self.technician = self.source = NONE
-        self.technicians = [{"id": t.id, "name": t.name}
-                            for t in technician_choices(get_db(), actor=actor)]
-        self.sources = [{"id": s.id, "name": s.name}
-                        for s in lead_source_choices(get_db(), actor=actor)]
+        self._load_choices(actor)
         if stale:  # remount the inputs only when they show an earlier job's values
             self.client_key += 1
             self.form_key += 1
@@ -85,16 +106,6 @@ class NewJobState(SessionState):
     @rx.event
     def forget_client(self):
         self.client_id = ""
-
-    @rx.event
-    @handles_errors
-    def set_choice(self, name: str, value: str):
-        name = as_text(name, 320)
-        value = as_text(value, 320)
-        if name == "technician":
-            self.technician = str(value)[:40]
-        elif name == "source":
-            self.source = str(value)[:40]
 
     @rx.event
     @handles_errors

@@ -9,7 +9,7 @@ from iprodash.domain.errors import ValidationError
 from iprodash.services import lead_sources
 from iprodash.services.lead_sources import LeadSourceForm
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
-from state.session import SessionState, as_flag, as_form, as_text, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_form, as_text, handles_errors
 
 _BLANK = {"name": "", "kind": "percent", "rate_percent": "0", "fixed_amount": "0"}
 
@@ -21,14 +21,7 @@ class LeadSourcesState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     def _reload(self) -> None:
         rows, self.has_next = lead_sources.list_lead_sources(
             get_db(), actor=self._actor(), after=self._after(), active=self._active_only())
-        self.rows = [{**row.__dict__, "status": "active" if row.active else "deactivated"}
-                     for row in rows]
-
-    @rx.event
-    @loads_page
-    def load(self):
-        self.dialog_open = False
-        self._first_page()
+        self.rows = self._with_status(rows)
 
     def _open(self, editing_id: str, values: dict[str, str]) -> None:
         self.form_values, self.form_kind = values, values["kind"]

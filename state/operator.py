@@ -25,9 +25,6 @@ class OperatorState(KeysetPager, SessionState):
         self.has_next = len(page) == operator.PAGE_SIZE
         self.totals = operator.platform_totals(get_db(), actor=actor)
 
-    def _cursor_of(self, row: dict) -> str:
-        return row["id"]
-
     @rx.event
     @loads_page
     def load(self):
@@ -70,9 +67,6 @@ class OutboxState(KeysetPager, SessionState):
         page = operator.list_outbox(get_db(), actor=self._actor(), before_id=self._cursor())
         self.rows = page
         self.has_next = len(page) == operator.PAGE_SIZE
-
-    def _cursor_of(self, row: dict) -> str:
-        return row["id"]
 
     @rx.event
     @loads_page

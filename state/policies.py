@@ -10,6 +10,7 @@ from iprodash.domain.words import pluralize
 from iprodash.policies import KINDS, policy_text
 from iprodash.services import policies
 from state import routes
+from state.paging import KeysetPager
 from state.session import SessionState, as_form, handles_errors, loads_page
 
 
@@ -60,13 +61,11 @@ class PolicyAcceptState(SessionState):
         return [rx.redirect(routes.HOME), rx.toast.success("Thank you, accepted.")]
 
 
-class OperatorPoliciesState(SessionState):
-    """The operator publishes a new version of a policy; admins are emailed."""
+class OperatorPoliciesState(KeysetPager, SessionState):
+    """The operator publishes a new version of a policy; admins are emailed.
+    ``rows`` are the published versions, newest first."""
 
     in_force: list[dict] = []
-    versions: list[dict] = []
-    cursor_stack: list[str] = []
-    has_next: bool = False
     error: str = ""
     notice: str = ""
 
@@ -76,16 +75,14 @@ class OperatorPoliciesState(SessionState):
         self.in_force = [{"kind": v.kind, "title": v.title, "version": v.version,
                           "date": v.date, "source": "published" if v.published else "as shipped"}
                          for v in policies.versions_in_force(db).values()]
-        before = self.cursor_stack[-1] if self.cursor_stack else ""
-        self.versions = policies.published_versions(db, actor=actor, before=before)
-        self.has_next = len(self.versions) == policies.PAGE_SIZE
+        self.rows = policies.published_versions(db, actor=actor, before=self._cursor())
+        self.has_next = len(self.rows) == policies.PAGE_SIZE
 
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack = []
         self.error = self.notice = ""
-        self._reload()
+        self._first_page()
 
     @rx.event
     @handles_errors
@@ -101,22 +98,8 @@ class OperatorPoliciesState(SessionState):
         except (ValidationError, Conflict) as exc:
             self.error = exc.message
             return None
-        self.cursor_stack = []
-        self._reload()
+        self._first_page()
         title = policy_text(kind).title
         self.notice = (f"Published. {pluralize(emailed, 'company admin')} will be emailed "
                        f"and asked to accept the new {title} at their next login.")
         return None
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.versions and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.versions[-1]["id"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()

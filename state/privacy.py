@@ -9,7 +9,7 @@ import reflex as rx
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.domain.words import pluralize
-from iprodash.services import clients, privacy_client_erasure, privacy_deletion, privacy_export
+from iprodash.services import privacy_client_erasure, privacy_deletion, privacy_export
 from iprodash.services.actor import COMPANY_ADMIN, Actor
 from state import routes
 from state.session import (SessionState, as_choice, as_form, as_text, handles_errors,

@@ -10,7 +10,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import auth, people_deletion, users
 from state import routes
-from state.session import SessionState, as_form, handles_errors
+from state.session import SessionState, as_form, handles_errors, loads_page
 
 
 class ProfileState(SessionState):
@@ -23,7 +23,7 @@ class ProfileState(SessionState):
     delete_error: str = ""
 
     @rx.event
-    @handles_errors
+    @loads_page
     def load(self):
         profile = users.my_profile(get_db(), actor=self._actor())
         self.phone, self.email = profile.phone, profile.email

@@ -6,32 +6,30 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.services import scheduler_admin
+from state.paging import KeysetPager
 from state.session import SessionState, as_flag, handles_errors, loads_page
 
 
-class SchedulerState(SessionState):
+class SchedulerState(KeysetPager, SessionState):
+    """``rows`` is the run log, newest first; ``tasks`` every task's overview."""
+
     tasks: list[dict] = []
-    runs: list[dict] = []
     leader: str = ""
     failures_only: bool = False
-    cursor_stack: list[str] = []
-    has_next: bool = False
 
     def _reload(self) -> None:
         actor = self._actor()
         db = get_db()
         self.tasks = [row.as_dict() for row in scheduler_admin.task_overview(db, actor=actor)]
         self.leader = scheduler_admin.leader_text(db, actor=actor)
-        before = self.cursor_stack[-1] if self.cursor_stack else ""
-        self.runs = scheduler_admin.recent_runs(db, actor=actor, failures_only=self.failures_only,
-                                                before_id=before)
-        self.has_next = len(self.runs) == scheduler_admin.PAGE_SIZE
+        self.rows = scheduler_admin.recent_runs(db, actor=actor, failures_only=self.failures_only,
+                                                before_id=self._cursor())
+        self.has_next = len(self.rows) == scheduler_admin.PAGE_SIZE
 
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack = []
-        self._reload()
+        self._first_page()
 
     @rx.event
     @handles_errors
@@ -43,18 +41,4 @@ class SchedulerState(SessionState):
     def set_failures_only(self, value: bool):
         value = as_flag(value)
         self.failures_only = bool(value)
-        self.cursor_stack = []
-        self._reload()
-
-    @rx.event
-    @handles_errors
-    def next_page(self):
-        if self.runs and self.has_next:
-            self.cursor_stack = [*self.cursor_stack, self.runs[-1]["id"]]
-            self._reload()
-
-    @rx.event
-    @handles_errors
-    def previous_page(self):
-        self.cursor_stack = self.cursor_stack[:-1]
-        self._reload()
+        self._first_page()

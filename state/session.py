@@ -271,4 +271,5 @@ def loads_page(handler):
         except DomainError as exc:
             return rx.toast.error(exc.message)
 
+    wrapper.is_page_loader = True  # tests/integration/test_page_loaders.py looks for it
     return wrapper

@@ -12,7 +12,7 @@ from iprodash.services import people_deletion, privacy_export, technician_access
 from iprodash.services.technicians import DEFAULT_COLOR, TechnicianForm
 from state import routes
 from state.catalog import ActiveFilter, EditDialog, NameKeysetPager
-from state.session import SessionState, as_flag, as_form, as_text, handles_errors, loads_page
+from state.session import SessionState, as_flag, as_form, as_text, handles_errors
 from state.texting_chip import record_from_form, ticked
 
 _BLANK = {"name": "", "nickname": "", "phone": "", "email": "", "commission_percent": "0",
@@ -25,14 +25,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     def _reload(self) -> None:
         rows, self.has_next = technicians.list_technicians(
             get_db(), actor=self._actor(), after=self._after(), active=self._active_only())
-        self.rows = [{**row.__dict__, "status": "active" if row.active else "deactivated"}
-                     for row in rows]
-
-    @rx.event
-    @loads_page
-    def load(self):
-        self.dialog_open = False
-        self._first_page()
+        self.rows = self._with_status(rows)
 
     def _open(self, editing_id: str, values: dict[str, str]) -> None:
         self.form_values = values

@@ -82,6 +82,7 @@ class TextingChipState(SessionState):
             self.kind = self.subject_id = ""
 
     @rx.event
+    @loads_page
     def load_client_from_path(self):
         """``on_load`` of the client page: the chip follows ``/clients/<id>``."""
         self._actor()  # first: a new session resets the tab's states

@@ -1,4 +1,5 @@
-"""Statuses of accounts, companies, exports, support tickets and subscriptions, in words.
+"""Statuses of accounts, companies, exports, support tickets and subscriptions (and the
+plan codes), in words.
 
 Job statuses have their own module (``job_status``); message statuses are in
 ``messages``.
@@ -21,6 +22,8 @@ BILLING_STATUS_LABELS = {
     "incomplete_expired": "Canceled", "unpaid": "Unpaid", "paused": "Paused",
     "trial_ended": "Trial ended",
 }
+# A company's plan is a code until it subscribes, then the plan's own name ("Pro").
+PLAN_LABELS = {"trial": "Free trial", "subscription": "Subscription"}
 
 # For a badge that may show any of the above; the words agree where codes repeat.
 BADGE_LABELS = {**EXPORT_STATUS_LABELS, **MESSAGE_STATUS_LABELS, **TICKET_STATUS_LABELS,

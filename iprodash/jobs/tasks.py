@@ -31,6 +31,15 @@ TASKS: dict[str, tuple[Callable[[Database], dict], int]] = {
     "build_exports": (build_waiting_exports, 30),
     "scheduled_reports": (deliver_scheduled_reports, 900),
 }
+# What the operator's Scheduler page calls each task.
+TASK_LABELS = {
+    "drain_outbox": "Send waiting emails and texts",
+    "appointment_reminders": "Appointment reminders",
+    "retention": "Delete data past its keeping time",
+    "nightly_backup": "Nightly backup",
+    "build_exports": "Build requested data exports",
+    "scheduled_reports": "Email scheduled reports",
+}
 
 
 def run_logged(db: Database, name: str, *, holder: str = "") -> dict:

@@ -21,6 +21,7 @@ from pymongo.database import Database
 
 from iprodash.domain.pseudonyms import PREFIX as PSEUDONYM_PREFIX
 from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
+from iprodash.repositories import gridfs_files
 
 # Credentials and machinery: never part of an export. usage_log is the
 # platform's security log (a person gets their own entries).
@@ -88,13 +89,8 @@ class CompanyData:
         """Delete this company's GridFS files (all buckets) matching ``extra``."""
         deleted = 0
         for bucket_name in self.file_buckets(include_exports=True):
-            bucket = gridfs.GridFSBucket(self.db, bucket_name=bucket_name)
-            for record in list(self.files(bucket_name, extra)):
-                try:
-                    bucket.delete(record["_id"])
-                    deleted += 1
-                except gridfs.errors.NoFile:
-                    pass
+            ids = [record["_id"] for record in self.files(bucket_name, extra)]
+            deleted += gridfs_files.delete_files(self.db, bucket_name, ids)
         return deleted
 
     def delete_all(self, name: str, extra: dict[str, Any] | None = None) -> int:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import gridfs
 from bson import ObjectId
 from pymongo.database import Database
 
 from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
+from iprodash.repositories import gridfs_files
 
 # Fields that copy a person's name next to their id: (collection, id field, name field).
 NAME_COPIES = (
@@ -98,15 +98,10 @@ class PersonTraces:
         """Files of the company (any bucket) whose record matches ``query``."""
         deleted = 0
         for name in self._buckets():
-            bucket = gridfs.GridFSBucket(self.db, bucket_name=name)
             found = self.db[f"{name}.files"].find(
                 {**query, "metadata.company_id": self.company_id}, {"_id": 1})
-            for record in list(found):
-                try:
-                    bucket.delete(record["_id"])
-                    deleted += 1
-                except gridfs.errors.NoFile:
-                    pass
+            ids = [record["_id"] for record in found]
+            deleted += gridfs_files.delete_files(self.db, name, ids)
         return deleted
 
     def rename_file_maker(self, person_id: ObjectId, label: str) -> int:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import gridfs
 from pymongo import ASCENDING, IndexModel
 from pymongo.database import Database
+
+from iprodash.repositories import gridfs_files
 
 INDEXES = {
     "outbox": [IndexModel([("status", ASCENDING), ("created_at", ASCENDING)])],
@@ -33,12 +34,7 @@ class RetentionRepository:
         """GridFS files of ``bucket_name`` uploaded before ``cutoff``."""
         if f"{bucket_name}.files" not in self.db.list_collection_names():
             return 0
-        bucket = gridfs.GridFSBucket(self.db, bucket_name=bucket_name)
         old = [f["_id"] for f in self.db[f"{bucket_name}.files"].find(
             {"uploadDate": {"$lt": cutoff}}, projection={"_id": 1})]
-        for file_id in old:
-            try:
-                bucket.delete(file_id)
-            except gridfs.errors.NoFile:
-                pass
+        gridfs_files.delete_files(self.db, bucket_name, old)
         return len(old)

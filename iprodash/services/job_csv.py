@@ -14,7 +14,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from pymongo.database import Database
@@ -32,7 +31,8 @@ from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit
 from iprodash.services.actor import Actor, require_company_actor
-from iprodash.services.job_queries import DATE_FIELDS, DEFAULT_AHEAD, DEFAULT_BACK
+from iprodash.services.job_queries import (DATE_FIELDS, DEFAULT_AHEAD, DEFAULT_BACK,
+                                          JobListFilters)
 from iprodash.services.company_time import company_zone
 
 JOB_COLUMNS = ["number", "status", "created", "scheduled_start", "scheduled_end", "closed_day",
@@ -48,20 +48,6 @@ _ROWS_PER_CHUNK = 200
 _E164 = re.compile(r"^\+[0-9]{6,15}$")
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """The job list's filters, as given in the URL."""
-
-    status: str = ""
-    technician: str = ""
-    lead_source: str = ""
-    date_field: str = "scheduled"
-    start: date | None = None
-    end: date | None = None
-    search: str = ""
-    order: str = "desc"
-
-
 def _day(text: str, label: str) -> date | None:
     if not text:
         return None
@@ -74,9 +60,10 @@ def _id_or_none(text: str, what: str) -> str:
     return str(to_object_id(text, what))
 
 
-def parse_export_filter(params: Mapping[str, str]) -> ExportFilter:
+def parse_export_filter(params: Mapping[str, str]) -> JobListFilters:
     """Read the job list's URL query: ``q, status, technician, source, date_field,
-    from, to, order`` (see ``JobListFilters.as_params``).
+    from, to, order`` (see ``JobListFilters.as_params``), strictly: unlike the list,
+    the export refuses what it cannot read, and leaves a missing window empty.
 
     Raises:
         ValidationError: an unknown status or date field, bad dates.
@@ -92,14 +79,12 @@ def parse_export_filter(params: Mapping[str, str]) -> ExportFilter:
     start, end = _day(params.get("from", ""), "from"), _day(params.get("to", ""), "to")
     if start and end and start > end:
         raise ValidationError("The start date must be on or before the end date.", field="to")
-    return ExportFilter(status=status,
-                        technician=_id_or_none((params.get("technician") or "").strip(),
-                                               "technician"),
-                        lead_source=_id_or_none((params.get("source") or "").strip(),
-                                                "lead source"),
-                        date_field=date_field, start=start, end=end,
-                        search=(params.get("q") or "").strip()[:100],
-                        order="asc" if params.get("order") == "asc" else "desc")
+    return JobListFilters(
+        status=status,
+        technician=_id_or_none((params.get("technician") or "").strip(), "technician"),
+        lead_source=_id_or_none((params.get("source") or "").strip(), "lead source"),
+        date_field=date_field, start=start, end=end, search=(params.get("q") or "").strip()[:100],
+        order="asc" if params.get("order") == "asc" else "desc")
 
 
 def cents_text(cents: int | None) -> str:
@@ -165,7 +150,7 @@ def _csv_chunks(rows: Iterator[list[str]], header: list[str]) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def _matching_jobs(reader: JobExportReader, filters: ExportFilter, zone,
+def _matching_jobs(reader: JobExportReader, filters: JobListFilters, zone,
                    now: datetime | None) -> Iterator[dict]:
     """The jobs the list shows for these filters: a search spans all dates, and a
     missing window is the list's default (last 30 days and the next 30)."""
@@ -189,7 +174,7 @@ def _matching_jobs(reader: JobExportReader, filters: ExportFilter, zone,
         start=start, end=end, descending=filters.order != "asc")
 
 
-def export_jobs_csv(*, db: Database, actor: Actor, filters: ExportFilter,
+def export_jobs_csv(*, db: Database, actor: Actor, filters: JobListFilters,
                     now: datetime | None = None) -> tuple[str, Iterator[str]]:
     """Check the caller, then stream the matching jobs as CSV text.
 

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, NotFound, ValidationError
+from iprodash.domain.messages import MESSAGE_KIND_LABELS
+from iprodash.domain.statuses import PLAN_LABELS
+from iprodash.domain.words import label
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.outbox import OutboxRepository
 from iprodash.repositories.users import AccountLookup
@@ -43,6 +46,12 @@ class CompanyRow:
     billing: str = ""  # plan status: Free trial, Active, Past due, Canceled...
 
 
+def _plan(company: dict) -> str:
+    """The plan in words: a subscribed plan's own name, else its code's label."""
+    code = company.get("plan", "trial")
+    return PLAN_LABELS.get(code, code)
+
+
 def list_companies(db: Database, *, actor: Actor, status: str = "",
                    after_id: str = "") -> list[CompanyRow]:
     """One page of companies, newest first."""
@@ -51,7 +60,7 @@ def list_companies(db: Database, *, actor: Actor, status: str = "",
                                       limit=PAGE_SIZE)
     counts = AccountLookup(db).count_for_companies([row["_id"] for row in rows])
     return [CompanyRow(id=str(r["_id"]), name=r["name"], code=r["code"], status=r["status"],
-                       plan=r.get("plan", "trial"), admin_email=r.get("admin_email", ""),
+                       plan=_plan(r), admin_email=r.get("admin_email", ""),
                        users=counts.get(r["_id"], 0),
                        created=r["created_at"].strftime("%Y-%m-%d"),
                        billing=access_for(r).label) for r in rows]
@@ -108,5 +117,6 @@ def list_outbox(db: Database, *, actor: Actor, before_id: str = "") -> list[dict
     rows = OutboxRepository(db).page_emails(before_id=before_id or None, limit=PAGE_SIZE)
     return [{"id": str(r["_id"]), "channel": r["channel"], "to": r["to"],
              "subject": r.get("subject", ""), "kind": r.get("kind", ""),
+             "kind_label": label(MESSAGE_KIND_LABELS, r.get("kind", "")),
              "status": r["status"], "created": r["created_at"].strftime("%Y-%m-%d %H:%M")}
             for r in rows]

@@ -8,7 +8,8 @@ from datetime import datetime
 from pymongo.database import Database
 
 from iprodash.jobs.scheduler import LEASE_NAME
-from iprodash.jobs.tasks import TASKS
+from iprodash.domain.words import humanize, label
+from iprodash.jobs.tasks import TASK_LABELS, TASKS
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.leases import LeaseRepository
 from iprodash.repositories.scheduler_runs import SchedulerRunLog
@@ -23,7 +24,8 @@ def _when(moment: datetime | None) -> str:
 
 @dataclass(frozen=True)
 class TaskRow:
-    name: str
+    name: str  # the task's code
+    label: str  # what the page shows
     every: str
     last_run: str
     last_ok: bool
@@ -49,7 +51,8 @@ def task_overview(db: Database, *, actor: Actor) -> list[TaskRow]:
     for name, (_, interval) in TASKS.items():
         status = statuses.get(name, {})
         rows.append(TaskRow(
-            name=name, every=_every(interval), last_run=_when(status.get("last_run_at")),
+            name=name, label=label(TASK_LABELS, name), every=_every(interval),
+            last_run=_when(status.get("last_run_at")),
             last_ok=bool(status.get("last_ok", True)), runs=int(status.get("runs", 0)),
             failures=int(status.get("failures", 0)), last_error=status.get("last_error", ""),
             last_failure=_when(status.get("last_failure_at")) if status.get(
@@ -72,7 +75,9 @@ def recent_runs(db: Database, *, actor: Actor, failures_only: bool = False,
     require_role(actor, OPERATOR)
     runs = SchedulerRunLog(db).page(failures_only=failures_only, before_id=before_id or None,
                                     limit=PAGE_SIZE)
-    return [{"id": str(r["_id"]), "task": r["task"], "started": _when(r["started_at"]),
-             "seconds": str(r.get("seconds", "")), "ok": bool(r["ok"]),
-             "result": ", ".join(f"{k}: {v}" for k, v in (r.get("result") or {}).items())[:300],
+    return [{"id": str(r["_id"]), "task": r["task"], "task_label": label(TASK_LABELS, r["task"]),
+             "started": _when(r["started_at"]), "seconds": str(r.get("seconds", "")),
+             "ok": bool(r["ok"]),
+             "result": ", ".join(f"{humanize(k)}: {v}"
+                                 for k, v in (r.get("result") or {}).items())[:300],
              "error": r.get("error", ""), "holder": r.get("holder", "")} for r in runs]

@@ -38,10 +38,7 @@ import typing
 
 import pytest
 import reflex as rx
-from reflex import constants
-from reflex.istate.data import RouterData
 
-from iprodash.api.security import SESSION_COOKIE
 from iprodash.iprodash import app
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.services import auth, jobs
@@ -51,6 +48,7 @@ from iprodash.services.lead_sources import LeadSourceForm, create_lead_source
 from iprodash.services.technician_access import create_technician_link, open_technician_link
 from iprodash.services.technicians import TechnicianForm, create_technician
 from tests.factories import actor_for, make_company, make_user
+from tests.integration.tabs import Tab, call
 
 # Reflex's own handlers, present on every state.
 _REFLEX_HANDLERS = frozenset({"setvar", "hydrate", "set_is_hydrated", "update_vars_internal",
@@ -128,21 +126,6 @@ def _route_of(cls) -> str | None:
             if getattr(handler, "state_full_name", None) == cls.get_full_name():
                 return route
     return None
-
-
-class Tab:
-    """One browser tab signed in with ``cookie``: a root state carrying it."""
-
-    def __init__(self, cookie: str):
-        self.cookie = cookie
-        self.root = rx.State(_reflex_internal_init=True)
-
-    def at(self, cls, path: str):
-        self.root.router = RouterData.from_router_data({
-            constants.RouteVar.HEADERS: {"cookie": f"{SESSION_COOKIE}={self.cookie}",
-                                         "origin": "http://localhost:3000"},
-            constants.RouteVar.ORIGIN: path, constants.RouteVar.CLIENT_IP: "127.0.0.1"})
-        return self.root.get_substate(cls.get_full_name().split("."))
 
 
 def run(result) -> None:
@@ -238,7 +221,7 @@ def world(mongo_uri):
 
 
 def _call(state, name: str, args: list) -> None:
-    run(type(state).event_handlers[name].fn(state, *args))
+    run(call(state, name, *args))
 
 
 def test_discovery_finds_the_handlers_the_issue_names():

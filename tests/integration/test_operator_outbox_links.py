@@ -24,6 +24,7 @@ def test_operator_reading_the_outbox_after_a_reset_request_sees_no_link(db):
     assert [(r["to"], r["kind"], r["status"]) for r in queued] == [
         ("boss@acme.test", "password_reset", "queued")]
     assert "/reset/" not in json.dumps(queued) and "text" not in queued[0]
+    assert queued[0]["kind_label"] == "Password reset link"  # what the page shows
 
     drain_outbox(db)
     sent = operator.list_outbox(db, actor=staff)

@@ -8,91 +8,18 @@ the browser; handlers are called as the browser would call them.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-from dataclasses import dataclass
 
 import pytest
-import reflex as rx
-from reflex import constants
-from reflex.istate.data import RouterData
-from reflex.istate.delta import _resolve_delta
-from reflex_base.event import Event
-from reflex_base.event.context import EventContext
 
-from iprodash.api.security import SESSION_COOKIE
-from iprodash.iprodash import app
 from iprodash.services import auth, clients
 from iprodash.services.actor import COMPANY_ADMIN
 from state.api_keys import ApiKeysState
 from state.clients import ClientsState
 from state.session import SessionState
 from tests.factories import actor_for, make_company, make_user
-
-
-@dataclass
-class Hydrated:
-    delta: dict
-    events: list
-
-
-class Tab:
-    """One browser tab: a client token's root state; the cookie comes and goes."""
-
-    def __init__(self):
-        self.root = rx.State(_reflex_internal_init=True)
-        self.cookie = ""
-
-    def sign_in(self, db, user: dict) -> None:
-        self.cookie = auth.issue_session(db, user=user, ip="127.0.0.1", user_agent="pytest")
-        self._route("/")
-
-    def log_out(self, db) -> None:
-        """What POST /api/auth/logout does: revoke, and the browser drops the cookie."""
-        auth.logout(db, token=self.cookie)
-        self.cookie = ""
-        self._route("/login")
-
-    def _route(self, url: str) -> None:
-        headers = {"origin": "http://localhost:3000"}
-        if self.cookie:
-            headers["cookie"] = f"{SESSION_COOKIE}={self.cookie}"
-        self.root.router = RouterData.from_router_data({
-            constants.RouteVar.HEADERS: headers, constants.RouteVar.ORIGIN: url,
-            constants.RouteVar.CLIENT_IP: "127.0.0.1"})
-
-    def at(self, state_cls, url: str):
-        self._route(url)
-        return self.root.get_substate(state_cls.get_full_name().split("."))
-
-    def hydrate(self) -> Hydrated:
-        """A page load's first event: the app's middlewares, then the snapshot
-        ``hydrate_and_load`` sends (the whole state's ``dict()``)."""
-        return asyncio.run(self._hydrate())
-
-    async def _hydrate(self) -> Hydrated:
-        emitted: list[Event] = []
-
-        async def record(_token, *events):
-            emitted.extend(events)
-
-        async def ignore(*_args, **_kwargs):
-            return None
-
-        context = EventContext(token="tab-token", state_manager=None, enqueue_impl=ignore,
-                               emit_delta_impl=ignore, emit_event_impl=record)
-        reset = EventContext.set(context)
-        try:
-            event = Event(name=f"{rx.State.get_full_name()}.hydrate_and_load", payload={})
-            assert await app._preprocess(self.root, event) is None
-        finally:
-            EventContext.reset(reset)
-        return Hydrated(delta=await _resolve_delta(self.root.dict()), events=emitted)
-
-
-def call(state, name: str, *args):
-    return type(state).event_handlers[name].fn(state, *args)
+from tests.integration.tabs import Tab, call
 
 
 def _company_with_clients(db, name: str, client_names: list[str]) -> dict:

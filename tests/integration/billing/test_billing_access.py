@@ -115,7 +115,8 @@ def test_approval_starts_the_trial_and_the_operator_sees_plan_and_status(db, bil
     assert abs((stored["trial_ends_at"] - utcnow()) - timedelta(days=14)) < timedelta(minutes=1)
     make_company(db, billing=STATUSES["past_due_in_grace"][0], plan="Pro")
     rows = {row.id: row for row in operator.list_companies(db, actor=op)}
-    assert rows[str(company["_id"])].billing == "Free trial"
+    assert (rows[str(company["_id"])].plan, rows[str(company["_id"])].billing) == (
+        "Free trial", "Free trial")  # the plan code "trial" in words
     assert [(r.plan, r.billing) for r in rows.values() if r.plan == "Pro"] == [("Pro", "Past due")]
 
 

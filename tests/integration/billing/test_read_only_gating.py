@@ -31,6 +31,7 @@ from iprodash.services import (clients, conversations, dispatch_board, job_csv,
                                outbox_admin, report_schedules, reports, settlements,
                                technician_access, technician_portal, technicians)
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, Actor
+from iprodash.services.job_queries import JobListFilters
 from iprodash.services.privacy_export import request_company_export
 from tests.integration.jobs.conftest import Shop
 
@@ -313,7 +314,7 @@ def test_a_read_only_company_still_reads_exports_and_cuts_access(world):
     assert technician_portal.job_view(db, actor=world.tech, job_id=str(job["_id"]))["id"]
     assert [r.id for r in technician_portal.my_jobs(db, actor=world.tech)] == [str(job["_id"])]
     # exports: CSV of jobs, a PDF report, the company's data; a CSV preview writes nothing
-    name, chunks = job_csv.export_jobs_csv(db=db, actor=user, filters=job_csv.ExportFilter())
+    name, chunks = job_csv.export_jobs_csv(db=db, actor=user, filters=JobListFilters())
     assert name.endswith(".csv") and f"{closed['number']}" in "".join(chunks)
     assert job_csv_import.preview_import(db=db, actor=admin, kind="clients",
                                          data=CLIENTS_CSV).ok

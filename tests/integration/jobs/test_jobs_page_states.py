@@ -8,12 +8,7 @@ page would show are exercised without building the frontend.
 from __future__ import annotations
 
 import pytest
-import reflex as rx
-from reflex import constants
-from reflex.istate.data import RouterData
 
-import iprodash.iprodash  # noqa: F401 - registers every page and state
-from iprodash.api.security import SESSION_COOKIE
 from iprodash.services import auth
 from state.board import BoardState
 from state.job_detail import JobDetailState
@@ -21,26 +16,7 @@ from state.job_form import NewJobState
 from state.job_money import JobMoneyState
 from state.jobs import JobsState
 from state.technicians import TechniciansState
-
-
-class Browser:
-    """One signed-in browser tab: a root state whose router carries the cookie."""
-
-    def __init__(self, db, user: dict):
-        self.token = auth.issue_session(db, user=user, ip="127.0.0.1", user_agent="pytest")
-        self.root = rx.State(_reflex_internal_init=True)
-
-    def at(self, state_cls, url: str):
-        self.root.router = RouterData.from_router_data({
-            constants.RouteVar.HEADERS: {"cookie": f"{SESSION_COOKIE}={self.token}",
-                                         "origin": "http://localhost:3000"},
-            constants.RouteVar.ORIGIN: url, constants.RouteVar.CLIENT_IP: "127.0.0.1"})
-        return self.root.get_substate(state_cls.get_full_name().split("."))
-
-
-def call(state, name: str, *args):
-    """Run one event handler (its undecorated body runs inside the decorators)."""
-    return type(state).event_handlers[name].fn(state, *args)
+from tests.integration.tabs import Tab, call
 
 
 def _names(events) -> str:
@@ -51,7 +27,7 @@ def _names(events) -> str:
 def office(shop):
     user = shop.db["users"].find_one({"_id": shop.user.user_id})
     admin = shop.db["users"].find_one({"_id": shop.admin.user_id})
-    return Browser(shop.db, user), Browser(shop.db, admin)
+    return Tab.signed_in(shop.db, user), Tab.signed_in(shop.db, admin)
 
 
 def test_technicians_page_admin_adds_and_user_is_refused(shop, office):
@@ -166,7 +142,7 @@ def test_board_assigns_from_a_lane(shop, office):
 def test_a_signed_out_tab_gets_nothing(shop, office):
     user_tab, _ = office
     shop.job()
-    auth.logout(shop.db, token=user_tab.token)
+    auth.logout(shop.db, token=user_tab.cookie)
     state = user_tab.at(JobsState, "/jobs")
     call(state, "load")
     assert state.rows == []

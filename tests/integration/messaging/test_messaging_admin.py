@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from iprodash.domain.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from iprodash.jobs.tasks import TASK_LABELS, TASKS
 from iprodash.services import conversations, messaging_settings, outbox_admin, scheduler_admin
 from iprodash.services.inbound_sms import handle_telnyx_event
 from iprodash.services.outbox_dispatch import drain_outbox
@@ -133,6 +134,12 @@ def test_scheduler_overview_is_for_the_operator(db, company):
     rows = {r.name: r for r in scheduler_admin.task_overview(db, actor=make_operator(db))}
     assert rows["appointment_reminders"].runs == 1 and rows["appointment_reminders"].last_ok
     assert rows["drain_outbox"].last_run == "never"
+    assert set(TASK_LABELS) == set(TASKS)  # every task has words on the page
+    assert rows["appointment_reminders"].label == "Appointment reminders"
+    run_logged(db, "scheduled_reports", holder="worker-1")  # logged even when it sent nothing
+    [run] = scheduler_admin.recent_runs(db, actor=make_operator(db))
+    assert (run["task"], run["task_label"]) == ("scheduled_reports", "Email scheduled reports")
+    assert run["result"] == "Delivered: 0, Skipped: 0, Failed: 0"
     assert "No scheduler is running" in scheduler_admin.leader_text(db, actor=make_operator(db))
     with pytest.raises(PermissionDenied):
         scheduler_admin.task_overview(db, actor=admin_of(db, company))

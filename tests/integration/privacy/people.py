@@ -56,6 +56,18 @@ class Person:
                 self.street, self.ip]
 
 
+def zelda() -> Person:
+    """The client who asks to be erased."""
+    return Person(name="Zelda Quist", phone="+12125550142", national="(212) 555-0142",
+                  email="zelda.quist@mail.test", street="77 Juniper Lane", ip="203.0.113.9")
+
+
+def kasimir() -> Person:
+    """A client who stays."""
+    return Person(name="Kasimir Vale", phone="+12125550156", national="(212) 555-0156",
+                  email="kasimir.vale@mail.test", street="9 Orchard Row", ip="203.0.113.44")
+
+
 @dataclass
 class Shop:
     company: dict

@@ -4,13 +4,8 @@ log, the operator's delete)."""
 
 from __future__ import annotations
 
-import reflex as rx
 from bson import ObjectId
-from reflex import constants
-from reflex.istate.data import RouterData
 
-import iprodash.iprodash  # noqa: F401 - registers every page and state
-from iprodash.api.security import SESSION_COOKIE
 from iprodash.services import auth
 from state.operator_people import OperatorPeopleState
 from state.profile import ProfileState
@@ -19,36 +14,27 @@ from state.usage_log import UsageLogState
 from state.users import UsersState
 from tests.factories import PASSWORD, make_user
 from tests.integration.privacy.people import open_shop
+from tests.integration.tabs import Tab, call
 
 
 def _tab(db, user: dict, state_class):
-    token = auth.issue_session(db, user=user, ip="127.0.0.1", user_agent="pytest")
-    root = rx.State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data({
-        constants.RouteVar.HEADERS: {"cookie": f"{SESSION_COOKIE}={token}",
-                                     "origin": "http://localhost:3000"},
-        constants.RouteVar.ORIGIN: "/", constants.RouteVar.CLIENT_IP: "127.0.0.1"})
-    return root.get_substate(state_class.get_full_name().split("."))
-
-
-def _call(state, name: str, *args):
-    return type(state).event_handlers[name].fn(state, *args)
+    return Tab.signed_in(db, user).at(state_class, "/")
 
 
 def test_profile_email_change_and_account_deletion(db):
     shop = open_shop(db, "Acme Locks", "+12125550100")
     user = make_user(db, company=shop.company)
     tab = _tab(db, user, ProfileState)
-    _call(tab, "load")
+    call(tab, "load")
     assert tab.email == user["email"]
-    _call(tab, "change_email", {"new_email": "not an email", "email_password": PASSWORD})
+    call(tab, "change_email", {"new_email": "not an email", "email_password": PASSWORD})
     assert tab.email_error and not tab.email_message
-    _call(tab, "change_email", {"new_email": "fresh@mail.test", "email_password": PASSWORD})
+    call(tab, "change_email", {"new_email": "fresh@mail.test", "email_password": PASSWORD})
     assert "fresh@mail.test" in tab.email_message and not tab.email_error
-    _call(tab, "delete_account", {"delete_password": "wrong"})
+    call(tab, "delete_account", {"delete_password": "wrong"})
     assert "password" in tab.delete_error
     assert db["users"].find_one({"_id": user["_id"]})["status"] == "active"
-    _call(tab, "delete_account", {"delete_password": PASSWORD})
+    call(tab, "delete_account", {"delete_password": PASSWORD})
     assert db["users"].find_one({"_id": user["_id"]})["status"] == "deleted"
 
 
@@ -56,16 +42,16 @@ def test_users_and_technicians_delete_buttons_are_for_admins(db):
     shop = open_shop(db, "Acme Locks", "+12125550100")
     office_user = make_user(db, company=shop.company)
     office = _tab(db, office_user, TechniciansState)
-    assert "error" in repr(_call(office, "delete", shop.technician_id)).lower()
+    assert "error" in repr(call(office, "delete", shop.technician_id)).lower()
     assert db["technicians"].find_one({"_id": ObjectId(shop.technician_id)})["name"] == \
         "Tom Tech"  # nothing changed
     admin_user = db["users"].find_one({"_id": shop.admin.user_id})
     admin = _tab(db, admin_user, TechniciansState)
-    _call(admin, "load")
-    assert "Former technician 1" in repr(_call(admin, "delete", shop.technician_id))
+    call(admin, "load")
+    assert "Former technician 1" in repr(call(admin, "delete", shop.technician_id))
     users_tab = _tab(db, admin_user, UsersState)
     assert "at least one active admin" not in repr(
-        _call(users_tab, "delete_user", str(office_user["_id"])))
+        call(users_tab, "delete_user", str(office_user["_id"])))
     assert db["users"].find_one({"_id": office_user["_id"]})["status"] == "deleted"
 
 
@@ -74,12 +60,12 @@ def test_sign_in_log_filters_answer_with_a_sentence(db):
     admin_user = db["users"].find_one({"_id": shop.admin.user_id})
     auth.login(db, email=admin_user["email"], password=PASSWORD, ip="192.0.2.3")
     tab = _tab(db, admin_user, UsageLogState)
-    _call(tab, "load")
+    call(tab, "load")
     assert [r["kind"] for r in tab.rows] == ["Signed in"]
-    _call(tab, "apply", {"kind": "all", "person": "all", "start": "3000-01-01", "end": ""})
+    call(tab, "apply", {"kind": "all", "person": "all", "start": "3000-01-01", "end": ""})
     assert "2000 and 2100" in tab.error and tab.start == "" and len(tab.rows) == 1
     office = _tab(db, make_user(db, company=shop.company), UsageLogState)
-    _call(office, "load")
+    call(office, "load")
     assert office.rows == []
 
 
@@ -88,13 +74,13 @@ def test_the_operator_deletes_by_email_only_when_confirmed(db):
     person = make_user(db, company=shop.company)
     operator_user = make_user(db, company=None, role="operator")
     tab = _tab(db, operator_user, OperatorPeopleState)
-    _call(tab, "load")
-    _call(tab, "delete_person", {"email": person["email"], "confirm": "yes"})
+    call(tab, "load")
+    call(tab, "delete_person", {"email": person["email"], "confirm": "yes"})
     assert "Type DELETE" in tab.delete_error
     assert db["users"].find_one({"_id": person["_id"]})["status"] == "active"
-    _call(tab, "delete_person", {"email": person["email"], "confirm": "DELETE"})
+    call(tab, "delete_person", {"email": person["email"], "confirm": "DELETE"})
     assert "Former user 1" in tab.delete_message
     admin_tab = _tab(db, db["users"].find_one({"_id": shop.admin.user_id}),
                      OperatorPeopleState)
-    _call(admin_tab, "delete_person", {"email": "x@mail.test", "confirm": "DELETE"})
+    call(admin_tab, "delete_person", {"email": "x@mail.test", "confirm": "DELETE"})
     assert admin_tab.delete_message == ""

@@ -5,21 +5,17 @@ new version, every company admin is emailed and must accept it at next login
 from __future__ import annotations
 
 import pytest
-import reflex as rx
-from reflex import constants
-from reflex.istate.data import RouterData
 
-import iprodash.iprodash  # noqa: F401 - registers every page and state
-from iprodash.api.security import SESSION_COOKIE
 from iprodash.domain.errors import Conflict, PermissionDenied, ValidationError
 from iprodash.policies import DPA, PRIVACY, TERMS, policy_text
 from iprodash.repositories.companies import CompanyRepository
-from iprodash.services import auth, policies, signup
+from iprodash.services import policies, signup
 from state import routes
 from state.policies import OperatorPoliciesState, PolicyAcceptState
 from state.session import SessionState
 from tests.factories import actor_for, make_company, make_user
 from tests.factories import operator as make_operator
+from tests.integration.tabs import Tab, call
 
 SIGNUP = dict(company_name="Acme Locks", admin_name="Ann Owner", email="ann@acme.test",
               phone="(212) 555-0199", password="a-long-password", timezone="America/Chicago",
@@ -27,18 +23,7 @@ SIGNUP = dict(company_name="Acme Locks", admin_name="Ann Owner", email="ann@acme
 
 
 def _tab(db, user: dict, state_cls, path: str):
-    token = auth.issue_session(db, user=user, ip="127.0.0.1", user_agent="pytest")
-    root = rx.State(_reflex_internal_init=True)
-    root.router = RouterData.from_router_data({
-        constants.RouteVar.HEADERS: {"cookie": f"{SESSION_COOKIE}={token}",
-                                     "origin": "http://localhost:3000"},
-        constants.RouteVar.ORIGIN: path, constants.RouteVar.PATH: path,
-        constants.RouteVar.CLIENT_IP: "127.0.0.1"})
-    return root.get_substate(state_cls.get_full_name().split("."))
-
-
-def _call(state, name: str, *args):
-    return type(state).event_handlers[name].fn(state, *args)
+    return Tab.signed_in(db, user).at(state_cls, path)
 
 
 def _policy_emails(db) -> list[dict]:
@@ -126,33 +111,33 @@ def test_the_guard_holds_an_admin_on_the_acceptance_page_until_accepted(db):
     office = make_user(db, company=acme, role="user")
     op_user = make_user(db, company=None, role="operator")
     operator_tab = _tab(db, op_user, OperatorPoliciesState, routes.OPERATOR_POLICIES)
-    _call(operator_tab, "load")
+    call(operator_tab, "load")
     assert [r["source"] for r in operator_tab.in_force] == ["as shipped"] * 3
-    assert operator_tab.versions == []
-    _call(operator_tab, "publish", {"kind": TERMS, "version": "", "summary": "x"})
+    assert operator_tab.rows == []
+    call(operator_tab, "publish", {"kind": TERMS, "version": "", "summary": "x"})
     assert "number" in operator_tab.error and db["policy_versions"].count_documents({}) == 0
-    _call(operator_tab, "publish", {"kind": TERMS, "version": "1.1", "summary": "Refunds."})
+    call(operator_tab, "publish", {"kind": TERMS, "version": "1.1", "summary": "Refunds."})
     assert operator_tab.error == "" and "1 company admin will be emailed" in operator_tab.notice
-    assert operator_tab.versions[0]["version"] == "1.1"
+    assert operator_tab.rows[0]["version"] == "1.1"
 
     dashboard = _tab(db, ann, SessionState, routes.DASHBOARD)
-    assert "/policies/accept" in repr(_call(dashboard, "guard", []))
-    assert _call(_tab(db, office, SessionState, routes.DASHBOARD), "guard", []) is None
+    assert "/policies/accept" in repr(call(dashboard, "guard", []))
+    assert call(_tab(db, office, SessionState, routes.DASHBOARD), "guard", []) is None
     on_accept_page = _tab(db, ann, SessionState, routes.ACCEPT_POLICIES)
-    assert _call(on_accept_page, "guard", ["company_admin"]) is None  # the page itself opens
+    assert call(on_accept_page, "guard", ["company_admin"]) is None  # the page itself opens
     accept = _tab(db, ann, PolicyAcceptState, routes.ACCEPT_POLICIES)
-    _call(accept, "load")
+    call(accept, "load")
     assert [(r["kind"], r["version"]) for r in accept.pending] == [(TERMS, "1.1")]
-    _call(accept, "accept", {})
+    call(accept, "accept", {})
     assert "Tick the box" in accept.error
     assert policies.pending_acceptance(db, actor=actor_for(ann))
-    _call(accept, "accept", {"agree": "on"})
+    call(accept, "accept", {"agree": "on"})
     assert policies.pending_acceptance(db, actor=actor_for(ann)) == []
-    assert _call(_tab(db, ann, SessionState, routes.DASHBOARD), "guard", []) is None
+    assert call(_tab(db, ann, SessionState, routes.DASHBOARD), "guard", []) is None
 
     # The office user cannot accept for the company, nor publish.
     office_accept = _tab(db, office, PolicyAcceptState, routes.ACCEPT_POLICIES)
-    assert _call(office_accept, "accept", {"agree": "on"}) is not None
+    assert call(office_accept, "accept", {"agree": "on"}) is not None
     office_publish = _tab(db, office, OperatorPoliciesState, routes.OPERATOR_POLICIES)
-    _call(office_publish, "publish", {"kind": TERMS, "version": "3", "summary": "x"})
+    call(office_publish, "publish", {"kind": TERMS, "version": "3", "summary": "x"})
     assert db["policy_versions"].count_documents({}) == 1

@@ -16,20 +16,10 @@ from iprodash.services.pseudonyms import email_pseudonym, phone_pseudonym
 from iprodash.services.sms import block_reason
 
 from tests.factories import actor_for, make_user, sms_opted_in
-from tests.integration.privacy.people import (Person, give_the_full_story, open_shop,
-                                              render_pdfs_in_process, text_from, traces)
+from tests.integration.privacy.people import (Person, give_the_full_story, kasimir, open_shop,
+                                              render_pdfs_in_process, text_from, traces, zelda)
 
 SHOP_NUMBER, OTHER_SHOP_NUMBER = "+12125550100", "+13125550100"
-
-
-def zelda() -> Person:
-    return Person(name="Zelda Quist", phone="+12125550142", national="(212) 555-0142",
-                  email="zelda.quist@mail.test", street="77 Juniper Lane", ip="203.0.113.9")
-
-
-def keeper() -> Person:
-    return Person(name="Kasimir Vale", phone="+12125550156", national="(212) 555-0156",
-                  email="kasimir.vale@mail.test", street="9 Orchard Row", ip="203.0.113.44")
 
 
 @pytest.fixture(autouse=True)
@@ -50,8 +40,8 @@ def test_erasing_a_client_leaves_nothing_of_them(db):
     shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
     other = open_shop(db, "Other Locks", OTHER_SHOP_NUMBER)
     person = give_the_full_story(db, shop, zelda())
-    kept = give_the_full_story(db, shop, keeper(), stop=False)
-    elsewhere = give_the_full_story(db, other, keeper(), stop=False)
+    kept = give_the_full_story(db, shop, kasimir(), stop=False)
+    elsewhere = give_the_full_story(db, other, kasimir(), stop=False)
 
     found = traces(db, person.needles())
     # The search can fail: before erasure each identifier is where the services put it

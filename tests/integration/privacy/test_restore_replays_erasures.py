@@ -16,8 +16,8 @@ from iprodash.services.privacy_client_erasure import erase_client, erase_phone_n
 from iprodash.services.privacy_deletion import purge_company
 from iprodash.settings import get_settings
 from tests.factories import sms_opted_in
-from tests.integration.privacy.people import (Person, give_the_full_story, open_shop,
-                                              render_pdfs_in_process, text_from, traces)
+from tests.integration.privacy.people import (give_the_full_story, kasimir, open_shop,
+                                              render_pdfs_in_process, text_from, traces, zelda)
 
 SHOP_NUMBER = "+12125550100"
 
@@ -38,21 +38,11 @@ def empty_db(db):
     db.client.drop_database(name)
 
 
-def _zelda() -> Person:
-    return Person(name="Zelda Quist", phone="+12125550142", national="(212) 555-0142",
-                  email="zelda.quist@mail.test", street="77 Juniper Lane", ip="203.0.113.9")
-
-
-def _kasimir() -> Person:
-    return Person(name="Kasimir Vale", phone="+12125550156", national="(212) 555-0156",
-                  email="kasimir.vale@mail.test", street="9 Orchard Row", ip="203.0.113.44")
-
-
 def test_restoring_a_backup_from_before_an_erasure_erases_the_client_again(
         db, empty_db, tmp_path):
     shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
-    person = give_the_full_story(db, shop, _zelda())
-    kept = give_the_full_story(db, shop, _kasimir(), stop=False)
+    person = give_the_full_story(db, shop, zelda())
+    kept = give_the_full_story(db, shop, kasimir(), stop=False)
     path, _ = backup.create_backup(db, out_dir=tmp_path / "backups")
 
     erase_client(db, actor=shop.admin, client_id=str(person.client_id))
@@ -82,7 +72,7 @@ def test_a_restore_without_the_ledger_would_bring_the_client_back(db, empty_db, 
     """The replay is what keeps the promise: the same restore with an empty
     ledger finds her (so the test above can fail)."""
     shop = open_shop(db, "Acme Locks", SHOP_NUMBER)
-    person = give_the_full_story(db, shop, _zelda(), stop=False)
+    person = give_the_full_story(db, shop, zelda(), stop=False)
     path, _ = backup.create_backup(db, out_dir=tmp_path / "backups")
     erase_client(db, actor=shop.admin, client_id=str(person.client_id))
     restored = backup.restore_backup(empty_db, path=path, ledger=[])
@@ -96,7 +86,7 @@ def test_restoring_re_erases_a_number_and_re_purges_a_company(db, empty_db, tmp_
     stranger = "+12125550163"
     sms_opted_in(db, shop.company, "(212) 555-0163", ip="192.0.2.77")
     text_from(db, shop, stranger, "What are your hours?")
-    gone_person = give_the_full_story(db, gone, _kasimir(), stop=False)
+    gone_person = give_the_full_story(db, gone, kasimir(), stop=False)
     path, _ = backup.create_backup(db, out_dir=tmp_path / "backups")
 
     erase_phone_number(db, actor=shop.admin, phone=stranger)

@@ -10,23 +10,8 @@ from iprodash.domain.errors import Conflict, PermissionDenied, ValidationError
 from iprodash.repositories.reports import ReportFiles
 from iprodash.services import reports
 from iprodash.services.outbox_dispatch import drain_outbox
-from iprodash.settings import get_settings
-from tests.fakes.resend_fake import FakeResend
+from tests.integration.messaging.conftest import resend_fake  # noqa: F401 - the fixture
 from tests.integration.reports.factories import EXAMPLE_CARD, utc
-
-
-@pytest.fixture
-def resend_fake(db, monkeypatch):
-    import resend
-
-    previous = resend.api_url
-    with FakeResend() as fake:
-        monkeypatch.setenv("RESEND_API_KEY", "re_test_key")
-        monkeypatch.setenv("RESEND_API_URL", fake.url)
-        get_settings.cache_clear()
-        yield fake
-    resend.api_url = previous
-    get_settings.cache_clear()
 
 
 @pytest.fixture

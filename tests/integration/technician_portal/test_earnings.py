@@ -7,22 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import reflex as rx
 from bson import ObjectId
-from reflex import constants
-from reflex.istate.data import RouterData
 
-import iprodash.iprodash  # noqa: F401 - registers every page and state
-from iprodash.api.security import SESSION_COOKIE
 from iprodash.domain.errors import PermissionDenied, ValidationError
 from iprodash.domain.finance import Part, Payment
 from iprodash.repositories.base import utcnow
 from iprodash.services import job_lifecycle, jobs, settlements
 from iprodash.services import technician_earnings as earnings
 from iprodash.services.actor import TECHNICIAN, Actor
-from iprodash.services.technician_access import create_technician_link, open_technician_link
 from state.technician_earnings import TechEarningsState
-from tests.integration.jobs.conftest import Shop
+from tests.integration.jobs.conftest import Shop, other_shop, shop  # noqa: F401 - fixtures
+from tests.integration.tabs import Tab, call
 
 # DOMAIN.md worked example 1: $400 card (company), $50 part paid by the technician,
 # card fee 3%, technician 40%, source 10%: commission 135.20, balance +185.20.
@@ -58,16 +53,6 @@ def _closed(shop: Shop, technician, source=None, **money) -> dict:
     return job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
                                    closing_price_cents=price, payments=money["payments"],
                                    parts=money["parts"]).job
-
-
-@pytest.fixture
-def shop(db) -> Shop:
-    return Shop(db, "Acme Locks")
-
-
-@pytest.fixture
-def other_shop(db) -> Shop:
-    return Shop(db, "Other Locks")
 
 
 @pytest.fixture
@@ -168,35 +153,16 @@ def test_periods_paging_and_payouts(shop, crew, monkeypatch):
     assert (paid.settled_jobs, paid.unsettled_balance, paid.summary.balance) == (2, 0, 7400)
 
 
-class TechBrowser:
-    """A phone that opened the technician's link: a root state carrying its cookie."""
-
-    def __init__(self, db, shop: Shop, technician):
-        path = create_technician_link(db, actor=shop.admin, technician_id=technician.id)
-        self.token = open_technician_link(db, token=path.rsplit("/", 1)[-1], ip="127.0.0.1")
-        self.root = rx.State(_reflex_internal_init=True)
-
-    def at(self, state_cls, url: str):
-        self.root.router = RouterData.from_router_data({
-            constants.RouteVar.HEADERS: {"cookie": f"{SESSION_COOKIE}={self.token}",
-                                         "origin": "http://localhost:3000"},
-            constants.RouteVar.ORIGIN: url, constants.RouteVar.CLIENT_IP: "127.0.0.1"})
-        return self.root.get_substate(state_cls.get_full_name().split("."))
-
-
-def _call(state, name: str, *args):
-    return type(state).event_handlers[name].fn(state, *args)
-
-
 def test_page_state_sends_figures_only_when_allowed(shop, crew):
-    phone = TechBrowser(shop.db, shop, crew["tom"]).at(TechEarningsState, "/tech/earnings")
-    _call(phone, "load")
+    phone = Tab.technician(shop.db, admin=shop.admin, technician_id=crew["tom"].id).at(
+        TechEarningsState, "/tech/earnings")
+    call(phone, "load")
     assert phone.allowed and phone.totals["commission"] == "$274.00"
     assert phone.balance_text == "The company owes you $74.00."
     assert [r["number"] for r in phone.rows] == [f"#{j['number']}" for j in crew["tom_jobs"]]
     assert "client" not in phone.rows[0]
 
     _show_commission(shop, on=False)
-    _call(phone, "set_period", "this_month")
+    call(phone, "set_period", "this_month")
     assert not phone.allowed
     assert (phone.rows, phone.totals, phone.balance_text) == ([], {}, "")
