@@ -62,11 +62,17 @@ def invoice_editor() -> rx.Component:
         rx.cond((V.waiting.length() > 0) & V.editable,
                 rx.button("Add waiting card payments", variant="soft", on_click=V.add_waiting)),
         rx.cond(V.has_invoice, rx.hstack(
+            rx.button(rx.icon("send"), "Send invoice", size="1", loading=V.sending,
+                      on_click=V.send_invoice),
             rx.button(rx.icon("link"), "Pay link", variant="soft", size="1",
                       on_click=V.show_pay_link),
             rx.cond(V.pay_link != "", rx.link(V.pay_link, href=V.pay_link, is_external=True,
                                               size="1", word_break="break-all")),
             align="center", width="100%")),
+        rx.cond(V.sends.length() > 0, rx.vstack(
+            rx.text("Sent", size="2", weight="medium"),
+            rx.foreach(V.sends, lambda line: rx.text(line, size="1", color_scheme="gray")),
+            spacing="1", width="100%", aria_label="Invoice sends")),
         error_callout(V.error),
         rx.cond(V.editable & (V.items.length() > 0),
                 rx.button("Save invoice", on_click=V.save, width="100%")),

@@ -10,7 +10,8 @@ from iprodash.domain.invoices import MAX_ITEMS, format_quantity
 from iprodash.domain.job_status import CANCELED, CLOSED
 from iprodash.domain.money import format_money
 from iprodash.domain.words import pluralize
-from iprodash.services import card_payments, invoices, jobs, pay_links
+from iprodash.services import card_payments, invoice_sending, invoices, jobs, pay_links
+from iprodash.services.company_time import company_zone
 from iprodash.services.actor import COMPANY_ADMIN, USER
 from state import routes
 from state.job_detail import JobDetailState, job_id_from_path
@@ -46,6 +47,8 @@ class InvoiceEditorState(SessionState):
     error: str = ""
     pay_link: str = ""
     waiting: list[str] = []
+    sends: list[str] = []
+    sending: bool = False
 
     def _show(self) -> None:
         actor = self._actor_with_role(COMPANY_ADMIN, USER)
@@ -58,6 +61,8 @@ class InvoiceEditorState(SessionState):
         self.has_invoice = view is not None
         self.pay_link = ""
         self.waiting = card_payments.waiting_card_lines(job)
+        self.sends = invoice_sending.sends_text(job, company_zone(get_db(), actor.company_id)) \
+            if job.get("invoice_sends") else []
         self.number = f"#{view.number}" if view else ""
         self.items = [{"description": i["description"],
                        "quantity": format_quantity(i["quantity_hundredths"]),
@@ -149,6 +154,23 @@ class InvoiceEditorState(SessionState):
         """The client's pay link, to send or to open on the technician's phone."""
         actor = self._actor_with_role(COMPANY_ADMIN, USER)
         self.pay_link = pay_links.pay_link(get_db(), actor=actor, job_id=self.job_id)
+
+    @rx.event
+    @handles_errors
+    def send_invoice(self):
+        """Email and (with consent) text the client the pay link."""
+        actor = self._actor_with_role(COMPANY_ADMIN, USER)
+        self.sending, self.error = True, ""
+        yield
+        try:
+            sent = invoice_sending.send_invoice(get_db(), actor=actor, job_id=self.job_id)
+        except ValidationError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.sending = False
+        self._show()
+        yield [JobDetailState.refresh, JobMoneyState.refresh, rx.toast.success(sent.summary)]
 
     @rx.event
     @handles_errors
