@@ -59,8 +59,6 @@ def invoice_editor() -> rx.Component:
         _totals(),
         rx.foreach(V.waiting, lambda note: rx.callout(note, icon="triangle-alert",
                                                       color_scheme="amber", width="100%")),
-        rx.cond((V.waiting.length() > 0) & V.editable,
-                rx.button("Add waiting card payments", variant="soft", on_click=V.add_waiting)),
         rx.cond(V.has_invoice, rx.hstack(
             rx.button(rx.icon("send"), "Send invoice", size="1", loading=V.sending,
                       on_click=V.send_invoice),

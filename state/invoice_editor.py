@@ -9,7 +9,6 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.invoices import MAX_ITEMS, format_quantity
 from iprodash.domain.job_status import CANCELED, CLOSED
 from iprodash.domain.money import format_money
-from iprodash.domain.words import pluralize
 from iprodash.services import card_payments, invoice_sending, invoices, jobs, pay_links
 from iprodash.services.company_time import company_zone
 from iprodash.services.actor import COMPANY_ADMIN, USER
@@ -79,9 +78,10 @@ class InvoiceEditorState(SessionState):
                 (f"Sales tax ({view.tax_rate_text})", format_money(view.tax)),
                 ("Invoice total", format_money(view.total)),
                 ("Paid", format_money(view.paid)),
+                ("Refunded by Stripe", format_money(view.refunded)),
                 ("Tips", format_money(view.tips)),
                 ("Balance due", format_money(view.balance_due)))
-            if name not in ("Discount", "Tips") or text not in ("-$0.00", "$0.00")]
+            if name not in ("Discount", "Tips", "Refunded by Stripe") or text not in ("-$0.00", "$0.00")]
 
     @rx.event
     @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in
@@ -171,14 +171,3 @@ class InvoiceEditorState(SessionState):
             self.sending = False
         self._show()
         yield [JobDetailState.refresh, JobMoneyState.refresh, rx.toast.success(sent.summary)]
-
-    @rx.event
-    @handles_errors
-    def add_waiting(self):
-        """Move card payments that arrived while the job was closed into its payments."""
-        actor = self._actor_with_role(COMPANY_ADMIN, USER)
-        added = card_payments.add_waiting_card_lines(get_db(), actor=actor, job_id=self.job_id)
-        self._show()
-        return [JobDetailState.refresh, JobMoneyState.refresh,
-                rx.toast.success(f"{pluralize(added, 'card payment')} added to the job."
-                                 if added else "Nothing was waiting.")]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pymongo.database import Database
 
+from iprodash.domain.card_changes import apply_waiting
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
@@ -143,7 +144,10 @@ def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
     """Send a closed job back to Pending approval (company admin, with a reason).
 
     Its rate and finance snapshots are cleared and its figures leave the
-    rollups; payments and parts stay for the next close.
+    rollups; payments and parts stay for the next close. Card payments and
+    refunds Stripe reported while it was closed join its payments now
+    (:func:`iprodash.domain.card_changes.apply_waiting`), so they count when
+    it closes again.
 
     Raises:
         Conflict: the job is in a recorded technician payout.
@@ -157,7 +161,7 @@ def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
     try:
         after = _moved(db, actor, job, PENDING_APPROVAL, reason.strip(),
                        fields={"closed_at": None, "closed_day": None, "rates": None,
-                               "finance": None},
+                               "finance": None, **apply_waiting(job)},
                        expect={"settlement_id": None})
     except Conflict:
         if load_job(db, actor, job_id).get("settlement_id") is not None:
@@ -201,12 +205,12 @@ def cancel_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
 
 
 def restore_job(db: Database, *, actor: Actor, job_id: str) -> JobChange:
-    """Bring a canceled job back as New."""
+    """Bring a canceled job back as New (with any card changes that waited, as on reopen)."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
     require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=NEW, role=actor.role)
-    after = _moved(db, actor, job, NEW, "")
+    after = _moved(db, actor, job, NEW, "", fields=apply_waiting(job))
     rollups.record_restored(db, job=after)
     return _notify(db, actor, after, job["status"])
 
