@@ -8,10 +8,12 @@ audits, keeps the rollups in step in the same call and lets
 
 from __future__ import annotations
 
+import logging
+
 from pymongo.database import Database
 
 from iprodash.domain.card_changes import apply_waiting
-from iprodash.domain.errors import Conflict, ValidationError
+from iprodash.domain.errors import Conflict, DomainError, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
 from iprodash.domain.invoices import invoice_tax_cents
@@ -19,7 +21,7 @@ from iprodash.domain.job_status import (CANCELED, CLOSED, IN_PROGRESS, NEW, PEND
                                         SCHEDULED, check_move, is_send_back)
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
-from iprodash.services import audit, job_messages, rollups
+from iprodash.services import audit, job_messages, review_requests, rollups
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
 from iprodash.services.job_documents import snapshot_rates
 from iprodash.services.job_records import (JobChange, company_of, local_day, now_ms, write_job,
@@ -27,6 +29,7 @@ from iprodash.services.job_records import (JobChange, company_of, local_day, now
 from iprodash.services.jobs import keep_processor_details, load_job
 from iprodash.services.plan_access import require_writable
 
+log = logging.getLogger(__name__)
 SETTLED = ("This job is part of a recorded technician payout. Void the payout on the "
            "Settlements page before reopening it.")
 
@@ -137,7 +140,12 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
                  after={"status": CLOSED, "closing_price_cents": closing_price_cents,
                         "rates": fields["rates"], "finance": fields["finance"]})
     rollups.record_closed(db, job=after)
-    return _notify(db, actor, after, job["status"])
+    change = _notify(db, actor, after, job["status"])
+    try:
+        review_requests.request_after_close(db, job=after)
+    except DomainError:  # a review request never stands in the way of closing
+        log.exception("review request for job %s failed", after["_id"])
+    return change
 
 
 def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobChange:
