@@ -43,15 +43,18 @@ def _connect_stripe(page) -> None:
 
 def _build_invoice(page) -> None:
     invoice = _card(page, "Invoice")
-    for description, price, taxable in (("Torsion spring", "200.00", True),
-                                        ("Labor", "100.00", False)):
+    for row, (description, price, taxable) in enumerate((("Torsion spring", "200.00", True),
+                                                         ("Labor", "100.00", False))):
         invoice.get_by_role("button", name="Add item").click()
-        invoice.get_by_label("Item description").last.fill(description)
-        invoice.get_by_label("Quantity").last.fill("1")
-        invoice.get_by_label("Unit price").last.fill(price)
-        box = invoice.get_by_role("checkbox", name="Taxable").last
+        expect(invoice.get_by_label("Item description")).to_have_count(row + 1)
+        invoice.get_by_label("Item description").nth(row).fill(description)
+        invoice.get_by_label("Quantity").nth(row).fill("1")
+        invoice.get_by_label("Unit price").nth(row).fill(price)
+        box = invoice.get_by_role("checkbox", name="Taxable").nth(row)
         if box.is_checked() != taxable:
             box.click()
+        expect(box).to_be_checked(checked=taxable)
+        expect(invoice.get_by_label("Item description").nth(row)).to_have_value(description)
     invoice.get_by_role("button", name="Save invoice").click()
     expect(invoice.get_by_text("$17.75")).to_be_visible()
     expect(invoice.get_by_text("$317.75").first).to_be_visible()
