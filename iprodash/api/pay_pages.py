@@ -79,11 +79,11 @@ def _page(page: PayPage, paid: bool, error: str = "") -> HTMLResponse:
                     for name, cents in figures)
     rows += (f'<tr class="total"><td>Balance due</td>'
              f'<td class="num">{format_money(inv.balance_due)}</td></tr>')
-    if paid:
+    if inv.balance_due <= 0:
+        action = "<p><strong>Paid in full. Thank you!</strong></p>"
+    elif paid:
         action = ("<p><strong>Thank you! Your payment is being confirmed by Stripe; this page "
                   "shows it within a minute.</strong></p>")
-    elif inv.balance_due <= 0:
-        action = "<p><strong>Paid in full. Thank you!</strong></p>"
     elif not page.can_pay:
         action = ("<p>Card payment is not available for this invoice. Please contact the "
                   "company.</p>")
