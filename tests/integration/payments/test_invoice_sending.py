@@ -108,3 +108,16 @@ def test_only_the_office_of_the_jobs_company_sends(shop, other_shop):
     with pytest.raises(PermissionDenied):
         invoice_sending.send_invoice(shop.db, actor=technician, job_id=str(job["_id"]))
     assert shop.db["outbox"].count_documents({"job_id": job["_id"]}) == 0
+
+
+def test_erasing_the_client_leaves_nothing_of_where_the_invoice_went(shop):
+    from iprodash.services.privacy_client_erasure import erase_client
+    from tests.integration.privacy.people import traces
+
+    sms_opted_in(shop.db, shop.company, "(212) 555-0100")
+    job = _invoiced(shop, client_email="zelda.quist@mail.test")
+    invoice_sending.send_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]), now=NOON_NY)
+    assert all(traces(shop.db, ["zelda.quist@mail.test"]).values())
+    erase_client(shop.db, actor=shop.admin, client_id=str(job["client_id"]))
+    assert traces(shop.db, ["zelda.quist@mail.test"]) == {"zelda.quist@mail.test": []}
+    assert shop.db["jobs"].find_one({"_id": job["_id"]})["invoice_sends"] == []
