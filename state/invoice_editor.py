@@ -18,6 +18,7 @@ from state.job_money import JobMoneyState
 from state.session import SessionState, handles_errors, loads_page
 
 ITEM_FIELDS = ("description", "quantity", "unit_price", "taxable")
+_SHOWN_WHEN_ANY = ("Discount", "Tips", "Refunded by Stripe")  # lines left out at $0.00
 
 
 def _dollars(cents: int) -> str:
@@ -81,7 +82,7 @@ class InvoiceEditorState(SessionState):
                 ("Refunded by Stripe", format_money(view.refunded)),
                 ("Tips", format_money(view.tips)),
                 ("Balance due", format_money(view.balance_due)))
-            if name not in ("Discount", "Tips", "Refunded by Stripe") or text not in ("-$0.00", "$0.00")]
+            if name not in _SHOWN_WHEN_ANY or text not in ("-$0.00", "$0.00")]
 
     @rx.event
     @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in
