@@ -37,6 +37,7 @@ from iprodash.services.job_views import format_moment
 from iprodash.services.jobs import load_job
 from iprodash.services.notifications import enqueue_email
 from iprodash.services.pay_links import PAY_LINK_DAYS, pay_link
+from iprodash.services.plan_access import require_writable
 from iprodash.services.sms import block_reason, enqueue_sms
 
 INVOICE_EMAIL, INVOICE_TEXT = "invoice", "invoice_link"
@@ -94,6 +95,7 @@ def send_invoice(db: Database, *, actor: Actor, job_id: str,
         Conflict: the same invoice was sent a moment ago (a double click).
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
     now = now or utcnow()
     job = load_job(db, actor, job_id)
     view = view_of(job)
