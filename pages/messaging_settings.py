@@ -5,10 +5,13 @@ from __future__ import annotations
 import reflex as rx
 
 from components.forms import error_callout, field, submit_button
+from components.labels import code_select
 from components.layout import app_page
+from iprodash.services.review_requests import CHANNELS, ONCE_PER_DAYS
 from components.navigation import SET_UP, NavItem, register_nav_item
 from state import routes
 from state.messaging_settings import MessagingSettingsState as S
+from state.review_settings import ReviewSettingsState as R
 
 ADMIN = ("company_admin",)
 register_nav_item(NavItem("Texting set-up", routes.MESSAGING_SETTINGS, "message-square-text",
@@ -30,7 +33,27 @@ def _template_editor(row: rx.Var) -> rx.Component:
     )
 
 
-@app_page(routes.MESSAGING_SETTINGS, "Texting set-up", roles=ADMIN, on_load=[S.load])
+def _review_card() -> rx.Component:
+    return rx.card(rx.form(rx.vstack(
+        rx.heading("Review requests", size="3"),
+        rx.text("After a job is closed and paid, ask the client for a review: at most once "
+                f"per client every {ONCE_PER_DAYS} days, texts only to clients who agreed to "
+                "texts and only in their daytime, never to clients who asked for no "
+                "marketing.", size="2"),
+        rx.hstack(rx.switch(checked=R.enabled, on_change=R.set_enabled, id="reviews_on"),
+                  rx.el.label("Send review requests", html_for="reviews_on",
+                              font_size="14px"), align="center"),
+        field("Review page link", "review_link", type_="url", default_value=R.link,
+              placeholder="https://g.page/r/...", hint="Where clients write the review."),
+        rx.text("How it goes out", size="2", weight="medium"),
+        code_select(CHANNELS, R.channel, R.set_channel, "How review requests go out"),
+        error_callout(R.error),
+        submit_button("Save review requests"),
+        spacing="3", width="100%"), on_submit=R.save, key=R.form_key),
+        width="100%", max_width="44em")
+
+
+@app_page(routes.MESSAGING_SETTINGS, "Texting set-up", roles=ADMIN, on_load=[S.load, R.load])
 def messaging_settings_page() -> rx.Component:
     return rx.vstack(
         rx.cond(S.local_mode, rx.callout(
@@ -67,5 +90,6 @@ def messaging_settings_page() -> rx.Component:
             rx.button("New opt-in link", on_click=S.new_optin_link, variant="soft",
                       width="fit-content"),
             spacing="2"), width="100%", max_width="44em"),
+        _review_card(),
         width="100%", spacing="4",
     )

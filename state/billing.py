@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import billing, plan_access
 from iprodash.services.actor import COMPANY_ADMIN, USER
-from state import routes
 from state.session import SessionState, as_text, handles_errors, loads_page
+from state.stripe_pages import open_stripe_page
 
 _RETURN_NOTICES = {
     "success": "Thank you. Stripe is confirming the payment; the status below updates "
@@ -72,22 +69,8 @@ class BillingState(SessionState):
     def selected_label(self) -> str:
         return next((p["label"] for p in self.plans if p["price_id"] == self.selected_price), "")
 
-    async def _open_stripe(self, call, **kwargs):
-        """Ask Stripe off the event loop, then send the browser to its page."""
-        try:
-            actor = self._actor()
-            self.redirecting = True
-            yield
-            url = await asyncio.to_thread(call, get_db(), actor=actor, **kwargs)
-        except NotAuthenticated:
-            self.redirecting = False
-            yield rx.redirect(routes.SESSION_EXPIRED)
-            return
-        except DomainError as exc:
-            self.redirecting = False
-            yield rx.toast.error(exc.message)
-            return
-        yield rx.redirect(url)  # another host: the same tab goes to Stripe
+    def _open_stripe(self, call, **kwargs):
+        return open_stripe_page(self, self._actor, call, **kwargs)
 
     @rx.event
     async def subscribe(self):

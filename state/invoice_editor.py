@@ -9,8 +9,8 @@ from iprodash.domain.errors import ValidationError
 from iprodash.domain.invoices import MAX_ITEMS, format_quantity
 from iprodash.domain.job_status import CANCELED, CLOSED
 from iprodash.domain.money import format_money
-from iprodash.domain.words import pluralize
-from iprodash.services import card_payments, invoices, jobs, pay_links
+from iprodash.services import card_payments, invoice_sending, invoices, jobs, pay_links
+from iprodash.services.company_time import company_zone
 from iprodash.services.actor import COMPANY_ADMIN, USER
 from state import routes
 from state.job_detail import JobDetailState, job_id_from_path
@@ -18,6 +18,7 @@ from state.job_money import JobMoneyState
 from state.session import SessionState, handles_errors, loads_page
 
 ITEM_FIELDS = ("description", "quantity", "unit_price", "taxable")
+_SHOWN_WHEN_ANY = ("Discount", "Tips", "Refunded by Stripe")  # lines left out at $0.00
 
 
 def _dollars(cents: int) -> str:
@@ -46,6 +47,8 @@ class InvoiceEditorState(SessionState):
     error: str = ""
     pay_link: str = ""
     waiting: list[str] = []
+    sends: list[str] = []
+    sending: bool = False
 
     def _show(self) -> None:
         actor = self._actor_with_role(COMPANY_ADMIN, USER)
@@ -58,6 +61,8 @@ class InvoiceEditorState(SessionState):
         self.has_invoice = view is not None
         self.pay_link = ""
         self.waiting = card_payments.waiting_card_lines(job)
+        self.sends = invoice_sending.sends_text(job, company_zone(get_db(), actor.company_id)) \
+            if job.get("invoice_sends") else []
         self.number = f"#{view.number}" if view else ""
         self.items = [{"description": i["description"],
                        "quantity": format_quantity(i["quantity_hundredths"]),
@@ -74,9 +79,10 @@ class InvoiceEditorState(SessionState):
                 (f"Sales tax ({view.tax_rate_text})", format_money(view.tax)),
                 ("Invoice total", format_money(view.total)),
                 ("Paid", format_money(view.paid)),
+                ("Refunded by Stripe", format_money(view.refunded)),
                 ("Tips", format_money(view.tips)),
                 ("Balance due", format_money(view.balance_due)))
-            if name not in ("Discount", "Tips") or text not in ("-$0.00", "$0.00")]
+            if name not in _SHOWN_WHEN_ANY or text not in ("-$0.00", "$0.00")]
 
     @rx.event
     @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in
@@ -152,11 +158,17 @@ class InvoiceEditorState(SessionState):
 
     @rx.event
     @handles_errors
-    def add_waiting(self):
-        """Move card payments that arrived while the job was closed into its payments."""
+    def send_invoice(self):
+        """Email and (with consent) text the client the pay link."""
         actor = self._actor_with_role(COMPANY_ADMIN, USER)
-        added = card_payments.add_waiting_card_lines(get_db(), actor=actor, job_id=self.job_id)
+        self.sending, self.error = True, ""
+        yield
+        try:
+            sent = invoice_sending.send_invoice(get_db(), actor=actor, job_id=self.job_id)
+        except ValidationError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.sending = False
         self._show()
-        return [JobDetailState.refresh, JobMoneyState.refresh,
-                rx.toast.success(f"{pluralize(added, 'card payment')} added to the job."
-                                 if added else "Nothing was waiting.")]
+        yield [JobDetailState.refresh, JobMoneyState.refresh, rx.toast.success(sent.summary)]

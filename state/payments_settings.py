@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import DomainError, NotAuthenticated, ValidationError
+from iprodash.domain.errors import ValidationError
 from iprodash.domain.invoices import format_tax_rate
 from iprodash.services import invoices, stripe_accounts
 from iprodash.services.actor import COMPANY_ADMIN
-from state import routes
 from state.session import SessionState, as_form, handles_errors, loads_page
+from state.stripe_pages import open_stripe_page
 
 _RETURN_NOTICES = {
     "return": "Welcome back. The status below is what Stripe says now.",
@@ -73,22 +71,8 @@ class PaymentsSettingsState(SessionState):
         self.tax_rate, self.tax_error = text.rstrip("%"), ""
         return rx.toast.success(f"Sales tax set to {text}.")
 
-    async def _open_stripe(self, call):
-        try:
-            actor = self._actor_with_role(COMPANY_ADMIN)
-            self.redirecting = True
-            yield
-            url = await asyncio.to_thread(call, get_db(), actor=actor)
-        except NotAuthenticated:
-            self.redirecting = False
-            yield rx.redirect(routes.SESSION_EXPIRED)
-            return
-        except DomainError as exc:
-            self.redirecting = False
-            yield rx.toast.error(exc.message)
-            return
-        self.redirecting = False
-        yield rx.redirect(url)
+    def _open_stripe(self, call):
+        return open_stripe_page(self, lambda: self._actor_with_role(COMPANY_ADMIN), call)
 
     @rx.event
     async def connect(self):

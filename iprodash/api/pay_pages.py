@@ -16,6 +16,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from iprodash.api.public_pages import NO_STORE, html_page, refusal
 from iprodash.api.security import client_ip
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, RateLimited, ValidationError
@@ -27,33 +28,14 @@ from iprodash.services.report_templates.common import e
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/pay")
 
-_NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-             "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 NOT_AVAILABLE = ("This payment link is not available",
                  "The link may have expired, or the invoice was changed after it was sent. "
                  "Please ask the company for a new link.")
 TOO_MANY = ("Please wait a moment",
             "Too many requests came from your connection. Try again in a few minutes.")
-_STYLE = ("body{font-family:system-ui,sans-serif;max-width:32em;margin:2em auto;padding:0 1em;"
-          "color:#222;line-height:1.5}h1{font-size:1.4em}table{width:100%;border-collapse:"
-          "collapse}td{padding:.3em 0;border-bottom:1px solid #eee}td.num{text-align:right}"
-          "tr.total td{font-weight:bold}button{font-size:1.1em;padding:.7em 1.2em;width:100%;"
-          "margin-top:1em}label{display:block;margin:.3em 0}")
-
-
-def _html(title: str, body: str, status_code: int = 200) -> HTMLResponse:
-    return HTMLResponse(
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{e(title)}</title><style>{_STYLE}</style></head><body>{body}</body></html>",
-        status_code=status_code, headers=_NO_STORE)
-
-
-def _refusal(text: tuple[str, str], status_code: int) -> HTMLResponse:
-    response = _html(text[0], f"<h1>{e(text[0])}</h1><p>{e(text[1])}</p>", status_code)
-    if status_code == 429:
-        response.headers["Retry-After"] = "600"
-    return response
+_STYLE = ("table{width:100%;border-collapse:collapse}td{padding:.3em 0;border-bottom:1px solid "
+          "#eee}td.num{text-align:right}tr.total td{font-weight:bold}button{font-size:1.1em;"
+          "padding:.7em 1.2em;width:100%;margin-top:1em}label{display:block;margin:.3em 0}")
 
 
 def _tip_choices(due: int) -> str:
@@ -79,11 +61,11 @@ def _page(page: PayPage, paid: bool, error: str = "") -> HTMLResponse:
                     for name, cents in figures)
     rows += (f'<tr class="total"><td>Balance due</td>'
              f'<td class="num">{format_money(inv.balance_due)}</td></tr>')
-    if paid:
+    if inv.balance_due <= 0:
+        action = "<p><strong>Paid in full. Thank you!</strong></p>"
+    elif paid:
         action = ("<p><strong>Thank you! Your payment is being confirmed by Stripe; this page "
                   "shows it within a minute.</strong></p>")
-    elif inv.balance_due <= 0:
-        action = "<p><strong>Paid in full. Thank you!</strong></p>"
     elif not page.can_pay:
         action = ("<p>Card payment is not available for this invoice. Please contact the "
                   "company.</p>")
@@ -94,7 +76,7 @@ def _page(page: PayPage, paid: bool, error: str = "") -> HTMLResponse:
     body = (f"<h1>{e(page.company_name)}</h1><p>Invoice #{inv.number} for job "
             f"#{page.job_number}</p>" + (f'<p role="alert">{e(error)}</p>' if error else "")
             + f"<table>{rows}</table>{action}")
-    return _html(f"Invoice #{inv.number}", body)
+    return html_page(f"Invoice #{inv.number}", body, style=_STYLE)
 
 
 @router.get("/{job_id}/{token}")
@@ -103,9 +85,9 @@ def pay_page(job_id: str, token: str, request: Request) -> Response:
         page = open_pay_page(get_db(), job_id=job_id[:64], token=token[:80],
                              ip=client_ip(request))
     except RateLimited:
-        return _refusal(TOO_MANY, 429)
+        return refusal(TOO_MANY, 429)
     except (PayLinkUnavailable, DomainError):
-        return _refusal(NOT_AVAILABLE, 404)
+        return refusal(NOT_AVAILABLE, 404)
     return _page(page, paid=request.query_params.get("paid") == "1")
 
 
@@ -116,13 +98,13 @@ async def pay(job_id: str, token: str, request: Request, tip: str = Form("")) ->
         url = await run_in_threadpool(start_payment, db, job_id=job_id[:64], token=token[:80],
                                       ip=ip, tip=tip[:20])
     except RateLimited:
-        return _refusal(TOO_MANY, 429)
+        return refusal(TOO_MANY, 429)
     except PayLinkUnavailable:
-        return _refusal(NOT_AVAILABLE, 404)
+        return refusal(NOT_AVAILABLE, 404)
     except (ValidationError, DomainError) as exc:
         try:
             page = open_pay_page(db, job_id=job_id[:64], token=token[:80], ip=ip)
         except (PayLinkUnavailable, DomainError):
-            return _refusal(NOT_AVAILABLE, 404)
+            return refusal(NOT_AVAILABLE, 404)
         return _page(page, paid=False, error=exc.message)
-    return RedirectResponse(url, status_code=303, headers=_NO_STORE)
+    return RedirectResponse(url, status_code=303, headers=NO_STORE)

@@ -12,8 +12,9 @@ import logging
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
+from iprodash.api.public_pages import NO_STORE, refusal
 from iprodash.api.security import client_ip
 from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, RateLimited
@@ -23,8 +24,6 @@ from iprodash.services.client_receipts import ReceiptUnavailable, open_public_re
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/receipt")
 
-_NO_STORE = {"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff",
-             "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex, nofollow"}
 NOT_AVAILABLE = ("This receipt is not available",
                  "The link may have expired, or the job was changed after it was sent. "
                  "Please ask the company that did the work for a copy.")
@@ -34,17 +33,6 @@ NOT_NOW = ("The receipt cannot be shown right now",
            "Something went wrong while preparing it. Please try again in a minute.")
 
 
-def _page(text: tuple[str, str], status_code: int) -> HTMLResponse:
-    title, sentence = text
-    html = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f'<title>{title}</title><style>body{{font-family:system-ui,sans-serif;'
-            'max-width:32em;margin:4em auto;padding:0 1.2em;color:#222;line-height:1.5}'
-            'h1{font-size:1.4em}</style></head>'
-            f'<body><h1>{title}</h1><p>{sentence}</p></body></html>')
-    return HTMLResponse(html, status_code=status_code, headers=_NO_STORE)
-
-
 @router.get("/{job_id}/{token}")
 def client_receipt(job_id: str, token: str, request: Request) -> Response:
     """The receipt inline as ``receipt-<company>-<number>.pdf``, or a plain page why not."""
@@ -52,15 +40,13 @@ def client_receipt(job_id: str, token: str, request: Request) -> Response:
         receipt = open_public_receipt(get_db(), job_id=job_id[:64], token=token[:64],
                                       ip=client_ip(request))
     except RateLimited:
-        response = _page(TOO_MANY, 429)
-        response.headers["Retry-After"] = "600"
-        return response
+        return refusal(TOO_MANY, 429)
     except (ReceiptUnavailable, DomainError):
-        return _page(NOT_AVAILABLE, 404)
+        return refusal(NOT_AVAILABLE, 404)
     except PdfRenderError:
         log.exception("receipt rendering failed")
-        return _page(NOT_NOW, 503)
+        return refusal(NOT_NOW, 503)
     name = receipt.filename
-    headers = {**_NO_STORE, "Content-Disposition": (f'inline; filename="{name}"; '
+    headers = {**NO_STORE, "Content-Disposition": (f'inline; filename="{name}"; '
                                                     f"filename*=UTF-8''{quote(name)}")}
     return Response(receipt.pdf, media_type="application/pdf", headers=headers)

@@ -33,16 +33,21 @@ Invoices, sales tax, tips and actual card fees (DOMAIN.md, worked example 5)::
 
     tax     = the sales tax on the job's invoice (0 without one), never income
     tips    = sum of the payments' tips, the technician's in full
-    cc_fee  = sum of the actual processor fees of card payments that have one
-              + round(sum of the other card payments x card fee rate)
+    cc_fee  = sum over card payments of: the payment's actual processor fee
+              when known, else round(amount x card fee rate)
+              (a job none of whose card payments has an actual fee:
+              round(card x card fee rate), exactly as before)
     net     = gross - tax - tips - parts - cc_fee
     balance = sum(tech_commission) + sum(tips) + sum(parts paid by technician)
               - sum(payments collected by technician)
 
-The card payments without an actual fee are rounded once, together, rather
-than one by one: that is today's ``round(card x rate)`` to the cent, so a job
-without an actual fee keeps exactly the figures it had (two card payments of
-$0.50 at 3% cost 3 cents, not 2 x 2 cents). The fee is on the whole card
+DOMAIN.md says both "per card payment: its actual fee, else round(amount x
+rate)" and "without an actual fee every figure is exactly as above" (one
+``round(card x rate)``); the two differ only when a job has two or more card
+payments. Both are followed to the letter: a job with at least one actual
+fee rounds each other card payment on its own, a job with none rounds its
+card total once as before (two card payments of $0.50 at 3% cost 3 cents;
+beside a Stripe payment they cost 2 + 2). The fee is on the whole card
 payment, tip included: the processor charges it on the tip as well and the
 company bears it, since the tip reaches the technician in full.
 """
@@ -110,9 +115,11 @@ _ADDED_LATER = ("tax", "tips")
 
 
 def _card_fee(payments: list[Payment], rates: Rates) -> int:
-    actual = sum(p.fee_cents for p in payments if p.method == CARD and p.fee_cents is not None)
-    estimated = sum(p.amount_cents for p in payments if p.method == CARD and p.fee_cents is None)
-    return actual + apply_rate_bp(estimated, rates.card_fee_bp)
+    card = [p for p in payments if p.method == CARD]
+    if all(p.fee_cents is None for p in card):  # DOMAIN.md: exactly as before
+        return apply_rate_bp(sum(p.amount_cents for p in card), rates.card_fee_bp)
+    return sum(p.fee_cents if p.fee_cents is not None
+               else apply_rate_bp(p.amount_cents, rates.card_fee_bp) for p in card)
 
 
 def _check_tax(tax_cents: object) -> int:

@@ -37,6 +37,7 @@ MESSAGE_KIND_LABELS = {
     "help_reply": "Texting help reply",
     "staff_reply": "Reply from the office",
     "review_request": "Review request",
+    "invoice_link": "Invoice with pay link",
     # emails
     "confirm_signup": "Sign-up confirmation",
     "confirm_email_change": "New email confirmation",
@@ -60,4 +61,5 @@ MESSAGE_KIND_LABELS = {
     "billing_payment_failed": "Payment failed",
     "report_pdf": "Report PDF",
     "report_pack": "Scheduled reports",
+    "invoice": "Invoice with pay link",
 }

@@ -14,20 +14,17 @@ retry applies it), and events may come in any order.
   with the amount, the tip and Stripe's **actual fee**.
 * ``charge.refunded`` records the refunded total on the job's ``refunds``
   line for that payment (Stripe sends the running total, so a retry or a
-  later partial refund never counts twice).
+  later partial refund never counts twice); on an open job it comes off the
+  payment at once (:mod:`iprodash.domain.card_changes` has the rule).
 * ``account.updated`` stores the account's charges/payouts flags.
 
 A job is found by the company whose connected account sent the event *and*
 the job id in the payment's metadata, so one company's event can never
 touch another's job. On a closed job nothing in its money changes: the
-payment or refund waits in ``card_pending``, the job page's Invoice section
-tells the office, and after reopening "Add waiting card payments"
-(:func:`add_waiting_card_lines`) moves a waiting payment into the payments;
-the figures change when the job closes again.
-
-Refunds are recorded as refund lines (the invoice's "Paid" and balance due
-count them); DOMAIN.md has no money rule for a refund yet, so the office
-adjusts the job's payments when it closes the job again.
+payment or refund waits in ``card_pending`` and the job page's Invoice card
+tells the office; reopening the job moves what waited into its payments
+(:func:`iprodash.domain.card_changes.apply_waiting`, called by
+``job_lifecycle.reopen_job``), so the figures change when it closes again.
 """
 
 from __future__ import annotations
@@ -38,19 +35,19 @@ from typing import Any
 from bson import ObjectId
 from pymongo.database import Database
 
+from iprodash.domain.card_changes import apply_refund
 from iprodash.domain.errors import NotFound
 from iprodash.domain.finance import CARD, COMPANY, Payment, validate_payment
 from iprodash.domain.job_status import CANCELED, CLOSED
+from iprodash.domain.money import format_money
 from iprodash.integrations import stripe_connect
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.webhook_events import WebhookEventRepository
 from iprodash.services import audit, stripe_accounts
-from iprodash.services.actor import COMPANY_ADMIN, USER, Actor, require_company_actor
-from iprodash.services.job_records import refuse_if_final, write_job
-from iprodash.services.jobs import load_job
-from iprodash.services.plan_access import require_writable
+from iprodash.services.actor import USER, Actor
+from iprodash.services.job_records import write_job
 from iprodash.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -160,7 +157,9 @@ def _record_payment(db: Database, company: dict, account_id: str, intent_id: str
 def _record_refund(db: Database, company: dict, charge: dict) -> str:
     intent_id = str(charge.get("payment_intent") or "")
     job = _job_of(db, company, charge.get("metadata") or {})
-    if job is None or not intent_id or not _has_reference(job, intent_id):
+    if job is None or not intent_id or not (
+            _has_reference(job, intent_id)
+            or any(r.get("reference") == intent_id for r in job.get("refunds") or [])):
         return "ignored: no payment of ours"
     total = int(charge.get("amount_refunded") or 0)
     refunds = [dict(r) for r in job.get("refunds") or []]
@@ -168,49 +167,38 @@ def _record_refund(db: Database, company: dict, charge: dict) -> str:
     if mine is not None and mine["amount_cents"] >= total:
         return "duplicate refund"
     if mine is None:
-        refunds.append({"reference": intent_id, "amount_cents": total, "at": utcnow()})
+        mine = {"reference": intent_id, "amount_cents": total, "applied_cents": 0,
+                "at": utcnow()}
+        refunds.append(mine)
     else:
         mine.update(amount_cents=total, at=utcnow())
     fields: dict[str, Any] = {"refunds": refunds}
-    if job["status"] == CLOSED:
+    if job["status"] in (CLOSED, CANCELED):  # the figures change when it closes again
         fields["card_pending"] = [*(job.get("card_pending") or []),
                                   {"kind": "refund", "reference": intent_id,
                                    "amount_cents": total, "at": utcnow()}]
+        outcome = "refund recorded: waits until the job is reopened"
+    else:
+        fields["payments"] = apply_refund(job.get("payments") or [], intent_id,
+                                          total - int(mine.get("applied_cents", 0)))
+        mine["applied_cents"] = total
+        outcome = "refund recorded"
     write_job(db, actor=_stripe_actor(company["_id"]), job=job, fields=fields)
     audit.record(db, actor=None, company_id=company["_id"], action="job.card_refund_received",
                  target_type="job", target_id=job["_id"],
-                 after={"reference": intent_id, "refunded_cents": total})
-    return "refund recorded"
+                 after={"reference": intent_id, "refunded_cents": total, "outcome": outcome})
+    return outcome
 
 
 def waiting_card_lines(job: dict) -> list[str]:
-    """Sentences for what Stripe reported while the job was closed."""
+    """Sentences for what Stripe reported while the job was closed (the office's notice)."""
     notes = []
     for line in job.get("card_pending") or []:
-        amount = f"${int(line['amount_cents']) / 100:,.2f}"
+        amount = format_money(int(line["amount_cents"]))
         notes.append(f"A card payment of {amount} arrived after the job was closed."
                      if line.get("kind") == "payment" else
                      f"Stripe refunded {amount} of a card payment after the job was closed.")
+    if notes:
+        notes.append("The job's money stays as it was closed. Reopen (or restore) the job to "
+                     "bring it into the payments; the figures change when it is closed again.")
     return notes
-
-
-def add_waiting_card_lines(db: Database, *, actor: Actor, job_id: str) -> int:
-    """Move card payments that arrived while the job was closed into its payments
-    (the job must be open again); waiting refund notes are cleared (the refund
-    line stays). Returns how many payments were added."""
-    actor = require_company_actor(actor, COMPANY_ADMIN, USER)
-    require_writable(db, actor=actor)
-    job = load_job(db, actor, job_id)
-    refuse_if_final(job, "changed")
-    waiting = job.get("card_pending") or []
-    if not waiting:
-        return 0
-    added = [{k: v for k, v in line.items() if k not in ("kind", "at")}
-             for line in waiting if line.get("kind") == "payment"
-             and not any(p.get("reference") == line.get("reference")
-                         for p in job.get("payments") or [])]
-    write_job(db, actor=actor, job=job, fields={
-        "payments": [*(job.get("payments") or []), *added], "card_pending": []})
-    audit.record(db, actor=actor, action="job.card_payments_added", target_type="job",
-                 target_id=job["_id"], after={"payments": len(added)})
-    return len(added)

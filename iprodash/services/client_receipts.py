@@ -29,20 +29,18 @@ from typing import Any
 
 from pymongo.database import Database
 
-from iprodash.domain.errors import Conflict, RateLimited, ValidationError
+from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.validation import validate_email
 from iprodash.integrations.pdf import render_pdf
-from iprodash.repositories.base import to_object_id, utcnow
+from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
-from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.outbox import OutboxRepository
-from iprodash.repositories.receipts import ReceiptLookup
-from iprodash.repositories.usage import UsageLog
 from iprodash.services import audit, report_data
 from iprodash.services.actor import Actor, require_company_actor
 from iprodash.services.job_messages import receipt_token_valid
 from iprodash.services.notifications import enqueue_email
+from iprodash.services.public_links import open_job, throttle
 from iprodash.services.report_builders import (RECEIPT, REPORT_ATTACHMENT, ReportRequest,
                                                safe_filename)
 from iprodash.services.report_templates import render_receipt
@@ -70,14 +68,6 @@ def receipt_filename(company_name: str, number: Any) -> str:
     return safe_filename("receipt", company_name, str(number))
 
 
-def _throttle(db: Database, ip: str, now: datetime) -> None:
-    usage = UsageLog(db)
-    if usage.count_since(USAGE_KIND, now - VIEW_WINDOW, ip=ip) >= VIEWS_PER_WINDOW:
-        raise RateLimited("Too many receipt requests from here. Wait a few minutes and "
-                          "try again.")
-    usage.record(USAGE_KIND, ip=ip)
-
-
 def _client_gone(db: Database, job: dict) -> bool:
     if job.get("client_erased_at"):
         return True
@@ -88,12 +78,8 @@ def _client_gone(db: Database, job: dict) -> bool:
 
 
 def _viewable_job(db: Database, job_id: str, token: str, now: datetime) -> tuple[dict, dict]:
-    company_id = ReceiptLookup(db).company_of_job(job_id)
-    company = CompanyRepository(db).by_id(company_id) if company_id else None
-    if company is None or company.get("status") != "active" or company.get("deletion"):
-        raise ReceiptUnavailable
-    job = JobRepository(db, company_id).find_one({"_id": to_object_id(job_id, "job")})
-    if job is None or not receipt_token_valid(job, token):
+    company, job = open_job(db, job_id, ReceiptUnavailable)
+    if not receipt_token_valid(job, token):
         raise ReceiptUnavailable
     closed_at = job.get("closed_at")
     if job.get("status") != "closed" or not job.get("finance") or closed_at is None:
@@ -114,7 +100,8 @@ def open_public_receipt(db: Database, *, job_id: str, token: str, ip: str,
         ReceiptUnavailable: the link does not open a receipt (see the module rules).
     """
     now = now or utcnow()
-    _throttle(db, ip, now)
+    throttle(db, kind=USAGE_KIND, ip=ip, now=now, limit=VIEWS_PER_WINDOW, window=VIEW_WINDOW,
+             message="Too many receipt requests from here. Wait a few minutes and try again.")
     company, job = _viewable_job(db, str(job_id)[:64], str(token)[:64], now)
     data = report_data.receipt_data(db, company["_id"], job)
     pdf = render_pdf(render_receipt(data))

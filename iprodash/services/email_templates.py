@@ -126,6 +126,17 @@ _TEMPLATES: dict[str, tuple[str, str]] = {
         "and the technicians' settlement statements ({count} PDFs attached).\n\n"
         "A company admin can stop this email on the Reports page.",
     ),
+    "invoice": (
+        "Invoice #{number} from {company}",
+        "Hello {name},\n\n{company} sent you invoice #{number}. Amount due: {due}.\n\n"
+        "See the invoice and pay by card here:\n{link}\n\nThe link works for {days} days.",
+    ),
+    "review_request": (
+        "How did {company} do?",
+        "Hello {name},\n\nThank you for choosing {company}. Would you leave us a short "
+        "review? It takes a minute:\n{link}\n\nReply to this email if something was not "
+        "right; we want to hear it.",
+    ),
     "policy_updated": (
         "iProDash has a new version of its {policy}",
         "Hello {name},\n\nWe published version {version} of the iProDash {policy}, which "

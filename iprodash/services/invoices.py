@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from pymongo.database import Database
 
+from iprodash.domain.card_changes import unapplied_refunds
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.invoices import (InvoiceItem, format_quantity, format_tax_rate,
                                       invoice_totals, parse_quantity, parse_tax_rate,
@@ -65,6 +66,7 @@ class InvoiceView:
     total: int
     tips: int
     paid: int
+    refunded: int
     balance_due: int
     payments: list[dict]
 
@@ -159,8 +161,7 @@ def view_of(job: dict) -> InvoiceView | None:
     payments = job.get("payments") or []
     tips = sum(int(p.get("tip_cents", 0)) for p in payments)
     paid = sum(int(p["amount_cents"]) - int(p.get("tip_cents", 0)) for p in payments)
-    refunded = sum(int(r.get("amount_cents", 0)) for r in job.get("refunds") or [])
-    paid -= refunded
+    paid -= unapplied_refunds(job)  # a refund on a closed job waits to come off its payment
     return InvoiceView(
         number=int(invoice["number"]),
         items=[{**item, "quantity_text": format_quantity(item["quantity_hundredths"]),
@@ -171,6 +172,7 @@ def view_of(job: dict) -> InvoiceView | None:
         tax_rate_text=format_tax_rate(invoice["tax_rate_milli_percent"]),
         tax_rate_overridden=bool(invoice.get("tax_rate_overridden")),
         tax=int(invoice["tax_cents"]), total=int(invoice["total_cents"]), tips=tips, paid=paid,
+        refunded=sum(int(r.get("amount_cents", 0)) for r in job.get("refunds") or []),
         balance_due=max(int(invoice["total_cents"]) - paid, 0),
         payments=[{"method": label(PAYMENT_METHOD_LABELS, p["method"]),
                    "amount_text": format_money(int(p["amount_cents"])),

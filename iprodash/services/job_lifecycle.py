@@ -8,9 +8,12 @@ audits, keeps the rollups in step in the same call and lets
 
 from __future__ import annotations
 
+import logging
+
 from pymongo.database import Database
 
-from iprodash.domain.errors import Conflict, ValidationError
+from iprodash.domain.card_changes import apply_waiting
+from iprodash.domain.errors import Conflict, DomainError, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
 from iprodash.domain.invoices import invoice_tax_cents
@@ -18,7 +21,7 @@ from iprodash.domain.job_status import (CANCELED, CLOSED, IN_PROGRESS, NEW, PEND
                                         SCHEDULED, check_move, is_send_back)
 from iprodash.repositories.lead_sources import LeadSourceRepository
 from iprodash.repositories.technicians import TechnicianRepository
-from iprodash.services import audit, job_messages, rollups
+from iprodash.services import audit, job_messages, review_requests, rollups
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
 from iprodash.services.job_documents import snapshot_rates
 from iprodash.services.job_records import (JobChange, company_of, local_day, now_ms, write_job,
@@ -26,6 +29,7 @@ from iprodash.services.job_records import (JobChange, company_of, local_day, now
 from iprodash.services.jobs import keep_processor_details, load_job
 from iprodash.services.plan_access import require_writable
 
+log = logging.getLogger(__name__)
 SETTLED = ("This job is part of a recorded technician payout. Void the payout on the "
            "Settlements page before reopening it.")
 
@@ -136,14 +140,22 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
                  after={"status": CLOSED, "closing_price_cents": closing_price_cents,
                         "rates": fields["rates"], "finance": fields["finance"]})
     rollups.record_closed(db, job=after)
-    return _notify(db, actor, after, job["status"])
+    change = _notify(db, actor, after, job["status"])
+    try:
+        review_requests.request_after_close(db, job=after)
+    except DomainError:  # a review request never stands in the way of closing
+        log.exception("review request for job %s failed", after["_id"])
+    return change
 
 
 def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobChange:
     """Send a closed job back to Pending approval (company admin, with a reason).
 
     Its rate and finance snapshots are cleared and its figures leave the
-    rollups; payments and parts stay for the next close.
+    rollups; payments and parts stay for the next close. Card payments and
+    refunds Stripe reported while it was closed join its payments now
+    (:func:`iprodash.domain.card_changes.apply_waiting`), so they count when
+    it closes again.
 
     Raises:
         Conflict: the job is in a recorded technician payout.
@@ -157,7 +169,7 @@ def reopen_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
     try:
         after = _moved(db, actor, job, PENDING_APPROVAL, reason.strip(),
                        fields={"closed_at": None, "closed_day": None, "rates": None,
-                               "finance": None},
+                               "finance": None, **apply_waiting(job)},
                        expect={"settlement_id": None})
     except Conflict:
         if load_job(db, actor, job_id).get("settlement_id") is not None:
@@ -201,12 +213,12 @@ def cancel_job(db: Database, *, actor: Actor, job_id: str, reason: str) -> JobCh
 
 
 def restore_job(db: Database, *, actor: Actor, job_id: str) -> JobChange:
-    """Bring a canceled job back as New."""
+    """Bring a canceled job back as New (with any card changes that waited, as on reopen)."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
     require_writable(db, actor=actor)
     job = load_job(db, actor, job_id)
     check_move(current=job["status"], target=NEW, role=actor.role)
-    after = _moved(db, actor, job, NEW, "")
+    after = _moved(db, actor, job, NEW, "", fields=apply_waiting(job))
     rollups.record_restored(db, job=after)
     return _notify(db, actor, after, job["status"])
 

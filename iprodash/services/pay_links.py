@@ -27,20 +27,17 @@ from datetime import datetime, timedelta
 
 from pymongo.database import Database
 
-from iprodash.domain.errors import RateLimited, ValidationError
+from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import CANCELED
 from iprodash.domain.money import MAX_CENTS, parse_money
 from iprodash.integrations import stripe_connect
-from iprodash.repositories.base import to_object_id, utcnow
-from iprodash.repositories.companies import CompanyRepository
-from iprodash.repositories.jobs import JobRepository
-from iprodash.repositories.receipts import ReceiptLookup
-from iprodash.repositories.usage import UsageLog
+from iprodash.repositories.base import utcnow
 from iprodash.services import stripe_accounts
 from iprodash.services.actor import COMPANY_ADMIN, TECHNICIAN, USER, Actor, require_company_actor
 from iprodash.services.invoices import InvoiceView, view_of
 from iprodash.services.jobs import load_job
 from iprodash.services.notifications import app_link
+from iprodash.services.public_links import open_job, throttle
 from iprodash.settings import get_settings
 
 PAY_PATH = "/api/pay/{job_id}/{token}"
@@ -93,27 +90,13 @@ def _token_valid(job: dict, token: str, now: datetime) -> bool:
         and int(expires_text) > now.timestamp()
 
 
-def _throttle(db: Database, ip: str, now: datetime) -> None:
-    usage = UsageLog(db)
-    if usage.count_since(USAGE_KIND, now - VIEW_WINDOW, ip=ip) >= VIEWS_PER_WINDOW:
-        raise RateLimited("Too many requests from here. Wait a few minutes and try again.")
-    usage.record(USAGE_KIND, ip=ip)
-
-
 def _open(db: Database, job_id: str, token: str, ip: str,
           now: datetime | None) -> tuple[dict, dict, datetime]:
     now = now or utcnow()
-    _throttle(db, ip, now)
-    company_id = ReceiptLookup(db).company_of_job(str(job_id)[:64])
-    company = CompanyRepository(db).by_id(company_id) if company_id else None
-    if company is None or company.get("status") != "active" or company.get("deletion"):
-        raise PayLinkUnavailable
-    try:
-        oid = to_object_id(str(job_id)[:64], "job")
-    except ValidationError as exc:
-        raise PayLinkUnavailable from exc
-    job = JobRepository(db, company_id).find_one({"_id": oid})
-    if job is None or not _token_valid(job, str(token)[:80], now) \
+    throttle(db, kind=USAGE_KIND, ip=ip, now=now, limit=VIEWS_PER_WINDOW, window=VIEW_WINDOW,
+             message="Too many requests from here. Wait a few minutes and try again.")
+    company, job = open_job(db, job_id, PayLinkUnavailable)
+    if not _token_valid(job, str(token)[:80], now) \
             or job.get("status") == CANCELED or job.get("client_erased_at"):
         raise PayLinkUnavailable
     return company, job, now

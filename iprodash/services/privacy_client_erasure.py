@@ -143,6 +143,7 @@ def _needles(client: dict) -> list[str]:
 def _anonymous_job_fields(job: dict) -> dict[str, Any]:
     return {"client": {"name": ERASED_NAME, "phone": "", "phone_digits": "", "email": ""},
             "address": {}, "notes": "", "description": "",
+            "invoice_sends": [],  # the addresses and numbers the invoice went to
             "search_keys": search_keys_for(job_number=job.get("number")),
             "client_erased_at": utcnow()}
 

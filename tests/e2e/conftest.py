@@ -43,6 +43,7 @@ def _wait_health(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_secret"
+STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_e2e_connect_secret"
 # Telnyx signs its webhooks with ed25519; the browser tests sign inbound texts
 # with this fixed test key (its public half is the app's TELNYX_PUBLIC_KEY).
 TELNYX_TEST_SEED = bytes(range(32))
@@ -50,10 +51,12 @@ TELNYX_TEST_SEED = bytes(range(32))
 
 @pytest.fixture(scope="session")
 def fake_stripe():
-    """A local fake Stripe API and hosted pages that post signed webhooks to the app."""
+    """A local fake Stripe API and hosted pages that post signed webhooks to the app
+    (billing events to the billing endpoint, Connect events to the Connect one)."""
     url = f"http://localhost:{E2E_PORT}/api/webhooks/stripe"
     with FakeStripe(webhook_secret=STRIPE_WEBHOOK_SECRET, webhook_url=url,
-                    plans={"price_basic": 4900}) as fake:
+                    plans={"price_basic": 4900}, connect_secret=STRIPE_CONNECT_WEBHOOK_SECRET,
+                    connect_url=f"{url}-connect") as fake:
         yield fake
 
 
@@ -112,6 +115,7 @@ def app_server(mongo_uri, tmp_path_factory, fake_stripe):
         pytest.fail("Browser tests need Debian's chromium: apt-get install -y chromium")
     with prod_app(mongo_uri, tmp_path_factory, port=E2E_PORT, env={
             "STRIPE_API_KEY": "sk_test_e2e", "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+            "STRIPE_CONNECT_WEBHOOK_SECRET": STRIPE_CONNECT_WEBHOOK_SECRET,
             "STRIPE_API_BASE": fake_stripe.url, "IPRODASH_PLANS": "price_basic:Basic:4900",
             "IPRODASH_TRIAL_DAYS": "1", "TELNYX_PUBLIC_KEY": _telnyx_public_key()}) as app:
         yield app

@@ -34,9 +34,9 @@ class DemoOffice:
             job_fee="0")).id
 
     def job(self, *, client: str, phone: str, day: date | None = None,
-            technician_id: str = "", scheduled: bool = False) -> dict:
+            technician_id: str = "", scheduled: bool = False, email: str = "") -> dict:
         job = jobs.create_job(self.db, actor=self.admin, form=JobForm(
-            client_name=client, client_phone=phone, address_line="9 Oak St",
+            client_name=client, client_phone=phone, client_email=email, address_line="9 Oak St",
             city="Springfield", state="NY", zip="10001", job_type="Lockout",
             date=(day or self.today() + timedelta(days=1)).isoformat(),
             start_time="09:00", end_time="10:00")).job

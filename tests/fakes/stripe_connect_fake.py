@@ -21,11 +21,8 @@ signed with ``connect_secret`` and posted to ``connect_url`` (or
 
 from __future__ import annotations
 
-import json
 import threading
 import time
-import urllib.error
-import urllib.request
 from html import escape
 from typing import Any, Callable
 
@@ -116,18 +113,9 @@ class ConnectWorld:
         """Sign and POST a Connect event (nothing happens without a destination)."""
         if not (self.connect_url or self.connect_transport):
             return 0
-        body = json.dumps(event).encode()
-        header = base.sign(body, self.connect_secret)
         self.delivered.append(event)
-        if self.connect_transport:
-            return self.connect_transport(body, header)
-        request = urllib.request.Request(self.connect_url, data=body, method="POST", headers={
-            "content-type": "application/json", "stripe-signature": header})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status
-        except urllib.error.HTTPError as exc:
-            return exc.code
+        return self.fake.deliver(event, secret=self.connect_secret, url=self.connect_url,
+                                 transport=self.connect_transport)
 
     # --- HTTP ------------------------------------------------------------------------
 

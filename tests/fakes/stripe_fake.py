@@ -144,13 +144,20 @@ class FakeStripe:
         body = json.dumps(event).encode()
         return body, sign(body, secret or self.webhook_secret, timestamp)
 
-    def deliver(self, event: dict) -> int:
-        """POST a signed event to ``webhook_url`` (or ``transport``); returns the status."""
-        body, header = self.signed(event)
-        if self.transport:
-            return self.transport(body, header)
-        request = urllib.request.Request(self.webhook_url, data=body, method="POST", headers={
-            "content-type": "application/json", "stripe-signature": header})
+    def deliver(self, event: dict, *, secret: str | None = None, url: str | None = None,
+                transport: Callable[[bytes, str], int] | None = None) -> int:
+        """POST a signed event to ``webhook_url`` (or ``transport``); returns the status.
+
+        ``secret``, ``url`` and ``transport`` stand in for the billing endpoint's
+        (the Connect events go to the Connect endpoint with its own secret).
+        """
+        body, header = self.signed(event, secret=secret)
+        transport = transport if url is not None or transport is not None else self.transport
+        if transport:
+            return transport(body, header)
+        headers = {"content-type": "application/json", "stripe-signature": header}
+        request = urllib.request.Request(url or self.webhook_url, data=body, method="POST",
+                                         headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status

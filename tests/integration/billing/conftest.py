@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from fastapi.testclient import TestClient
 
-from iprodash.api.app import create_api
 from iprodash.repositories.base import utcnow
 from iprodash.services.actor import COMPANY_ADMIN
 from tests.factories import actor_for, make_company, make_user
 from tests.fakes.stripe_fake import FakeStripe
+from tests.integration.builders import api_client, stripe_settings
 
 WEBHOOK_SECRET = "whsec_test_billing_0123456789"
 PLANS = {"price_basic": 4900, "price_pro": 9900}
@@ -26,34 +25,23 @@ def stripe_fake():
 @pytest.fixture
 def billing_on(db, stripe_fake, monkeypatch):
     """Turn billing on for one test (after ``db`` has set up its settings)."""
-    from iprodash.settings import get_settings
-
-    monkeypatch.setenv("STRIPE_API_KEY", "sk_test_fake_key")
-    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
-    monkeypatch.setenv("STRIPE_API_BASE", stripe_fake.url)
-    monkeypatch.setenv("IPRODASH_PLANS", "price_basic:Basic:4900,price_pro:Pro:9900")
-    monkeypatch.setenv("IPRODASH_TRIAL_DAYS", "14")
-    monkeypatch.setenv("IPRODASH_PAST_DUE_GRACE_DAYS", "7")
-    get_settings.cache_clear()
-    yield stripe_fake
-    get_settings.cache_clear()
+    with stripe_settings(monkeypatch, fake_url=stripe_fake.url,
+                         STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                         IPRODASH_PLANS="price_basic:Basic:4900,price_pro:Pro:9900",
+                         IPRODASH_TRIAL_DAYS="14", IPRODASH_PAST_DUE_GRACE_DAYS="7"):
+        yield stripe_fake
 
 
 @pytest.fixture
 def billing_off(db, monkeypatch):
     """No Stripe keys, whatever the developer's environment holds."""
-    from iprodash.settings import get_settings
-
-    for name in ("STRIPE_API_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_API_BASE"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    with stripe_settings(monkeypatch):
+        yield
 
 
 @pytest.fixture
 def api(db):
-    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+    with api_client() as client:
         yield client
 
 

@@ -1,38 +1,21 @@
-"""Payments-area fixtures: a shop built through the services, PDFs rendered in-process."""
+"""Payments-area fixtures: the jobs area's shop, PDFs rendered in-process, the fake Stripe."""
 
 from __future__ import annotations
 
-import io
 import urllib.error
 
 import pytest
-from pypdf import PdfReader
 
-from iprodash.integrations.pdf_worker import render_pdf_here
 from iprodash.services import invoices
-from tests.integration.jobs.conftest import Shop
+from tests.integration.builders import api_client, pdf_text, render_in_process, stripe_settings
+from tests.integration.jobs.conftest import other_shop, shop  # noqa: F401 - the shop fixtures
+
+__all__ = ["pdf_text"]
 
 
 @pytest.fixture(autouse=True)
 def _render_in_process(monkeypatch):
-    """The same rendering code the PDF worker runs, in the test process (quicker)."""
-    monkeypatch.setattr(invoices, "render_pdf",
-                        lambda html, on_page=None: render_pdf_here(html, on_page=on_page))
-
-
-@pytest.fixture
-def shop(db) -> Shop:
-    return Shop(db, "Acme Locks")
-
-
-@pytest.fixture
-def other_shop(db) -> Shop:
-    return Shop(db, "Other Locks")
-
-
-def pdf_text(data: bytes) -> str:
-    assert data.startswith(b"%PDF"), data[:20]
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
+    render_in_process(monkeypatch, invoices)
 
 
 CONNECT_SECRET = "whsec_test_connect_0123456789"
@@ -50,26 +33,15 @@ def stripe_fake():
 @pytest.fixture
 def payments_on(db, stripe_fake, monkeypatch):
     """Card payments on for one test: the platform key, the Connect secret, the fake's base."""
-    from iprodash.settings import get_settings
-
-    monkeypatch.setenv("STRIPE_API_KEY", "sk_test_fake_key")
-    monkeypatch.setenv("STRIPE_CONNECT_WEBHOOK_SECRET", CONNECT_SECRET)
-    monkeypatch.setenv("STRIPE_API_BASE", stripe_fake.url)
-    monkeypatch.delenv("STRIPE_WEBHOOK_SECRET", raising=False)
-    get_settings.cache_clear()
-    yield stripe_fake
-    get_settings.cache_clear()
+    with stripe_settings(monkeypatch, fake_url=stripe_fake.url,
+                         STRIPE_CONNECT_WEBHOOK_SECRET=CONNECT_SECRET):
+        yield stripe_fake
 
 
 @pytest.fixture
 def payments_off(db, monkeypatch):
-    from iprodash.settings import get_settings
-
-    for name in ("STRIPE_API_KEY", "STRIPE_CONNECT_WEBHOOK_SECRET", "STRIPE_API_BASE"):
-        monkeypatch.delenv(name, raising=False)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+    with stripe_settings(monkeypatch):
+        yield
 
 
 def follow_hosted_form(url: str) -> str:
@@ -97,11 +69,7 @@ def follow_hosted_form(url: str) -> str:
 
 @pytest.fixture
 def api(db):
-    from fastapi.testclient import TestClient
-
-    from iprodash.api.app import create_api
-
-    with TestClient(create_api(), base_url="http://localhost:3000") as client:
+    with api_client() as client:
         yield client
 
 

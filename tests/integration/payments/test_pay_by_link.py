@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from iprodash.domain.finance import Part
+from iprodash.domain.finance import Part, Payment
 from iprodash.repositories.base import utcnow
 from iprodash.services import card_payments, invoices, job_lifecycle, pay_links
 from iprodash.services.invoices import ItemInput
@@ -123,8 +123,8 @@ def test_a_refund_in_stripe_shows_on_the_job_and_waits_when_closed(shop, connect
     after = _job(shop, job)
     assert after["refunds"][0]["amount_cents"] == 5000
     assert after["finance"] == before  # figures change only when it closes again
-    assert card_payments.waiting_card_lines(after) == [
-        "Stripe refunded $50.00 of a card payment after the job was closed."]
+    assert card_payments.waiting_card_lines(after)[0] == (
+        "Stripe refunded $50.00 of a card payment after the job was closed.")
     fake.connect.refund(reference, 1000)
     assert _job(shop, job)["refunds"][0]["amount_cents"] == 6000
     assert invoices.job_invoice(shop.db, actor=shop.user,
@@ -161,3 +161,89 @@ def test_no_card_button_until_the_account_can_take_charges(shop, payments_on, ap
     answer = api.post(_path(shop, job), data={})
     assert answer.status_code == 200 and "does not take card payments" in answer.text
     assert re.search(r"Balance due</td><td class=\"num\">\$317.75", answer.text)
+
+
+def _paid_by_link(shop, api, tip: str = "") -> tuple[dict, str]:
+    job = _invoiced_job(shop)
+    follow_hosted_form(api.post(_path(shop, job), data={"tip": tip},
+                                follow_redirects=False).headers["location"])
+    return _job(shop, job), _job(shop, job)["payments"][0]["reference"]
+
+
+def test_a_refund_on_an_open_job_comes_off_its_payment_at_once(shop, connected, api):
+    connected.connect.next_fee = 1009
+    job, reference = _paid_by_link(shop, api, tip="20.00")
+    connected.connect.refund(reference, 5000)
+    after = _job(shop, job)
+    [payment] = after["payments"]
+    assert (payment["amount_cents"], payment["tip_cents"], payment["fee_cents"]) == (
+        33775 - 5000, 2000, 1009)  # off the charge, not the tip; Stripe keeps its fee
+    assert after["refunds"][0] | {"at": None} == {"reference": reference, "amount_cents": 5000,
+                                                   "applied_cents": 5000, "at": None}
+    assert not after.get("card_pending")
+    view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
+    assert (view.paid, view.refunded, view.balance_due) == (26775, 5000, 5000)
+    job = shop.walk_to(after, "pending_approval")
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=28775).job
+    assert (closed["finance"]["gross"], closed["finance"]["cc_fee"]) == (28775, 1009)
+
+    connected.connect.refund(reference)  # the rest, after the close: waits
+    assert len(_job(shop, job)["payments"]) == 1
+
+
+def test_a_refund_in_full_takes_the_payment_off_an_open_job(shop, connected, api):
+    job, reference = _paid_by_link(shop, api)
+    connected.connect.refund(reference)
+    after = _job(shop, job)
+    assert after["payments"] == [] and after["refunds"][0]["amount_cents"] == 31775
+    view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
+    assert (view.paid, view.balance_due) == (0, 31775)
+
+
+def test_a_refund_on_a_closed_job_changes_its_figures_only_after_reopen_and_close(
+        shop, connected, api):
+    connected.connect.next_fee = 1009
+    job, reference = _paid_by_link(shop, api)
+    job = shop.walk_to(job, "pending_approval")
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=31775).job
+    connected.connect.refund(reference, 10000)
+    waiting = _job(shop, job)
+    assert waiting["finance"] == closed["finance"] and waiting["payments"] == closed["payments"]
+    assert waiting["refunds"][0]["applied_cents"] == 0
+    notes = card_payments.waiting_card_lines(waiting)
+    assert notes[0] == "Stripe refunded $100.00 of a card payment after the job was closed."
+    assert "figures change when it is closed again" in notes[1]
+    assert invoices.view_of(waiting).balance_due == 10000
+
+    reopened = job_lifecycle.reopen_job(shop.db, actor=shop.admin, job_id=str(job["_id"]),
+                                        reason="Client refunded in Stripe").job
+    assert reopened["payments"][0]["amount_cents"] == 21775 and not reopened["card_pending"]
+    assert reopened["refunds"][0]["applied_cents"] == 10000
+    assert invoices.view_of(reopened).balance_due == 10000  # counted once, not twice
+    again = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                    closing_price_cents=21775).job
+    f = again["finance"]
+    assert (f["gross"], f["tax"], f["cc_fee"], f["net"]) == (21775, 1775, 1009, 21775 - 1775
+                                                             - 1009)
+    assert f != closed["finance"]
+
+
+def test_a_late_card_payment_on_a_closed_job_joins_its_payments_on_reopen(shop, connected,
+                                                                          api):
+    job = _invoiced_job(shop)
+    link = _path(shop, job)
+    job = shop.walk_to(_job(shop, job), "pending_approval")
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=10000,
+                                     payments=[Payment("cash", 10000, "technician")]).job
+    follow_hosted_form(api.post(link, data={}, follow_redirects=False).headers["location"])
+    waiting = _job(shop, job)
+    assert waiting["payments"] == closed["payments"] and waiting["finance"] == closed["finance"]
+    assert card_payments.waiting_card_lines(waiting)[0] == (
+        "A card payment of $217.75 arrived after the job was closed.")
+    reopened = job_lifecycle.reopen_job(shop.db, actor=shop.admin, job_id=str(job["_id"]),
+                                        reason="Card payment came in").job
+    assert [p["method"] for p in reopened["payments"]] == ["cash", "card"]
+    assert card_payments.waiting_card_lines(reopened) == []

@@ -68,3 +68,55 @@ def test_payments_settings_admin_only_and_sales_tax(shop, tabs, payments_off):
     assert "toast" in repr(result).lower()
     company = shop.db["companies"].find_one({"_id": shop.company["_id"]})
     assert company["sales_tax_milli_percent"] == 8875
+
+
+def _drain(result) -> list:
+    """Run a generator handler to its end, as Reflex does; its yielded events."""
+    return list(result) if hasattr(result, "__iter__") and not isinstance(result, list) \
+        else [result]
+
+
+def test_send_invoice_from_the_card_lists_what_was_sent_or_says_why_not(shop, tabs,
+                                                                         payments_off):
+    from iprodash.services import invoices
+    from iprodash.services.invoices import ItemInput
+
+    user_tab, _ = tabs
+    unreachable = shop.job()
+    invoices.save_invoice(shop.db, actor=shop.user, job_id=str(unreachable["_id"]),
+                          items=[ItemInput("Labor", "1", "100", False)])
+    state = user_tab.at(InvoiceEditorState, f"/jobs/{unreachable['_id']}")
+    call(state, "load")
+    _drain(call(state, "send_invoice"))
+    assert state.error.startswith("The client has no email address and has not agreed")
+    assert state.sends == [] and not state.sending
+
+    job = shop.job(client_email="ann@example.test")
+    invoices.save_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                          items=[ItemInput("Labor", "1", "100", False)])
+    state = user_tab.at(InvoiceEditorState, f"/jobs/{job['_id']}")
+    call(state, "load")
+    events = _drain(call(state, "send_invoice"))
+    assert "Invoice emailed to ann@example.test" in repr(events)
+    [line] = state.sends
+    assert "($100.00 due) emailed to ann@example.test" in line and state.error == ""
+
+
+def test_review_request_setting_on_the_texting_page(shop, tabs):
+    from state.review_settings import ReviewSettingsState
+
+    user_tab, admin_tab = tabs
+    state = admin_tab.at(ReviewSettingsState, "/settings/messaging")
+    call(state, "load")
+    assert not state.enabled and state.channel == "text_or_email"
+    call(state, "set_enabled", True)
+    call(state, "save", {"review_link": ""})
+    assert "Add the link to your review page" in state.error
+    call(state, "set_channel", "email")
+    call(state, "save", {"review_link": "https://g.page/r/acme/review"})
+    assert state.error == "" and state.enabled and state.channel == "email"
+    company = shop.db["companies"].find_one({"_id": shop.company["_id"]})
+    assert company["reviews"] == {"enabled": True, "link": "https://g.page/r/acme/review",
+                                  "channel": "email"}
+    refused = user_tab.at(ReviewSettingsState, "/settings/messaging")
+    assert "toast" in repr(call(refused, "save", {"review_link": ""})).lower()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from pypdf import PdfReader
 
-from iprodash.integrations.pdf_worker import render_pdf_here
 from iprodash.services import reports
+from tests.integration.builders import pdf_pages, pdf_text, render_in_process
 from tests.integration.reports.factories import ReportWorld
+
+__all__ = ["pdf_pages", "pdf_text"]
 
 
 @pytest.fixture(autouse=True)
@@ -17,8 +16,7 @@ def _render_in_process(request, monkeypatch):
     """Render in the test process (the same code the renderer process runs) to keep
     these tests quick; a test that asks for ``child_renderer`` uses the real child."""
     if "child_renderer" not in request.fixturenames:
-        monkeypatch.setattr(reports, "render_pdf",
-                            lambda html, on_page=None: render_pdf_here(html, on_page=on_page))
+        render_in_process(monkeypatch, reports)
 
 
 @pytest.fixture
@@ -34,13 +32,3 @@ def world(db) -> ReportWorld:
 @pytest.fixture
 def other_world(db) -> ReportWorld:
     return ReportWorld(db, "Other Locks")
-
-
-def pdf_text(data: bytes) -> str:
-    """All the text of a PDF, pages joined, as pypdf extracts it."""
-    assert data.startswith(b"%PDF"), data[:20]
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def pdf_pages(data: bytes) -> int:
-    return len(PdfReader(io.BytesIO(data)).pages)

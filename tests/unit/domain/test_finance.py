@@ -111,7 +111,16 @@ def test_an_actual_fee_replaces_the_rate_only_for_its_own_payment():
         payments=[Payment("card", 10000, "company", fee_cents=320),
                   Payment("card", 5000, "company"), Payment("card", 50, "company")],
         parts=[], rates=Rates(card_fee_bp=300))
-    assert finance.cc_fee == 320 + 152  # 3% of $50.50 rounded once = 1.515 -> 1.52
+    assert finance.cc_fee == 320 + 150 + 2  # each payment on its own: 1.50 and 0.015 -> 0.02
+
+
+def test_beside_an_actual_fee_each_card_payment_is_rounded_on_its_own():
+    """DOMAIN.md: the fee is summed over card payments, each rounded (2 x round(1.5c))."""
+    finance = compute_job_finance(
+        payments=[Payment("card", 10000, "company", fee_cents=320),
+                  Payment("card", 50, "company"), Payment("card", 50, "company")],
+        parts=[], rates=Rates(card_fee_bp=300))
+    assert finance.cc_fee == 320 + 2 + 2  # not 320 + round(3.0) = 323
 
 
 def test_card_payments_without_an_actual_fee_are_rounded_once_as_before():
@@ -216,6 +225,10 @@ def test_with_tax_tips_and_actual_fees_the_lines_still_add_back(payments, parts,
     known = sum(p.fee_cents for p in payments if p.fee_cents is not None)
     unknown = sum(p.amount_cents for p in payments if p.method == "card" and p.fee_cents is None)
     assert known <= f.cc_fee <= known + unknown
+    if any(p.fee_cents is not None for p in payments):
+        assert f.cc_fee == known + sum(apply_rate_bp(p.amount_cents, rates.card_fee_bp)
+                                       for p in payments
+                                       if p.method == "card" and p.fee_cents is None)
     assert technician_balance([f]) == f.tech_commission + f.tips + f.parts_by_technician \
         - f.collected_by_technician
 
