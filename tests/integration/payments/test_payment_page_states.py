@@ -7,14 +7,14 @@ import pytest
 
 from state.invoice_editor import InvoiceEditorState
 from state.payments_settings import PaymentsSettingsState
-from tests.integration.jobs.test_jobs_page_states import Browser, call
+from tests.integration.tabs import Tab, call
 
 
 @pytest.fixture
 def tabs(shop):
     user = shop.db["users"].find_one({"_id": shop.user.user_id})
     admin = shop.db["users"].find_one({"_id": shop.admin.user_id})
-    return Browser(shop.db, user), Browser(shop.db, admin)
+    return Tab.signed_in(shop.db, user), Tab.signed_in(shop.db, admin)
 
 
 def test_office_builds_an_invoice_on_the_job_page(shop, tabs, payments_off):
