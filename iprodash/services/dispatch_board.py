@@ -19,8 +19,9 @@ from pymongo.database import Database
 
 from iprodash.domain.clock import company_today as today_for_company, days_bounds
 from iprodash.domain.dates import parse_day as parse_typed_day, read_day
-from iprodash.domain.errors import ValidationError
+from iprodash.domain.errors import NotFound, ValidationError
 from iprodash.domain.job_status import CANCELED, status_label
+from iprodash.integrations import maps
 from iprodash.repositories.jobs import JobRepository, filter_key
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import jobs
@@ -30,6 +31,7 @@ from iprodash.services.job_views import clock
 
 BOARD_LIMIT = 500
 NEEDS_LIMIT = 25
+MAP_STOPS = 60  # markers in one map image (its URL has a length limit)
 DEFAULT_LENGTH = timedelta(hours=1)
 DEFAULT_TIME = time(9, 0)
 FIRST_HOUR, LAST_HOUR = 7, 20  # the day grid shows 7:00 AM to 8:00 PM
@@ -335,3 +337,30 @@ def move_job(db: Database, *, actor: Actor, job_id: str, technician_id: str, day
                                       technician_id=technician_id or None)
     assigned.notices[:0] = [n for n in change.notices if n not in assigned.notices]
     return assigned
+
+
+def day_map(db: Database, *, actor: Actor, day: date) -> bytes:
+    """A map image (PNG) of the day's stops from their stored coordinates,
+    numbered in each technician's order in the technician's color.
+
+    Raises:
+        NotFound: Google Maps is not set up, or no job of the day has a location.
+        ValidationError: Google did not answer (the list of stops still shows).
+    """
+    actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    if not maps.maps_enabled():
+        raise NotFound("The map needs Google Maps to be set up; the stops are listed below.")
+    board = board_for_day(db, actor=actor, day=day)
+    stops: list[maps.MapStop] = []
+    for lane in board.lanes:
+        located = [c for c in lane.cards if c.lat is not None and c.lng is not None]
+        stops += [maps.MapStop(lat=float(c.lat), lng=float(c.lng), color=lane.color,
+                               label=str(order) if order < 10 else "")
+                  for order, c in enumerate(located, 1)]
+    if not stops:
+        raise NotFound("No job on this day has a map location yet.")
+    try:
+        return maps.static_map_png(stops[:MAP_STOPS])
+    except maps.MapsUnavailable as exc:
+        raise ValidationError("The map is not available right now; the stops are listed "
+                              "below.") from exc
