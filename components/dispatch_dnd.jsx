@@ -10,12 +10,22 @@ import React from "react";
 import {
   DndContext,
   MouseSensor,
+  pointerWithin,
+  rectIntersection,
   TouchSensor,
   useDraggable,
   useDroppable,
   useSensor,
   useSensors,
 } from "@dnd-kit/core";
+
+// The cell under the pointer takes the card (a card is larger than an hour
+// cell, so "most overlap" would often pick a neighbour); with no pointer
+// inside any cell, the one the card overlaps most.
+function dropUnderPointer(args) {
+  const under = pointerWithin(args);
+  return under.length > 0 ? under : rectIntersection(args);
+}
 
 export function BoardDnd({ onMove, children, ...rest }) {
   const sensors = useSensors(
@@ -28,7 +38,7 @@ export function BoardDnd({ onMove, children, ...rest }) {
     onMove(String(active.id), String(over.id));
   };
   return (
-    <DndContext sensors={sensors} onDragEnd={onDragEnd}>
+    <DndContext sensors={sensors} onDragEnd={onDragEnd} collisionDetection={dropUnderPointer}>
       <div {...rest}>{children}</div>
     </DndContext>
   );

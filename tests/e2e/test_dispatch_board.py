@@ -60,6 +60,8 @@ def test_drag_an_asap_job_onto_a_2pm_slot_then_move_it_with_the_dialog(page, app
     _drag(page, card, two_pm)
 
     expect(page.get_by_text(f"Job #{job['number']} moved.")).to_be_visible()
+    moved = app_db["jobs"].find_one({"_id": job["_id"]})
+    assert str(moved["technician_id"]) == drew.id
     expect(two_pm).to_contain_text("Asa Asap")
     expect(two_pm).to_contain_text("2:00 PM - 3:00 PM")
     expect(needs.locator(f'[data-job-id="{job["_id"]}"]')).to_have_count(0)
