@@ -129,7 +129,7 @@ def _stacked() -> rx.Component:
 
 def _stops() -> rx.Component:
     return rx.vstack(
-        rx.heading("Stops on ", S.day, size="3"),
+        rx.heading(S.stops_label, size="3"),
         rx.cond(S.map_src != "",
                 rx.image(src=S.map_src, alt="Map of the day's jobs", width="100%",
                          max_width="640px", border_radius="8px")),

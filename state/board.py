@@ -18,8 +18,7 @@ from iprodash.services.dispatch_board import (DAY, VIEWS, WEEK, board_for_day, c
                                               needs_scheduling, parse_day, parse_view)
 from state import routes
 from state.session import (SessionState, as_choice, as_flag, as_form, as_int, as_text,
-                           handles_errors,
-                           loads_page)
+                           handles_errors, loads_page)
 
 UNASSIGNED = "unassigned"
 
@@ -47,6 +46,7 @@ class BoardState(SessionState):
     needs_before: str = ""
     needs_next: str = ""
     stops: list[dict] = []
+    stops_label: str = ""
     map_ready: bool = False
     move_open: bool = False
     move_job_id: str = ""
@@ -89,6 +89,8 @@ class BoardState(SessionState):
                                   "client_name": c.client_name, "address": c.address or "-"}
                                  for c in lane.cards if c.day == board.day]}
                       for lane in board.lanes if any(c.day == board.day for c in lane.cards)]
+        shown = parse_day(board.day, day)
+        self.stops_label = f"Stops on {shown:%A, %B} {shown.day}"
         self.map_ready = maps_enabled() and any(
             c.lat is not None for lane in board.lanes for c in lane.cards if c.day == board.day)
         self._show_needs()
@@ -195,7 +197,8 @@ class BoardState(SessionState):
     @rx.event
     @handles_errors
     def set_move_open(self, value: bool):
-        self.move_open = as_flag(value)
+        value = as_flag(value)
+        self.move_open = value and bool(self.move_job_id)
 
     @rx.event
     @handles_errors
