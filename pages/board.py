@@ -77,7 +77,7 @@ def _needs_lane() -> rx.Component:
         id="needs-scheduling")
 
 
-def _lane_label(lane: rx.Var) -> rx.Component:
+def _lane_label(lane: rx.Var, **props) -> rx.Component:
     return rx.hstack(
         rx.box(width="0.8em", height="0.8em", border_radius="50%", background=lane["color"],
                flex_shrink="0"),
@@ -89,7 +89,7 @@ def _lane_label(lane: rx.Var) -> rx.Component:
                             spacing="1", wrap="wrap"),
                   spacing="1"),
         align="start", padding="0.5em", position="sticky", left="0", z_index="1",
-        background=rx.color("gray", 2), border_radius="6px", role="rowheader")
+        background=rx.color("gray", 2), border_radius="6px", **props)
 
 
 def _cell(cell: rx.Var, lane: rx.Var) -> rx.Component:
@@ -106,12 +106,15 @@ def _grid() -> rx.Component:
     columns = f"{LANE_WIDTH} repeat({S.columns.length()}, minmax({CELL_WIDTH}, 1fr))"
     return rx.box(
         rx.grid(
-            rx.box(role="columnheader"),
-            rx.foreach(S.columns, lambda c: rx.text(c["label"], size="2", weight="bold",
-                                                    role="columnheader", padding="0.25em")),
-            rx.foreach(S.lanes, lambda lane: rx.fragment(
-                _lane_label(lane),
-                rx.foreach(lane["cells"].to(list[dict]), lambda cell: _cell(cell, lane)))),
+            rx.box(rx.box(role="columnheader", aria_label="Technician"),
+                   rx.foreach(S.columns, lambda c: rx.text(
+                       c["label"], size="2", weight="bold", role="columnheader",
+                       padding="0.25em")),
+                   role="row", display="contents"),
+            rx.foreach(S.lanes, lambda lane: rx.box(
+                _lane_label(lane, role="rowheader"),
+                rx.foreach(lane["cells"].to(list[dict]), lambda cell: _cell(cell, lane)),
+                role="row", display="contents")),
             grid_template_columns=columns, gap="2", role="grid", id="board-grid",
             aria_label="Dispatch board: a row per technician"),
         overflow_x="auto", width="100%", padding_bottom="1em")
@@ -120,7 +123,7 @@ def _grid() -> rx.Component:
 def _stacked() -> rx.Component:
     """The phone layout: each technician's jobs in a column."""
     return rx.vstack(rx.foreach(S.lanes, lambda lane: rx.vstack(
-        _lane_label(lane),
+        _lane_label(lane, width="100%"),
         rx.cond(lane["cards"].to(list[dict]).length() > 0,
                 rx.foreach(lane["cards"].to(list[dict]), _card),
                 rx.text("No jobs", size="2", color_scheme="gray")),
@@ -195,8 +198,9 @@ def _toolbar() -> rx.Component:
                       aria_pressed=rx.cond(S.view == "week", "true", "false"),
                       on_click=S.set_view("week")),
             spacing="1", role="group", aria_label="View"),
-        rx.heading(S.day_label, size="4"),
-        rx.text(S.total_text, size="2", color_scheme="gray"),
+        rx.hstack(rx.heading(S.day_label, size="4"),
+                  rx.text(S.total_text, size="2", color_scheme="gray"),
+                  spacing="3", align="baseline", wrap="wrap"),
         gap="2", wrap="wrap", align="center", width="100%")
 
 
