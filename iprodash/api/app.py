@@ -15,6 +15,7 @@ from iprodash.api import webhooks_stripe
 from iprodash.api import exports
 from iprodash.api import report_downloads
 from iprodash.api import photos
+from iprodash.api import board_map
 from iprodash.api import receipts
 from iprodash.api import invoice_downloads, pay_pages, webhooks_stripe_connect
 
@@ -38,6 +39,7 @@ def create_api() -> FastAPI:
     api.include_router(webhooks_stripe.router)
     api.include_router(report_downloads.router)
     api.include_router(photos.router)
+    api.include_router(board_map.router)
     api.include_router(receipts.router)
     api.include_router(invoice_downloads.router)
     api.include_router(pay_pages.router)

@@ -20,6 +20,7 @@ TARGET_LABELS = {
 
 ACTION_LABELS = {
     "job.created": "Job booked", "job.updated": "Job changed", "job.assigned": "Job assigned",
+    "job.rescheduled": "Job rescheduled",
     "job.status.closed": "Job closed", "job.money_lines_updated": "Payments and parts changed",
     "job.photo_added": "Photo added", "job.tech_note_added": "Technician note added",
     "jobs.exported": "Jobs exported (CSV)", "jobs.imported": "Jobs imported (CSV)",

@@ -8,11 +8,13 @@ caller, validates everything, writes, audits, updates the rollups and asks
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo.database import Database
 from pymongo.errors import DuplicateKeyError
 
+from iprodash.domain.clock import as_utc
 from iprodash.domain.errors import Conflict, NotFound, ValidationError
 from iprodash.domain.finance import Part, Payment, validate_part, validate_payment
 from iprodash.domain.job_status import NEW, SCHEDULED
@@ -33,6 +35,7 @@ EDITABLE = ("client", "address", "job_type", "description", "notes", "scheduled_
             "scheduled_end", "technician_id", "lead_source_id")
 MAX_LINES = 50
 NUMBER_ATTEMPTS = 5
+MAX_WINDOW = timedelta(hours=24)
 
 
 def load_job(db: Database, actor: Actor, job_id: Any) -> dict:
@@ -212,3 +215,32 @@ def job_document(db: Database, *, actor: Actor, job_id: str) -> dict:
     """The raw job document, for views (role and company checked)."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
     return load_job(db, actor, to_object_id(job_id, "job"))
+
+
+def reschedule_job(db: Database, *, actor: Actor, job_id: str, start: datetime,
+                   end: datetime) -> JobChange:
+    """Give an open job a new time window (UTC ``start`` < ``end``), audited.
+
+    The client's appointment confirmation follows as for an edit of a
+    scheduled job (:func:`update_job`).
+    """
+    actor = require_company_actor(actor, COMPANY_ADMIN, USER)
+    require_writable(db, actor=actor)
+    if not isinstance(start, datetime) or not isinstance(end, datetime) or end <= start:
+        raise ValidationError("The window must end after it starts.", field="end_time")
+    if end - start > MAX_WINDOW:
+        raise ValidationError("A job's window can be at most 24 hours long.", field="end_time")
+    job = load_job(db, actor, job_id)
+    refuse_if_final(job, "rescheduled")
+    fields = {"scheduled_start": as_utc(start), "scheduled_end": as_utc(end)}
+    before, after_fields = audit.changed_fields(job, fields)
+    if not after_fields:
+        return JobChange(job=job)
+    after = write_job(db, actor=actor, job=job, fields=fields)
+    audit.record(db, actor=actor, action="job.rescheduled", target_type="job",
+                 target_id=job["_id"], before=before, after=after_fields)
+    change = JobChange(job=after)
+    if after["status"] == SCHEDULED:
+        change.note(job_messages.job_status_changed(db, job=after, old_status=SCHEDULED,
+                                                    actor=actor))
+    return change

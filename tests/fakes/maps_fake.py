@@ -19,6 +19,13 @@ PLACE = {
 }
 
 
+# The smallest valid PNG (1x1, transparent): what the Static Maps API sends is an image.
+MAP_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6300010000050001"
+    "0d0a2db40000000049454e44ae426082")
+
+
 class FakeMaps(RecordingServer):
     def query(self, request: RecordedRequest) -> dict[str, list[str]]:
         return parse_qs(urlsplit(request.path).query)
@@ -31,4 +38,6 @@ class FakeMaps(RecordingServer):
                 {"place_id": "place-1", "description": f"{text} 5th Avenue, New York, NY, USA"}]})
         if path == "/maps/api/place/details/json":
             return Answer(200, {"status": "OK", "result": PLACE})
+        if path == "/maps/api/staticmap":
+            return Answer(200, MAP_PNG, {"content-type": "image/png"})
         return Answer(404, {"status": "NOT_FOUND"})

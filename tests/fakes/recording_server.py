@@ -55,11 +55,12 @@ class RecordingServer:
                 request = RecordedRequest(self.command, self.path,
                                           {k.lower(): v for k, v in self.headers.items()}, body)
                 answer = server._answer(request)
-                payload = json.dumps(answer.body).encode()
+                raw_body = isinstance(answer.body, bytes)  # an image, not JSON
+                payload = answer.body if raw_body else json.dumps(answer.body).encode()
+                headers = {"content-type": "application/json", **answer.headers}
                 self.send_response(answer.status)
-                self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(payload)))
-                for name, value in answer.headers.items():
+                for name, value in headers.items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
