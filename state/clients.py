@@ -29,7 +29,7 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
     @loads_page
     def load(self):
         self.dialog_open = False
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

@@ -31,7 +31,7 @@ class OperatorState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors
@@ -77,4 +77,4 @@ class OutboxState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()

@@ -32,7 +32,7 @@ class TechniciansState(NameKeysetPager, EditDialog, ActiveFilter, SessionState):
     @loads_page
     def load(self):
         self.dialog_open = False
-        self._first_page()
+        self._open_page()
 
     def _open(self, editing_id: str, values: dict[str, str]) -> None:
         self.form_values = values
