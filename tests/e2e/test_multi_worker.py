@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,7 +66,7 @@ def cluster(mongo_uri, tmp_path_factory):
            "IPRODASH_SCHEDULER_LEASE_SECONDS": str(LEASE_SECONDS), "REFLEX_USE_NPM": "1",
            "IPRODASH_LOCAL_MAILBOX": str(base / "mailbox.jsonl"),
            "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
-    # Enough jobs for several pages of the job list's default window (50 a page).
+    # Enough jobs for many pages of the job list (50 a page).
     subprocess.run([sys.executable, "-m", "iprodash.cli", "seed", "--demo", "--jobs", "1500"],
                    cwd=ROOT, env=env, check=True)
     procs = {"redis": _start(["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
@@ -132,7 +133,11 @@ def test_a_signed_in_tab_keeps_its_state_when_its_worker_dies(cluster, browser):
     context.set_default_timeout(30_000)
     page = context.new_page()
     login(page, "admin@demo.test")
-    page.goto("/jobs")
+    # Every demo job (the default window, 30 days either side, holds about 4 pages of
+    # them): a filter in the address, which the tab keeps too.
+    today = date.today()
+    window = f"from={today - timedelta(days=730)}&to={today + timedelta(days=365)}"
+    page.goto(f"/jobs?{window}")
     expect(page.get_by_text("Page 1", exact=True)).to_be_visible()
     token = _client_token(page)
     pages_seen = [_page_rows(page)]
@@ -159,6 +164,7 @@ def test_a_signed_in_tab_keeps_its_state_when_its_worker_dies(cluster, browser):
     expect(page.get_by_text(f"Page {len(pages_seen) - 1}", exact=True)).to_be_visible()
     assert _page_rows(page) == pages_seen[-2]
     assert _client_token(page) == token
+    assert window in page.url
     context.close()
 
 
