@@ -37,6 +37,7 @@ import pages.usage_log  # noqa: F401
 from components.layout import PAGES
 from iprodash.api.app import create_api
 from state.session_boundary import SessionBoundary, UploadSessionGuard
+from state.worker_failover import worker_presence
 
 
 def not_found() -> rx.Component:
@@ -57,6 +58,8 @@ app = rx.App(api_transformer=[create_api(), UploadSessionGuard],
 # Before the hydrate middleware, so a tab's first answer already holds no
 # state of a session that ended.
 app.add_middleware(SessionBoundary(), index=0)
+# With Redis (several workers): a tab whose worker died keeps its token, so its state.
+app.register_lifespan_task(worker_presence)
 for spec in PAGES:
     app.add_page(spec.component, route=spec.route, title=spec.title, on_load=spec.on_load)
 app.add_page(not_found, route="/404", title="Page not found · iProDash")

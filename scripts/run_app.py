@@ -52,9 +52,16 @@ def banner(url: str) -> None:
     print("\n".join(lines), flush=True)
 
 
+def single_process_env() -> dict[str, str]:
+    """``make run``: one app process with one backend worker and its tabs' state in
+    memory, even when the shell has ``REDIS_URL`` set (that is ``make run-multi``)."""
+    env = {k: v for k, v in app_env().items() if k not in ("REFLEX_REDIS_URL", "REDIS_URL")}
+    return {**env, "GRANIAN_WORKERS": "1"}
+
+
 def main() -> int:
     settings = get_settings()
-    env = app_env()
+    env = single_process_env()
     worker = subprocess.Popen([sys.executable, "-m", "iprodash.jobs.scheduler"], cwd=ROOT, env=env)
     app = subprocess.Popen([str(Path(sys.executable).with_name("reflex")), "run", "--env", "prod",
                             "--frontend-port", str(settings.port), "--backend-port",

@@ -49,9 +49,9 @@ class EditDialog(rx.State, mixin=True):
     @rx.event
     @loads_page
     def load(self):
-        """The dialog closed and the first page of rows (with ``NameKeysetPager``)."""
+        """The dialog closed and the page of rows the tab was showing (page 1 on a fresh load)."""
         self.dialog_open = False
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

@@ -58,7 +58,7 @@ class ClientDetailState(KeysetPager, SessionState):
         self.edit_open = self.erase_open = False
         self.note_error = self.form_error = ""
         self._show()
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

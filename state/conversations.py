@@ -88,7 +88,7 @@ class InboxState(LiveRefresh, KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()
         return [InboxState.watch, UnreadState.refresh]
 
 

@@ -79,8 +79,8 @@ class JobsState(KeysetPager, SessionState):
                             for t in all_technicians(get_db(), actor=actor)]
         self.sources = [{"id": s.id, "name": s.name} for s in all_lead_sources(get_db(),
                                                                               actor=actor)]
-        self.cursor_stack, self.count_text = [], "Counting…"
-        self._reload()
+        self.count_text = "Counting…"
+        self._open_page()
         return JobsState.count_matches
 
     @rx.event(background=True)

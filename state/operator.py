@@ -28,7 +28,7 @@ class OperatorState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors
@@ -71,4 +71,4 @@ class OutboxState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()

@@ -2,7 +2,7 @@
 
 A state mixes this in and defines ``_reload`` (load ``rows`` after the cursor
 ``self._cursor()``); ``_cursor_of(row)`` is the row's ``id`` unless the list
-is ordered by something else.
+is ordered by something else. Its page loader calls ``_open_page()``.
 """
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ from __future__ import annotations
 import reflex as rx
 
 from state.session import handles_errors
+from state.session_boundary import page_key
 
 
 class KeysetPager(rx.State, mixin=True):
     rows: list[dict] = []
     cursor_stack: list[str] = []
     has_next: bool = False
+    # The page (path?query) these rows were opened on.
+    _shown_page: str = ""
 
     def _reload(self) -> None:
         raise NotImplementedError
@@ -30,6 +33,18 @@ class KeysetPager(rx.State, mixin=True):
     def _first_page(self) -> None:
         self.cursor_stack = []
         self._reload()
+
+    def _open_page(self) -> None:
+        """The page loader's start: the first page, except when the tab's socket
+        reconnected on this very list (a network blip, or its app worker died and
+        another one took the tab over): then the page it was showing, reloaded."""
+        page = page_key(self.router.url)
+        resuming = getattr(self, "_resuming_page", "")
+        if resuming and resuming == page == self._shown_page and self.cursor_stack:
+            self._reload()
+        else:
+            self._first_page()
+        self._shown_page = page
 
     @rx.event
     @handles_errors

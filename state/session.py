@@ -150,6 +150,11 @@ class SessionState(rx.State):
     _session_binding: str = ""
     # True once this session's admin has accepted every published policy version.
     _policies_current: bool = False
+    # The page (path?query) the tab's socket reconnected on, set by the session
+    # boundary at hydrate; ``guard`` hands it to the page's loaders as
+    # ``_resuming_page`` (see ``KeysetPager._open_page``).
+    _reconnected_to: str = ""
+    _resuming_page: str = ""
 
     def _actor(self) -> Actor:
         """Authenticate this event's caller from the session cookie.
@@ -196,6 +201,9 @@ class SessionState(rx.State):
         """``on_load`` of every signed-in page: redirect when not allowed."""
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             return rx.toast.error(NOT_UNDERSTOOD)
+        # Every signed-in page's loaders run right after this guard: they resume
+        # the page only when this load follows a reconnect on it.
+        self._resuming_page, self._reconnected_to = self._reconnected_to, ""
         try:
             actor = self._actor()
         except NotAuthenticated:

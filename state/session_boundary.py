@@ -36,6 +36,20 @@ from iprodash.services import auth
 # The events a page load starts with (``hydrate_and_load`` in Reflex 0.10).
 _HYDRATE_EVENTS = frozenset(f"{rx.State.get_full_name()}.{name}"
                             for name in ("hydrate", "hydrate_and_load"))
+_HYDRATE_AND_LOAD = f"{rx.State.get_full_name()}.hydrate_and_load"
+
+
+def page_key(url) -> str:
+    """The page a tab shows, as a key: its path and query (the list's filters)."""
+    return f"{url.path}?{url.query}"
+
+
+def reconnecting(event: Event) -> bool:
+    """A socket of a tab that is still open came back (a network blip, or its
+    worker died and it reconnected to another). Reflex's frontend sends the
+    compiled state's hashes only with the first connect of a page load."""
+    payload = event.payload if isinstance(event.payload, dict) else {}
+    return event.name == _HYDRATE_AND_LOAD and not payload.get("hashes")
 
 # Key under which Reflex's frontend keeps the tab's client token (state.js).
 CLIENT_TOKEN_KEY = "token"
@@ -103,6 +117,11 @@ class SessionBoundary(Middleware):
         else:
             binding = binding_of(token)
         previous = session._session_binding
+        if hydrating:
+            # The page's loaders run again after every hydrate; on a reconnect of the
+            # same session they keep what the tab showed (state/paging.py _open_page).
+            session._reconnected_to = (page_key(root.router.url)
+                                       if previous == binding and reconnecting(event) else "")
         if previous == binding:
             return None
         await _load_every_state(root)

@@ -60,7 +60,7 @@ class TechEarningsState(KeysetPager, SessionState):
     def load(self):
         self.loaded = False
         self._clear()
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

@@ -44,7 +44,7 @@ class UsageLogState(KeysetPager, SessionState):
         actor = self._actor()
         self.people = [[ALL, "Everyone"], *[[pid, name or "(no name)"] for pid, name in
                                            usage_log.sign_in_people(get_db(), actor=actor)]]
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

@@ -27,7 +27,7 @@ class UsersState(NameKeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

@@ -17,13 +17,14 @@ import sys
 import time
 import uuid
 from collections import Counter
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import _wait_health, login
+from tests.e2e.conftest import E2E_PORT, _wait_health, login
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="redis-server is not installed")
@@ -50,8 +51,13 @@ def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
 def cluster(mongo_uri, tmp_path_factory):
     """Redis, two workers behind the balancer, two schedulers; all on a fresh database."""
     base = tmp_path_factory.mktemp("multi")
-    public, redis_port = free_port(), free_port()
-    ports = [free_port(), free_port()]
+    # With IPRODASH_E2E_PORT set, four ports from it (public, two workers, Redis);
+    # otherwise ports the system picks.
+    if "IPRODASH_E2E_PORT" in os.environ:
+        public, first, second, redis_port = (E2E_PORT + n for n in range(4))
+    else:
+        public, first, second, redis_port = (free_port() for _ in range(4))
+    ports = [first, second]
     url = f"http://localhost:{public}"
     venv_bin = str(Path(sys.executable).parent)
     env = {**os.environ, "MONGODB_URI": mongo_uri, "MONGODB_DB": f"multi_{uuid.uuid4().hex[:8]}",
@@ -60,7 +66,7 @@ def cluster(mongo_uri, tmp_path_factory):
            "IPRODASH_SCHEDULER_LEASE_SECONDS": str(LEASE_SECONDS), "REFLEX_USE_NPM": "1",
            "IPRODASH_LOCAL_MAILBOX": str(base / "mailbox.jsonl"),
            "PATH": f"{venv_bin}:{os.environ['PATH']}", "REFLEX_TELEMETRY_ENABLED": "false"}
-    # Enough jobs for several pages of the job list's default window (50 a page).
+    # Enough jobs for many pages of the job list (50 a page).
     subprocess.run([sys.executable, "-m", "iprodash.cli", "seed", "--demo", "--jobs", "1500"],
                    cwd=ROOT, env=env, check=True)
     procs = {"redis": _start(["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port),
@@ -112,21 +118,28 @@ def _click_until(page, button: str, shown: str, seconds: float = 60) -> None:
                 raise
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Seen failing on 2026-12-02: after its worker is killed the tab reconnects but the jobs "
-    "list comes back without its rows (Next disabled), so the tab's state is not yet carried "
-    "over through Redis. Issue 17 stays open for this."))
+def _client_token(page) -> str:
+    """The tab's client token: the key of its state tree in Redis."""
+    return page.evaluate("window.sessionStorage.getItem('token')")
+
+
 def test_a_signed_in_tab_keeps_its_state_when_its_worker_dies(cluster, browser):
     """Whichever worker holds the tab's socket, killing each in turn leaves the tab signed in,
-    on the page of the list it had reached: the pager's cursor lives in Redis, not in a worker
-    (a worker without it would start the list over at page 1)."""
+    on the page of the list it had reached, under the same client token: the pager's cursor
+    lives in Redis, not in a worker, and the tab is not taken for a duplicate of itself (a
+    new token is an empty state tree: the list would start over at page 1)."""
     context = browser.new_context(base_url=cluster["url"], viewport={"width": 1280,
                                                                      "height": 900})
     context.set_default_timeout(30_000)
     page = context.new_page()
     login(page, "admin@demo.test")
-    page.goto("/jobs")
+    # Every demo job (the default window, 30 days either side, holds about 4 pages of
+    # them): a filter in the address, which the tab keeps too.
+    today = date.today()
+    window = f"from={today - timedelta(days=730)}&to={today + timedelta(days=365)}"
+    page.goto(f"/jobs?{window}")
     expect(page.get_by_text("Page 1", exact=True)).to_be_visible()
+    token = _client_token(page)
     pages_seen = [_page_rows(page)]
     for victim in ("a", "b"):
         page.get_by_role("button", name="Next").click()
@@ -134,8 +147,12 @@ def test_a_signed_in_tab_keeps_its_state_when_its_worker_dies(cluster, browser):
         pages_seen.append(_page_rows(page))
         port = cluster["ports"][0 if victim == "a" else 1]
         _stop(cluster["procs"][victim], signal.SIGKILL)
-        # The tab's socket (on this worker or not) reconnects through the balancer to the
-        # live one; a click made while it reconnects is lost, so click again as a person would.
+        # The tab's socket (if it was on this worker) reconnects through the balancer to
+        # the live one, which waits for the dead worker's presence key to lapse (3 s).
+        time.sleep(8)
+        expect(page.get_by_text(f"Page {len(pages_seen)}", exact=True)).to_be_visible()
+        assert _page_rows(page) == pages_seen[-1]
+        assert _client_token(page) == token
         _click_until(page, "Next", f"Page {len(pages_seen) + 1}")
         rows = _page_rows(page)
         assert rows and all(rows != seen for seen in pages_seen)
@@ -146,6 +163,8 @@ def test_a_signed_in_tab_keeps_its_state_when_its_worker_dies(cluster, browser):
     page.get_by_role("button", name="Previous").click()
     expect(page.get_by_text(f"Page {len(pages_seen) - 1}", exact=True)).to_be_visible()
     assert _page_rows(page) == pages_seen[-2]
+    assert _client_token(page) == token
+    assert window in page.url
     context.close()
 
 
