@@ -498,7 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sessions")
     parser.add_argument("--sessions", default="25,50,100,200",
                         help="comma-separated session counts")
-    parser.add_argument("--seconds", type=float, default=60.0,
+    parser.add_argument("--seconds", type=float, default=45.0,
                         help="seconds of one event a second per session, per level")
     parser.add_argument("--jobs", type=int, default=3000, help="demo jobs to seed")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "3100")))
@@ -510,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.sessions.split(",") if n.strip()]
     t0 = time.monotonic()
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the app and database on kill too
 
     def say(text: str) -> None:
         print(f"[{time.monotonic() - t0:7.1f} s] {text}", flush=True)
@@ -548,6 +549,10 @@ def main(argv: list[str] | None = None) -> int:
     write_results("sessions", results)
     say(f"written to {RESULTS} (key 'sessions')")
     return 0 if all(level.get("passed", True) for level in results["levels"]) else 1
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _machine() -> str:
