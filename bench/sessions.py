@@ -345,7 +345,7 @@ class Stats:
 
 
 async def run_level(url: str, cookies: list[str], jobs: list[str], seconds: float,
-                    app_pid: int | None, say) -> dict:
+                    app_pid: int | None, say, db_pid: int | None = None) -> dict:
     stats = Stats()
     tabs = [Tab(url, cookie, jobs, stats) for cookie in cookies]
     opened: list[Tab] = []
@@ -379,6 +379,7 @@ async def run_level(url: str, cookies: list[str], jobs: list[str], seconds: floa
             await tab.idle(max(0.0, next_at - time.monotonic()))
 
     begun = time.monotonic()
+    cpu_start = (cpu_seconds(app_pid), cpu_seconds(db_pid))
     rss_peak = [rss_open]
 
     async def sample_rss() -> None:
@@ -388,6 +389,8 @@ async def run_level(url: str, cookies: list[str], jobs: list[str], seconds: floa
 
     await asyncio.gather(*(drive(tab, begun + seconds) for tab in opened), sample_rss())
     elapsed = time.monotonic() - begun
+    app_cpu = cpu_seconds(app_pid) - cpu_start[0]
+    db_cpu = cpu_seconds(db_pid) - cpu_start[1]
     await asyncio.gather(*(tab.close() for tab in opened), return_exceptions=True)
     mixed = stats.mixed()
     result = {"sessions": len(tabs), "open": len(opened), "seconds": round(elapsed, 1),
@@ -400,7 +403,15 @@ async def run_level(url: str, cookies: list[str], jobs: list[str], seconds: floa
               "error_samples": stats.error_texts,
               "largest_message_bytes": stats.largest_message,
               "largest_hydrate_bytes": stats.snapshot_bytes,
-              "app_rss_mb": round(rss_peak[0] / 2**20, 1)}
+              "app_rss_mb": round(rss_peak[0] / 2**20, 1),
+              # Where the time went: CPU of the app worker and of the database
+              # server per served event (page loads include every on_load
+              # handler, the list's background count and the tabs' unread polls).
+              "app_cpu_share": round(app_cpu / elapsed, 2),
+              "db_cpu_share": round(db_cpu / elapsed, 2),
+              "app_cpu_ms_per_event": round(app_cpu * 1000 / max(len(mixed), 1), 1),
+              "db_cpu_ms_per_event": round(db_cpu * 1000 / max(len(mixed), 1), 1),
+              "load_average": [round(x, 2) for x in os.getloadavg()]}
     target = TARGETS.get(len(tabs))
     if target is not None:
         result["target_p95_ms"] = target
@@ -446,6 +457,29 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def _tree(pid: int) -> list[int]:
+    pending, found = [pid], []
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        pending.extend(_children(current))
+    return found
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants."""
+    if pid is None:
+        return 0.0
+    total = 0
+    for current in _tree(pid):
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def app_rss(pid: int | None) -> int:
     """RSS of the largest Python process under ``pid`` (the app worker serving events)."""
     if pid is None:
@@ -489,6 +523,10 @@ def print_level(level: dict) -> None:
           f"{level['seconds']} s = {level['rate_per_s']}/s of {level['offered_per_s']}/s "
           f"offered; errors {level['errors'] or 0}; app RSS {level['app_rss_mb']} MB{verdict}",
           flush=True)
+    print(f"        CPU: app {level['app_cpu_share']:.0%} of a core "
+          f"({level['app_cpu_ms_per_event']} ms per event), database "
+          f"{level['db_cpu_share']:.0%} ({level['db_cpu_ms_per_event']} ms per event); "
+          f"load average {level['load_average']}", flush=True)
     for kind, figures in level["by_kind"].items():
         print(f"        {kind:<22} n={figures['n']:<5} p50 {figures['p50_ms']} ms, "
               f"p95 {figures['p95_ms']} ms", flush=True)
@@ -506,7 +544,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mongo-uri", default="", help="with --url: the app's database")
     parser.add_argument("--db", default="iprodash", help="with --url: the app's database name")
     parser.add_argument("--app-pid", type=int, default=0,
-                        help="with --url: the app's process id, for its RSS")
+                        help="with --url: the app's process id, for its RSS and CPU")
+    parser.add_argument("--db-pid", type=int, default=0,
+                        help="with --url: the database server's process id, for its CPU")
+    parser.add_argument("--results-key", default="sessions",
+                        help="the key of bench/results.json to write")
     args = parser.parse_args(argv)
     levels = [int(n) for n in args.sessions.split(",") if n.strip()]
     t0 = time.monotonic()
@@ -518,10 +560,11 @@ def main(argv: list[str] | None = None) -> int:
     under_test = None
     if args.url:
         url, uri, name, pid = args.url.rstrip("/"), args.mongo_uri, args.db, args.app_pid or None
+        db_pid = args.db_pid or None
     else:
         under_test = start_app(args.port, args.jobs, say)
         url, uri, name = under_test.url, under_test.mongo_uri, under_test.db_name
-        pid = under_test.app.pid
+        pid, db_pid = under_test.app.pid, under_test.db_proc.pid
     results: dict = {"when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                      "commit": _commit(), "machine": _machine(), "demo_jobs": args.jobs,
                      "seconds_per_level": args.seconds, "levels": []}
@@ -538,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
         for n in levels:
             say(f"N = {n}: opening {n} tabs, then {args.seconds:.0f} s of one event a second each")
             cookies = issue_cookies(uri, name, n)
-            level = asyncio.run(run_level(url, cookies, ids, args.seconds, pid, say))
+            level = asyncio.run(run_level(url, cookies, ids, args.seconds, pid, say, db_pid))
             results["levels"].append(level)
             print_level(level)
             time.sleep(3)  # let the closed tabs' loops end
@@ -546,8 +589,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if under_test is not None:
             under_test.stop()
-    write_results("sessions", results)
-    say(f"written to {RESULTS} (key 'sessions')")
+    write_results(args.results_key, results)
+    say(f"written to {RESULTS} (key {args.results_key!r})")
     return 0 if all(level.get("passed", True) for level in results["levels"]) else 1
 
 
