@@ -36,6 +36,7 @@ import asyncio
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -110,6 +111,8 @@ class AppUnderTest:
         if self.db_proc is not None:
             self.db_proc.terminate()
             self.db_proc.wait(timeout=30)
+        if self.base is not None:
+            shutil.rmtree(self.base, ignore_errors=True)
 
 
 def app_env(port: int, mongo_uri: str, db_name: str, data_dir: Path) -> dict[str, str]:
