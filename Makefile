@@ -5,12 +5,15 @@ PY := $(VENV)/bin/python
 PORT ?= 3000
 DEMO_JOBS ?= 3000
 BENCH_JOBS ?= 100000
+BENCH_PORT ?= 3100
+SESSIONS ?= 25,50,100,200
+SESSION_SECONDS ?= 45
 export PORT
 export REFLEX_USE_NPM := 1
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
 # run-multi: the production shape on one machine (README, "Production").
-.PHONY: run run-multi test install install-dev ensure-caddy worker seed db-start db-stop unit integration e2e bench clean
+.PHONY: run run-multi test install install-dev ensure-caddy worker seed db-start db-stop unit integration e2e bench bench-sessions bench-browser clean
 
 $(VENV)/.installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -79,6 +82,19 @@ bench: install-dev
 	-$(PY) -u -m bench.run --jobs $(BENCH_JOBS)
 	-$(PY) -u -m bench.reports_bench
 	-$(PY) -u -m bench.export_bench
+	-$(PY) -u -m bench.sessions --port $(BENCH_PORT)
+	-$(PY) -u -m bench.browser --port $(BENCH_PORT)
+
+# Many browser sessions at once on the production build (about 8 minutes, the
+# first frontend build included); SESSIONS="25,50" SESSION_SECONDS=30 for less.
+bench-sessions: install-dev
+	$(PY) -u -m bench.sessions --port $(BENCH_PORT) --sessions $(SESSIONS) \
+		--seconds $(SESSION_SECONDS)
+
+# First page and in-app navigation in Chromium on the production build.
+bench-browser: install-dev
+	$(PY) scripts/ensure_chromium.py
+	$(PY) -u -m bench.browser --port $(BENCH_PORT)
 
 bench-reports: install-dev
 	$(PY) -u -m bench.reports_bench

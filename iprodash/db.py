@@ -21,6 +21,7 @@ from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import PyMongoError
 
+from iprodash.repositories import event_cache  # noqa: F401 - its write watch, before any client
 from iprodash.settings import get_settings
 
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.repositories.event_cache import event_scope
 from iprodash.services import job_queries
 from iprodash.services.job_queries import JobListFilters, count_text
 from iprodash.services.lead_sources import all_lead_sources
@@ -88,13 +89,15 @@ class JobsState(KeysetPager, SessionState):
         """Count the matching jobs (up to 1,000+) without holding up the rows."""
         async with self:
             try:
-                actor, filters = self._actor(), self._filters()
+                with event_scope():  # the session and company read once
+                    actor, filters = self._actor(), self._filters()
             except Exception:  # noqa: BLE001 - the page's own loader reports session errors
                 return
+            params = self._params()
         total = await asyncio.to_thread(job_queries.count_jobs, get_db(), actor=actor,
                                         filters=filters)
         async with self:
-            if filters != self._filters():
+            if params != self._params():
                 return  # the filters changed meanwhile; that load counts again
             self.count_text = count_text(total)
 

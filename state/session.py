@@ -14,6 +14,7 @@ import re
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.repositories.event_cache import event_scope, remember_in_event
 from iprodash.domain.errors import (DomainError, NotAuthenticated, PermissionDenied,
                                      ValidationError)
 from iprodash.services import auth, policies
@@ -130,7 +131,8 @@ def handles_errors(handler):
     @functools.wraps(handler)
     def wrapper(self, *args, **kwargs):
         try:
-            return handler(self, *args, **kwargs)
+            with event_scope():
+                return handler(self, *args, **kwargs)
         except DomainError as exc:
             return answer(exc)
 
@@ -168,8 +170,12 @@ class SessionState(rx.State):
         # Read here, not via a helper: subclasses have used ``_session_token``
         # as a field name of their own.
         token = session_cookie(self.router.headers.cookie or "")
+        ip = self.router.session.client_ip
         try:
-            actor = auth.authenticate(get_db(), token=token, ip=self.router.session.client_ip)
+            # Checked once per event: a plain handler (handles_errors, loads_page,
+            # guard) runs in an event scope; background loops check every time.
+            actor = remember_in_event(("actor", token, ip), lambda: auth.authenticate(
+                get_db(), token=token, ip=ip))
         except NotAuthenticated:
             self._bind_to("")
             raise
@@ -199,6 +205,10 @@ class SessionState(rx.State):
     @rx.event
     def guard(self, roles: list[str]):
         """``on_load`` of every signed-in page: redirect when not allowed."""
+        with event_scope():
+            return self._guard(roles)
+
+    def _guard(self, roles: list[str]):
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
             return rx.toast.error(NOT_UNDERSTOOD)
         # Every signed-in page's loaders run right after this guard: they resume
@@ -232,6 +242,10 @@ class SessionState(rx.State):
     @rx.event
     def go_home(self):
         """``/home``: send each role to its start page."""
+        with event_scope():
+            return self._go_home()
+
+    def _go_home(self):
         try:
             actor = self._actor()
         except NotAuthenticated:
@@ -273,7 +287,8 @@ def loads_page(handler):
     @functools.wraps(handler)
     def wrapper(self, *args, **kwargs):
         try:
-            return handler(self, *args, **kwargs)
+            with event_scope():
+                return handler(self, *args, **kwargs)
         except NotAuthenticated:
             return None
         except DomainError as exc:

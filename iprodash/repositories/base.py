@@ -110,28 +110,48 @@ class TenantRepository:
     def insert(self, doc: Mapping[str, Any], **kwargs: Any) -> ObjectId:
         record = dict(doc)
         record["company_id"] = self.company_id
-        return self.collection.insert_one(record, **kwargs).inserted_id
+        inserted = self.collection.insert_one(record, **kwargs).inserted_id
+        self._after_write()
+        return inserted
 
     def insert_many(self, docs: Iterable[Mapping[str, Any]], **kwargs: Any) -> list:
         """Insert ``docs`` for this company, ``WRITE_BATCH`` documents per call."""
         records = [{**doc, "company_id": self.company_id} for doc in docs]
-        return insert_in_batches(self.collection, records, **kwargs)
+        try:
+            return insert_in_batches(self.collection, records, **kwargs)
+        finally:
+            self._after_write()
 
     def update_one(self, filter_: Mapping[str, Any], update: Mapping[str, Any], **kwargs: Any):
         self._refuse_company_change(update)
-        return self.collection.update_one(self.scoped(filter_), update, **kwargs)
+        try:
+            return self.collection.update_one(self.scoped(filter_), update, **kwargs)
+        finally:
+            self._after_write()
 
     def update_many(self, filter_: Mapping[str, Any], update: Mapping[str, Any], **kwargs: Any):
         self._refuse_company_change(update)
-        return self.collection.update_many(self.scoped(filter_), update, **kwargs)
+        try:
+            return self.collection.update_many(self.scoped(filter_), update, **kwargs)
+        finally:
+            self._after_write()
 
     def find_one_and_update(self, filter_: Mapping[str, Any], update: Mapping[str, Any],
                             **kwargs: Any) -> dict | None:
         self._refuse_company_change(update)
-        return self.collection.find_one_and_update(self.scoped(filter_), update, **kwargs)
+        try:
+            return self.collection.find_one_and_update(self.scoped(filter_), update, **kwargs)
+        finally:
+            self._after_write()
 
     def delete_many(self, filter_: Mapping[str, Any]):
-        return self.collection.delete_many(self.scoped(filter_))
+        try:
+            return self.collection.delete_many(self.scoped(filter_))
+        finally:
+            self._after_write()
+
+    def _after_write(self) -> None:
+        """Called after every write through this repository (see event_cache)."""
 
     def aggregate(self, pipeline: list[dict[str, Any]], **kwargs: Any):
         """Run ``pipeline`` after a leading ``$match`` on this company."""

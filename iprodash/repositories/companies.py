@@ -10,6 +10,7 @@ from pymongo import ASCENDING, DESCENDING, IndexModel, ReturnDocument
 from pymongo.database import Database
 
 from iprodash.repositories.base import to_object_id, utcnow
+from iprodash.repositories.event_cache import company_in_event
 
 INDEXES = {
     "companies": [
@@ -37,7 +38,9 @@ class CompanyRepository:
         return self.collection.insert_one({**doc, "created_at": utcnow()}).inserted_id
 
     def by_id(self, company_id: Any) -> dict | None:
-        return self.collection.find_one({"_id": to_object_id(company_id, "company")})
+        """The company; read at most once per browser event (see event_cache)."""
+        oid = to_object_id(company_id, "company")
+        return company_in_event(oid, lambda: self.collection.find_one({"_id": oid}))
 
     def by_code(self, code: str) -> dict | None:
         return self.collection.find_one({"code": code.strip().upper()})

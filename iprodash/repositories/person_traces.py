@@ -17,6 +17,7 @@ from pymongo.database import Database
 
 from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
 from iprodash.repositories import gridfs_files
+from iprodash.repositories.event_cache import bump_stamp
 
 # Fields that copy a person's name next to their id: (collection, id field, name field).
 NAME_COPIES = (
@@ -220,6 +221,7 @@ class PersonTraces:
                 "color": technician.get("color"), "active": False, "deleted": True,
                 "former_number": number, "created_at": technician.get("created_at"),
                 "deleted_at": utcnow()})
+        bump_stamp(self.db, self.company_id)  # cached rosters (event_cache) reload
 
 
 class FormerPeopleLookup:

@@ -7,6 +7,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.event_cache import RosterCached
 from iprodash.repositories.keyset import keyset_page
 
 INDEXES = {
@@ -18,7 +19,7 @@ INDEXES = {
 }
 
 
-class TechnicianRepository(TenantRepository):
+class TechnicianRepository(RosterCached, TenantRepository):
     """A company's technicians."""
 
     collection_name = "technicians"
@@ -32,11 +33,17 @@ class TechnicianRepository(TenantRepository):
             limit: Rows to return.
             active: Only active (True) or inactive (False) ones; None for all.
         """
+        cached = self._cached_sorted(active=active, limit=limit) if after is None else None
+        if cached is not None:
+            return cached
         base = {} if active is None else {"active": active}
         return keyset_page(self, base, field="name", after=after, limit=limit)
 
     def active_choices(self) -> list[dict]:
         """Every active technician (a company has tens, not thousands), by name."""
+        cached = self._cached_sorted(active=True, fields=("name", "nickname", "color"))
+        if cached is not None:
+            return cached
         return list(self.find({"active": True},
                               projection={"name": 1, "nickname": 1, "color": 1})
                     .sort([("name", ASCENDING), ("_id", ASCENDING)]))
@@ -46,6 +53,8 @@ class TechnicianRepository(TenantRepository):
         wanted = list({to_object_id(i, "technician") for i in ids if i})
         if not wanted:
             return {}
+        if (cached := self._cached_by_ids(wanted)) is not None:
+            return cached
         return {doc["_id"]: doc for doc in self.find({"_id": {"$in": wanted}})}
 
     def set_fields(self, technician_id: Any, fields: dict[str, Any]) -> dict | None:

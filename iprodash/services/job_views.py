@@ -191,10 +191,11 @@ def job_detail(db: Database, *, actor: Actor, job_id: str) -> JobDetail:
     job = job_document(db, actor=actor, job_id=job_id)
     company = company_of(db, actor)
     zone = zone_of(company)
-    technician = (TechnicianRepository(db, actor.company_id).find_one(
-        {"_id": job["technician_id"]}) if job.get("technician_id") else None)
-    source = (LeadSourceRepository(db, actor.company_id).find_one(
-        {"_id": job["lead_source_id"]}) if job.get("lead_source_id") else None)
+    # by_ids: served from the company's cached roster (repositories.event_cache)
+    technician = TechnicianRepository(db, actor.company_id).by_ids(
+        [job.get("technician_id")]).get(job.get("technician_id"))
+    source = LeadSourceRepository(db, actor.company_id).by_ids(
+        [job.get("lead_source_id")]).get(job.get("lead_source_id"))
     finance, note = _finance(db, actor, job, company, technician, source)
     client, address = job.get("client") or {}, job.get("address") or {}
     evidence = job_evidence(db, job=job, zone=zone)

@@ -1,0 +1,201 @@
+"""Fewer database round trips per browser event, without serving stale data.
+
+Two caches, both keyed by company (tenant scoping holds: a company's entry is
+only ever read for that company's id):
+
+* **the company document, once per event.** A state handler runs inside
+  :func:`event_scope`; inside it, :meth:`CompanyRepository.by_id` reads each
+  company at most once (the session check reads it first). Any write to the
+  ``companies`` collection from this process ends the memo (counted by
+  :data:`WRITE_WATCH`, a pymongo command listener), so a handler that changes
+  its company and reads it again sees the change.
+* **the company's technicians and lead sources, across events** (a company
+  has tens of each; pickers, list filters and row names read them on almost
+  every page). An entry is used only while the company document's
+  ``cache_stamp`` is the one it was loaded under, and for at most
+  :data:`ROSTER_TTL_S`. Every write to those collections through their
+  repositories bumps the stamp after writing, so the next event of every
+  worker (each reads the company document once per event) sees the change;
+  a write from this process ends its entries at once (:data:`WRITE_WATCH`).
+  The stamp is read before the roster, and bumped after the write, so a
+  roster loaded during a write is never kept under the new stamp.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import copy
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from bson import ObjectId
+from pymongo import monitoring
+
+ROSTER_TTL_S = 30.0
+ROSTER_MAX_DOCS = 1000  # a bigger roster is read from the database every time
+STAMP_FIELD = "cache_stamp"
+_WRITES = frozenset({"insert", "update", "delete", "findAndModify"})
+
+
+class WriteWatch(monitoring.CommandListener):
+    """Counts this process's write commands per collection name."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name in _WRITES:
+            name = event.command.get(event.command_name)
+            if isinstance(name, str):
+                with self._lock:
+                    self.counts[name] = self.counts.get(name, 0) + 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+    def count(self, collection: str) -> int:
+        return self.counts.get(collection, 0)
+
+
+WRITE_WATCH = WriteWatch()
+monitoring.register(WRITE_WATCH)  # every client made after this import
+
+_SCOPE: contextvars.ContextVar[dict | None] = contextvars.ContextVar("iprodash_event",
+                                                                    default=None)
+
+
+@contextmanager
+def event_scope() -> Iterator[dict]:
+    """One browser event: what is memoized inside lives until it returns."""
+    current = _SCOPE.get()
+    if current is not None:  # a handler calling another: one event still
+        yield current
+        return
+    scope: dict = {}
+    token = _SCOPE.set(scope)
+    try:
+        yield scope
+    finally:
+        _SCOPE.reset(token)
+
+
+def current_scope() -> dict | None:
+    return _SCOPE.get()
+
+
+def company_in_event(company_id: ObjectId, load: Callable[[], dict | None]) -> dict | None:
+    """The company document, read at most once per event (a copy each time)."""
+    scope = _SCOPE.get()
+    if scope is None:
+        return load()
+    memo = scope.setdefault("companies", {})
+    writes = WRITE_WATCH.count("companies")
+    entry = memo.get(company_id)
+    if entry is None or entry[0] != writes:
+        doc = load()
+        memo[company_id] = entry = (WRITE_WATCH.count("companies"), doc)
+        if entry[0] != writes:  # written while reading: do not keep it
+            memo.pop(company_id, None)
+    return copy.deepcopy(entry[1])
+
+
+def remember_in_event(key: Any, load: Callable[[], Any]) -> Any:
+    """Any other value computed once per event (e.g. the authenticated caller)."""
+    scope = _SCOPE.get()
+    if scope is None:
+        return load()
+    memo = scope.setdefault("values", {})
+    if key not in memo:
+        memo[key] = load()
+    return memo[key]
+
+
+class _Roster:
+    __slots__ = ("stamp", "loaded_at", "writes", "docs")
+
+    def __init__(self, stamp: int, writes: int, docs: list[dict]):
+        self.stamp, self.writes, self.docs = stamp, writes, docs
+        self.loaded_at = time.monotonic()
+
+
+_ROSTERS: dict[tuple[str, ObjectId], _Roster] = {}
+_ROSTER_LOCK = threading.Lock()
+
+
+def company_roster(db, collection: str, company_id: ObjectId) -> list[dict] | None:
+    """Every document of ``collection`` for ``company_id`` (copies), or None when
+    the company has too many to keep (the caller then queries)."""
+    from iprodash.repositories.companies import CompanyRepository
+
+    company = CompanyRepository(db).by_id(company_id)  # once per event
+    if company is None:
+        return None
+    stamp = int(company.get(STAMP_FIELD, 0))
+    key = (collection, company_id)
+    writes = WRITE_WATCH.count(collection)
+    with _ROSTER_LOCK:
+        entry = _ROSTERS.get(key)
+    fresh = (entry is not None and entry.stamp == stamp and entry.writes == writes
+             and time.monotonic() - entry.loaded_at < ROSTER_TTL_S)
+    if not fresh:
+        docs = list(db[collection].find({"company_id": company_id}, limit=ROSTER_MAX_DOCS + 1))
+        entry = _Roster(stamp, writes, docs)
+        with _ROSTER_LOCK:
+            if WRITE_WATCH.count(collection) == writes:
+                _ROSTERS[key] = entry
+    if len(entry.docs) > ROSTER_MAX_DOCS:
+        return None
+    return copy.deepcopy(entry.docs)
+
+
+def bump_stamp(db, company_id: ObjectId) -> None:
+    """After a write to a cached collection: every worker reloads on its next event."""
+    db["companies"].update_one({"_id": company_id}, {"$inc": {STAMP_FIELD: 1}})
+
+
+def forget_rosters() -> None:
+    """Drop every cached roster (tests)."""
+    with _ROSTER_LOCK:
+        _ROSTERS.clear()
+
+
+def _name_order(doc: dict) -> tuple:
+    name = doc.get("name")
+    return (0, "", doc["_id"]) if not isinstance(name, str) else (1, name, doc["_id"])
+
+
+class RosterCached:
+    """Mix into a tenant repository of a small per-company collection (technicians,
+    lead sources): its whole-company reads come from :func:`company_roster`, and
+    every write through it bumps the company's stamp."""
+
+    def _after_write(self) -> None:
+        bump_stamp(self.db, self.company_id)
+
+    def _roster(self) -> list[dict] | None:
+        return company_roster(self.db, self.collection_name, self.company_id)
+
+    def _cached_by_ids(self, wanted: list[ObjectId]) -> dict | None:
+        docs = self._roster()
+        if docs is None:
+            return None
+        keep = set(wanted)
+        return {doc["_id"]: doc for doc in docs if doc["_id"] in keep}
+
+    def _cached_sorted(self, *, active: bool | None, limit: int | None = None,
+                       fields: tuple[str, ...] = ()) -> list[dict] | None:
+        docs = self._roster()
+        if docs is None:
+            return None
+        rows = sorted((d for d in docs if active is None or d.get("active") is active),
+                      key=_name_order)
+        if fields:
+            rows = [{k: d[k] for k in ("_id", *fields) if k in d} for d in rows]
+        return rows if limit is None else rows[:limit]
