@@ -68,3 +68,13 @@ def shop(db) -> Shop:
 @pytest.fixture
 def other_shop(db) -> Shop:
     return Shop(db, "Other Locks")
+
+
+@pytest.fixture
+def office(shop):
+    """Two signed-in browser tabs of ``shop``: the office user's and the admin's."""
+    from tests.integration.tabs import Tab
+
+    user = shop.db["users"].find_one({"_id": shop.user.user_id})
+    admin = shop.db["users"].find_one({"_id": shop.admin.user_id})
+    return Tab.signed_in(shop.db, user), Tab.signed_in(shop.db, admin)

@@ -7,12 +7,12 @@ from __future__ import annotations
 import pytest
 
 from state.board import BoardState
-from tests.integration.jobs.test_jobs_page_states import Browser, _names, call
+from tests.integration.tabs import Tab, call
 
 
 @pytest.fixture
 def tab(shop):
-    return Browser(shop.db, shop.db["users"].find_one({"_id": shop.user.user_id}))
+    return Tab.signed_in(shop.db, shop.db["users"].find_one({"_id": shop.user.user_id}))
 
 
 def _undated(shop, **overrides):
@@ -29,7 +29,7 @@ def test_dropping_a_needs_scheduling_card_on_a_slot(shop, tab):
     tom_row = next(lane for lane in state.lanes if lane["name"] == "Tom Tech")
     target = next(c["target"] for c in tom_row["cells"] if c["slot"].endswith("T14:00"))
     events = call(state, "drop", str(job["_id"]), target)
-    assert f"Job #{job['number']} moved." in _names(events)
+    assert f"Job #{job['number']} moved." in repr(events)
     assert state.needs == []
     tom_row = next(lane for lane in state.lanes if lane["name"] == "Tom Tech")
     cell = next(c for c in tom_row["cells"] if c["slot"] == "2025-06-02T14:00")
@@ -43,9 +43,9 @@ def test_bad_drops_are_refused_with_a_sentence_and_change_nothing(shop, tab):
     state = tab.at(BoardState, "/board?day=2025-06-02")
     call(state, "load")
     events = call(state, "drop", str(job["_id"]), "not a cell")
-    assert "Drop the job on a technician" in _names(events)
+    assert "Drop the job on a technician" in repr(events)
     events = call(state, "drop", str(job["_id"]), "|2025-06-02T25:00")
-    assert "Enter the time like 14:00" in _names(events)
+    assert "Enter the time like 14:00" in repr(events)
     assert shop.db["jobs"].find_one({"_id": job["_id"]})["scheduled_start"] is None
 
 
@@ -63,5 +63,5 @@ def test_the_move_dialog_moves_without_dragging_and_the_week_view_shows_it(shop,
     row = next(lane for lane in state.lanes if lane["name"] == "Sam Smith")
     cell = next(c for c in row["cells"] if c["slot"] == "2025-06-05")
     assert [c["time_text"] for c in cell["cards"]] == ["Thu 10:30 AM - 11:30 AM"]
-    assert "view=week&day=2025-06-11" in _names(call(state, "shift", 1))
-    assert "view=day" in _names(call(state, "set_view", "day"))
+    assert "view=week&day=2025-06-11" in repr(call(state, "shift", 1))
+    assert "view=day" in repr(call(state, "set_view", "day"))

@@ -29,7 +29,7 @@ from state.job_money import JobMoneyState
 from state.jobs import JobsState
 from state.session import SessionState
 from state.technicians import TechniciansState
-from tests.integration.jobs.test_jobs_page_states import call, office  # noqa: F401 - fixture
+from tests.integration.tabs import call
 
 # Upper bounds per page load (guard, billing banner, the page's loaders) or event
 # on this fixture's data. Measured with the caches: jobs list 27, next page 19,

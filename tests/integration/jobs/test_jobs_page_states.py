@@ -16,18 +16,11 @@ from state.job_form import NewJobState
 from state.job_money import JobMoneyState
 from state.jobs import JobsState
 from state.technicians import TechniciansState
-from tests.integration.tabs import Tab, call
+from tests.integration.tabs import call
 
 
 def _names(events) -> str:
     return repr(events)
-
-
-@pytest.fixture
-def office(shop):
-    user = shop.db["users"].find_one({"_id": shop.user.user_id})
-    admin = shop.db["users"].find_one({"_id": shop.admin.user_id})
-    return Tab.signed_in(shop.db, user), Tab.signed_in(shop.db, admin)
 
 
 def test_technicians_page_admin_adds_and_user_is_refused(shop, office):
