@@ -9,6 +9,9 @@ Then the page's loaders run as ``on_load`` runs them: the guard, then the list's
 from __future__ import annotations
 
 import asyncio
+import inspect
+import re
+import textwrap
 from dataclasses import dataclass
 from typing import Callable
 
@@ -353,3 +356,27 @@ def test_support_keeps_the_open_ticket_on_a_reconnect_with_its_new_answers(db, m
     page = _on_load(tab, "/support", SupportState)  # a later navigation: nothing open
     assert page.selected == {} and page.thread == []
     assert page.rows[0]["id"] != ticket_id
+
+
+def _paged_loaders() -> dict[str, str]:
+    """Every page loader of a state that pages a list: its name and body."""
+    from tests.integration.test_page_loaders import page_loaders
+
+    return {name: textwrap.dedent(inspect.getsource(handler.fn))
+            for name, (state_cls, _url, handler) in page_loaders().items()
+            if "cursor_stack" in state_cls.get_fields()}
+
+
+def test_every_paged_list_loader_asks_whether_the_tab_reconnected():
+    """A loader that set its cursor itself would send a reconnecting tab back to page 1:
+    each one opens its list through ``_open_page()`` (or asks ``_resumes_page()`` and
+    resets a cursor only when the tab did not reconnect)."""
+    loaders = _paged_loaders()
+    assert {"ClientsState.load", "AuditState.load", "SettlementsState.load",
+            "ReportsState.load", "OutboxAdminState.load"} <= set(loaders)
+    # An assignment to a cursor stack in the loader's own body, outside any ``if``.
+    unconditional = re.compile(r"^    self\.[\w, .]*cursor_stack\b[\w, .]*=[^=]", re.M)
+    resetting = [name for name, body in loaders.items()
+                 if unconditional.search(body)
+                 or not re.search(r"\._(open_page|resumes_page)\(\)", body)]
+    assert resetting == []
