@@ -46,9 +46,12 @@ class _TicketListState(KeysetPager, mixin=True):
     def load(self):
         """Page 1 and no ticket open; on a reconnect, the page and the ticket on screen."""
         if self._open_page() and self.selected.get("id"):
-            self._show(self._open(self.selected["id"]))
-        else:
-            self.selected, self.thread = {}, []
+            try:
+                self._show(self._open(self.selected["id"]))
+                return
+            except DomainError:  # gone meanwhile (e.g. erased): the list alone
+                pass
+        self.selected, self.thread = {}, []
 
     @rx.event
     @handles_errors
