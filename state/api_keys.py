@@ -34,8 +34,9 @@ class ApiKeysState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.secret_shown, self.new_name, self.error = [], False, "", ""
-        self._reload()
+        """Page 1; on a reconnect, the page on screen. A secret is never shown again."""
+        self.secret_shown, self.new_name, self.error = False, "", ""
+        self._open_page()
 
     @rx.event
     @handles_errors

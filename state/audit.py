@@ -38,9 +38,10 @@ class AuditState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.verify_message = [], ""
+        """Page 1 with the filters as they were; on a reconnect, the page on screen."""
+        self.verify_message = ""
         self.people = audit_log.audit_people(get_db(), actor=self._actor())
-        self._reload()
+        self._open_page()
 
     @rx.event
     @handles_errors

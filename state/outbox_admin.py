@@ -32,8 +32,9 @@ class OutboxAdminState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.sent_cursor_stack = [], []
-        self._reload()
+        """Both lists at page 1; on a reconnect, each at the page on screen."""
+        if not self._open_page():
+            self.sent_cursor_stack = []
         self._reload_sent()
 
     @rx.event

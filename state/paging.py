@@ -2,7 +2,8 @@
 
 A state mixes this in and defines ``_reload`` (load ``rows`` after the cursor
 ``self._cursor()``); ``_cursor_of(row)`` is the row's ``id`` unless the list
-is ordered by something else. Its page loader calls ``_open_page()``.
+is ordered by something else. Its page loader calls ``_open_page()``. A list
+paged some other way mixes in ``ResumablePage`` and asks ``_resumes_page()``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,30 @@ from state.session import handles_errors
 from state.session_boundary import page_key
 
 
-class KeysetPager(rx.State, mixin=True):
+class ResumablePage(rx.State, mixin=True):
+    """A list page whose loader tells a reconnect from a fresh load or navigation.
+
+    Mixed into a state that also has ``SessionState`` (whose guard, the page's
+    first loader, sets ``_resuming_page``)."""
+
+    # The page (path?query) these rows were opened on.
+    _shown_page: str = ""
+
+    def _resumes_page(self) -> bool:
+        """True when this loader runs because the tab's socket reconnected on this
+        very list (a network blip, or its app worker died and another one took the
+        tab over); False for a page load or a navigation. Remembers the page."""
+        page = page_key(self.router.url)
+        resuming = getattr(self, "_resuming_page", "")
+        resumed = bool(resuming) and resuming == page == self._shown_page
+        self._shown_page = page
+        return resumed
+
+
+class KeysetPager(ResumablePage, mixin=True):
     rows: list[dict] = []
     cursor_stack: list[str] = []
     has_next: bool = False
-    # The page (path?query) these rows were opened on.
-    _shown_page: str = ""
 
     def _reload(self) -> None:
         raise NotImplementedError
@@ -34,17 +53,17 @@ class KeysetPager(rx.State, mixin=True):
         self.cursor_stack = []
         self._reload()
 
-    def _open_page(self) -> None:
-        """The page loader's start: the first page, except when the tab's socket
-        reconnected on this very list (a network blip, or its app worker died and
-        another one took the tab over): then the page it was showing, reloaded."""
-        page = page_key(self.router.url)
-        resuming = getattr(self, "_resuming_page", "")
-        if resuming and resuming == page == self._shown_page and self.cursor_stack:
+    def _open_page(self) -> bool:
+        """The page loader's start: the first page, except on a reconnect of the tab
+        on this very list (see ``_resumes_page``): then the page it was showing,
+        reloaded. Returns whether it was such a reconnect, so a loader can keep the
+        rest of what the tab showed too."""
+        resumed = self._resumes_page()
+        if resumed and self.cursor_stack:
             self._reload()
         else:
             self._first_page()
-        self._shown_page = page
+        return resumed
 
     @rx.event
     @handles_errors

@@ -82,7 +82,7 @@ class OperatorPoliciesState(KeysetPager, SessionState):
     @loads_page
     def load(self):
         self.error = self.notice = ""
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

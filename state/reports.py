@@ -13,6 +13,7 @@ from iprodash.domain.errors import DomainError, NotAuthenticated
 from iprodash.services import reports
 from iprodash.services.actor import Actor
 from state import routes
+from state.paging import ResumablePage
 from state.session import SessionState, as_text, handles_errors, loads_page
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ class _ProgressBox:
             return self.percent, self.stage
 
 
-class ReportsState(SessionState):
+class ReportsState(ResumablePage, SessionState):
     kind: str = ""
     start: str = ""
     end: str = ""
@@ -71,7 +72,9 @@ class ReportsState(SessionState):
             self.kind = reports.PROFIT_LOSS if reports.PROFIT_LOSS in allowed else allowed[0]
         self.start = self.start or choices.default_start
         self.end = self.end or choices.default_end
-        self.error, self.cursor_stack = "", []
+        self.error = ""
+        if not self._resumes_page():  # a reconnect keeps the page of reports on screen
+            self.cursor_stack = []
         self._reload(actor)
 
     @rx.event

@@ -29,7 +29,7 @@ class SchedulerState(KeysetPager, SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._first_page()
+        self._open_page()
 
     @rx.event
     @handles_errors

@@ -10,6 +10,7 @@ from iprodash.domain.money import format_money
 from iprodash.domain.words import pluralize
 from iprodash.services import settlements
 from iprodash.services.dashboard import PERIODS
+from state.paging import ResumablePage
 from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 ALL = "all"
@@ -25,7 +26,7 @@ def _dollars(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-class SettlementsState(SessionState):
+class SettlementsState(ResumablePage, SessionState):
     """Filters, one page of jobs, the technician totals and recent payouts."""
 
     period: str = "last_month"
@@ -60,7 +61,8 @@ class SettlementsState(SessionState):
                       "cursor": r.cursor} for r in rows]
         self.has_next = len(rows) == settlements.PAGE_SIZE
 
-    def _reload(self) -> None:
+    def _reload(self, *, keep_page: bool = False) -> None:
+        """Totals, payouts and the jobs from page 1 (or the page on screen: ``keep_page``)."""
         db, actor = get_db(), self._actor()
         self.technicians = [{"id": i, "name": n}
                             for i, n in settlements.technician_choices(db=db, actor=actor)]
@@ -75,7 +77,8 @@ class SettlementsState(SessionState):
                         f"balance {format_money(r.unsettled_balance)} "
                         f"({'company pays' if r.unsettled_balance >= 0 else 'technician pays'})."
         } for r in rows]
-        self.cursor_stack = []
+        if not keep_page:
+            self.cursor_stack = []
         self._load_jobs()
         self.payouts = [{**p.__dict__, "jobs": str(p.jobs), "balance": format_money(p.balance),
                          "amount": format_money(p.amount) if p.method else "",
@@ -86,7 +89,8 @@ class SettlementsState(SessionState):
     @rx.event
     @loads_page
     def load(self):
-        self._reload()
+        """Page 1 of the jobs with the filters as they were; on a reconnect, the page on screen."""
+        self._reload(keep_page=self._resumes_page())
 
     @rx.event
     @handles_errors

@@ -44,8 +44,14 @@ class _TicketListState(KeysetPager, mixin=True):
     @rx.event
     @loads_page
     def load(self):
-        self.cursor_stack, self.selected, self.thread = [], {}, []
-        self._reload()
+        """Page 1 and no ticket open; on a reconnect, the page and the ticket on screen."""
+        if self._open_page() and self.selected.get("id"):
+            try:
+                self._show(self._open(self.selected["id"]))
+                return
+            except DomainError:  # gone meanwhile (e.g. erased): the list alone
+                pass
+        self.selected, self.thread = {}, []
 
     @rx.event
     @handles_errors
