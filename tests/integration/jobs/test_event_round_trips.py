@@ -23,12 +23,14 @@ from iprodash.services.lead_sources import LeadSourceForm, all_lead_sources, upd
 from iprodash.services.technicians import (TechnicianForm, all_technicians, set_technician_active,
                                            technician_choices, update_technician)
 from state.billing import BillingBannerState
+from state.conversations import ThreadState
 from state.dashboard import DashboardState
 from state.job_detail import JobDetailState
 from state.job_money import JobMoneyState
 from state.jobs import JobsState
 from state.session import SessionState
 from state.technicians import TechniciansState
+from state.texting_chip import TextingChipState
 from tests.integration.jobs.test_jobs_page_states import call, office  # noqa: F401 - fixture
 
 # Upper bounds per page load (guard, billing banner, the page's loaders) or event
@@ -201,3 +203,22 @@ def test_the_technicians_page_sees_its_own_change(busy_shop, office):
     jobs_state = admin.at(JobsState, "/jobs")
     call(jobs_state, "load")
     assert "Ann Wrench (inactive)" in {t["name"] for t in jobs_state.technicians}
+
+
+WRITES = ("insert:", "update:", "delete:", "findAndModify:")
+
+
+def test_opening_a_job_page_with_nothing_unread_writes_nothing(busy_shop, office):
+    """Every loader of the job page, the text thread panel included: reads only
+    while the client's thread has nothing unread; an unread text is still marked."""
+    _, admin = office
+    jobs_state = admin.at(JobsState, "/jobs")
+    call(jobs_state, "load")
+    row = jobs_state.rows[0]
+    path = f"/jobs/{row['id']}"
+    loaders = _page(admin, path, (JobDetailState, "load"), (JobMoneyState, "load"),
+                    (TextingChipState, "load_job_from_path"), (ThreadState, "load_for_job"))
+    round_trips(*loaders)  # the first opening may create what the page keeps
+    commands = round_trips(*loaders)
+    assert not [c for c in commands if c.startswith(WRITES)], commands
+    assert admin.at(ThreadState, path).thread  # the panel did load the client's thread
