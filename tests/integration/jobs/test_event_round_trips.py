@@ -18,6 +18,7 @@ from pymongo import monitoring
 from iprodash.domain.clock import company_today
 from iprodash.repositories import event_cache
 from iprodash.repositories.companies import CompanyRepository
+from iprodash.services import job_queries
 from iprodash.services.company_settings import company_name, update_company_settings
 from iprodash.services.lead_sources import LeadSourceForm, all_lead_sources, update_lead_source
 from iprodash.services.technicians import (TechnicianForm, all_technicians, set_technician_active,
@@ -222,3 +223,38 @@ def test_opening_a_job_page_with_nothing_unread_writes_nothing(busy_shop, office
     commands = round_trips(*loaders)
     assert not [c for c in commands if c.startswith(WRITES)], commands
     assert admin.at(ThreadState, path).thread  # the panel did load the client's thread
+
+
+def _count(shop, **params) -> tuple[int, list[str]]:
+    filters = job_queries.list_filters(shop.db, actor=shop.user, params=params)
+    COUNTER.commands, COUNTER.on = [], True
+    try:
+        total = job_queries.count_jobs(shop.db, actor=shop.user, filters=filters)
+    finally:
+        COUNTER.on = False
+    return total, COUNTER.commands
+
+
+def test_the_jobs_count_is_kept_until_a_job_is_written(busy_shop, monkeypatch):
+    first, cold = _count(busy_shop)
+    assert first == 56 and len(cold) > 3
+    again, warm = _count(busy_shop)
+    assert again == 56 and warm == ["find:companies"]  # the stamp's read only
+    assert _count(busy_shop, order="asc")[1] == ["find:companies"]  # the order counts the same
+    assert _count(busy_shop, status="new")[1] != ["find:companies"]  # other filters: counted
+    today = company_today(busy_shop.company).isoformat()
+    busy_shop.job(date=today, client_name="Client new", client_phone="(212) 555-2000")
+    assert _count(busy_shop)[0] == 57  # this process's write
+    # Another worker's write: this process's write watch does not see it; the jobs
+    # stamp it bumps in the company document does.
+    monkeypatch.setattr(event_cache.WRITE_WATCH, "count", lambda collection: 0)
+    event_cache.forget_rosters()
+    assert _count(busy_shop)[0] == 57 and _count(busy_shop)[1] == ["find:companies"]
+    busy_shop.job(date=today, client_name="Client newer", client_phone="(212) 555-2001")
+    assert _count(busy_shop)[0] == 58
+    assert _count(busy_shop, q="Client newer")[0] == 1
+
+
+def test_a_count_is_never_another_companys(busy_shop, other_shop):
+    assert _count(busy_shop)[0] == 56
+    assert _count(other_shop)[0] == 0
