@@ -42,7 +42,6 @@ def largest_tab_state(mongo_uri: str, db_name: str) -> dict:
     from iprodash.api.security import SESSION_COOKIE
     from iprodash.repositories.users import AccountLookup
     from iprodash.services import auth
-    from state.billing import BillingBannerState
     from state.conversations import ThreadState, UnreadState
     from state.dashboard import DashboardState
     from state.job_detail import JobDetailState
@@ -70,7 +69,6 @@ def largest_tab_state(mongo_uri: str, db_name: str) -> dict:
 
     for path in ("/dashboard", "/jobs"):
         call(SessionState, path, "guard", ["company_admin", "user"])
-        call(BillingBannerState, path, "load")
     call(UnreadState, "/dashboard", "refresh")
     call(DashboardState, "/dashboard", "load")
     call(DashboardState, "/dashboard", "set_period", "last_12_months")

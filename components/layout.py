@@ -55,7 +55,7 @@ def _signed_in_frame(content: rx.Component) -> rx.Component:
 
 
 def _plan_banner(message: rx.Var) -> rx.Component:
-    """The plan notice (past due, read-only, trial ending) from ``state.billing``."""
+    """The plan notice (past due, read-only, trial ending), set by the page's guard."""
     return rx.cond(message != "", rx.callout(message, icon="credit-card", color_scheme="amber",
                                              role="status", width="100%"))
 
@@ -83,18 +83,17 @@ def app_page(route: str, title: str, *, roles: tuple[str, ...] = (), public: boo
         on_load: the page's own loaders, run after the access guard.
         wide: a public page of long text (the policies): a wider frame.
     """
-    from state.billing import BillingBannerState
     from state.session import SessionState
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def page() -> rx.Component:
             if public:
                 return _public_frame(content(), wide=wide)
-            return _signed_in_frame(rx.vstack(_plan_banner(BillingBannerState.banner),
+            return _signed_in_frame(rx.vstack(_plan_banner(SessionState.plan_banner),
                                               rx.heading(title, size="6"), content(),
                                               width="100%", spacing="4"))
 
-        loads = [] if public else [SessionState.guard(list(roles)), BillingBannerState.load]
+        loads = [] if public else [SessionState.guard(list(roles))]
         PAGES.append(PageSpec(route=route, title=f"{title} · iProDash", component=page,
                               on_load=loads + list(on_load or []), roles=tuple(roles),
                               public=public, wide=wide))

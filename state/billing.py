@@ -5,8 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.services import billing, plan_access
-from iprodash.services.actor import COMPANY_ADMIN, USER
+from iprodash.services import billing
 from state.session import SessionState, as_text, handles_errors, loads_page
 from state.stripe_pages import open_stripe_page
 
@@ -84,16 +83,3 @@ class BillingState(SessionState):
         """"Manage billing": the Stripe billing portal."""
         async for update in self._open_stripe(billing.open_portal):
             yield update
-
-
-class BillingBannerState(SessionState):
-    """The plan banner above every signed-in page (past due, read-only, trial)."""
-
-    banner: str = ""
-
-    @rx.event
-    @loads_page
-    def load(self):
-        actor = self._actor()
-        self.banner = (plan_access.plan_banner(get_db(), actor=actor)
-                       if actor.role in (COMPANY_ADMIN, USER) else "")

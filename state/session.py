@@ -17,7 +17,7 @@ from iprodash.db import get_db
 from iprodash.repositories.event_cache import event_scope, remember_in_event
 from iprodash.domain.errors import (DomainError, NotAuthenticated, PermissionDenied,
                                      ValidationError)
-from iprodash.services import auth, policies
+from iprodash.services import auth, plan_access, policies
 from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN, USER, Actor
 from iprodash.services.company_settings import company_name
 from state import routes
@@ -146,6 +146,9 @@ class SessionState(rx.State):
     role: str = ""
     company: str = ""
     can_see_financials: bool = False
+    # The plan notice above every signed-in page (past due, read-only, trial),
+    # set by ``guard``: one on_load event fewer per page than a loader of its own.
+    plan_banner: str = ""
     signed_in: bool = False
     # Hash of the session cookie this tab's state was built for ("" for none);
     # see state/session_boundary.py.
@@ -225,6 +228,8 @@ class SessionState(rx.State):
         if roles and actor.role not in roles:
             return [rx.redirect(routes.HOME),
                     rx.toast.error("That page is not available for your role.")]
+        self.plan_banner = (plan_access.plan_banner(get_db(), actor=actor)
+                            if actor.role in (COMPANY_ADMIN, USER) else "")
         return self._ask_for_policy_acceptance(actor)
 
     def _ask_for_policy_acceptance(self, actor: Actor):

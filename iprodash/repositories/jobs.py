@@ -23,6 +23,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
 from iprodash.repositories.base import TenantRepository, utcnow
+from iprodash.repositories.event_cache import bump_stamp
 from iprodash.repositories.job_windows import EARLIEST, LATEST, LIST_MAX_WIDENING, WindowReads
 
 OPEN_STATUSES = ("new", "scheduled", "en_route", "in_progress", "pending_approval")
@@ -95,6 +96,10 @@ class JobRepository(WindowReads, TenantRepository):
     """A company's jobs."""
 
     collection_name = "jobs"
+
+    def _after_write(self) -> None:
+        # Cached list counts (event_cache.company_count) of every worker start again.
+        bump_stamp(self.db, self.company_id, "jobs_stamp")
 
     def by_number(self, number: int) -> dict | None:
         return self.find_one({"number": number})

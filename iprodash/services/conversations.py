@@ -146,6 +146,23 @@ def mark_thread_read(db: Database, *, actor: Actor, phone: str) -> bool:
     """Move this company's read marker of the thread to now; True when it had unread texts."""
     actor = require_company_actor(actor)
     phone = _phone(phone)
+    newest = SmsInboundRepository(db, actor.company_id).from_phone(phone, 1)
+    conversation = ConversationRepository(db, actor.company_id).by_phone(phone)
+    return _mark_read(db, actor, phone, newest=newest[0] if newest else None,
+                      conversation=conversation)
+
+
+def _mark_read(db: Database, actor: Actor, phone: str, *, newest: dict | None,
+               conversation: dict | None) -> bool:
+    """Mark the thread read, writing nothing when nothing is unread.
+
+    ``newest`` is the number's newest received text: marking sets every unread
+    text of the number at once, so when the newest is read all are. A thread
+    opened with nothing unread (most job pages) thus costs no write.
+    """
+    if ((newest is None or newest.get("read_at") is not None)
+            and not (conversation or {}).get("unread")):
+        return False
     now = utcnow()
     SmsInboundRepository(db, actor.company_id).mark_read(phone, now)
     return ConversationRepository(db, actor.company_id).mark_read(
@@ -163,8 +180,8 @@ def client_thread(db: Database, *, actor: Actor, phone: str) -> Thread:
     inbound = SmsInboundRepository(db, actor.company_id)
     received_docs = inbound.from_phone(phone, THREAD_LENGTH)
     client = client_for_phone(db, actor.company_id, phone)
-    known = (received_docs or client
-             or ConversationRepository(db, actor.company_id).by_phone(phone))
+    conversation = ConversationRepository(db, actor.company_id).by_phone(phone)
+    known = received_docs or client or conversation
     if not known:
         # A number this company never texted with nor has as a client: nothing to
         # show, and another company's thread address reveals nothing.
@@ -177,7 +194,8 @@ def client_thread(db: Database, *, actor: Actor, phone: str) -> Thread:
              "status": label(MESSAGE_STATUS_LABELS, d["status"]).lower()}
             for d in CompanyOutbox(db, actor.company_id).texts_to(phone, THREAD_LENGTH)]
     merged = sorted(received + sent, key=lambda m: m["at"])[-THREAD_LENGTH:]
-    mark_thread_read(db, actor=actor, phone=phone)
+    _mark_read(db, actor, phone, newest=received_docs[0] if received_docs else None,
+               conversation=conversation)
     return Thread(phone=phone, display=display_phone(phone),
                   client_name=(client or {}).get("name", ""),
                   client_id=str(client["_id"]) if client else "",

@@ -17,7 +17,7 @@ past ``COUNT_CAP``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from bson import ObjectId
@@ -29,6 +29,7 @@ from iprodash.domain.clock import company_today, days_bounds
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import normalize_query, query_terms
 from iprodash.domain.words import pluralize
+from iprodash.repositories.event_cache import company_count
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
                                         filter_key)
 from iprodash.services.actor import Actor, require_company_actor
@@ -243,13 +244,24 @@ def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:
     """
     actor = require_company_actor(actor)
     repo = JobRepository(db, actor.company_id)
-    if normalize_query(filters.search):
-        return len(_search_page(repo, filters, None, COUNT_CAP + 1))
-    if filters.date_field == "unscheduled":
-        return repo.count_unscheduled(key=_key(filters), cap=COUNT_CAP)
-    field, start, end = _window(filters, zone_of(company_of(db, actor)))
-    return repo.count_in_window(key=_key(filters), field=field, start=start, end=end,
-                                cap=COUNT_CAP)
+    company = company_of(db, actor)  # before counting: its jobs stamp keys the cache
+    zone = zone_of(company)
+
+    def count() -> int:
+        if normalize_query(filters.search):
+            return len(_search_page(repo, filters, None, COUNT_CAP + 1))
+        if filters.date_field == "unscheduled":
+            return repo.count_unscheduled(key=_key(filters), cap=COUNT_CAP)
+        field, start, end = _window(filters, zone)
+        return repo.count_in_window(key=_key(filters), field=field, start=start, end=end,
+                                    cap=COUNT_CAP)
+
+    if not company:
+        return count()
+    # The same filters on the same company give the same count until a job is
+    # written (any worker's write bumps the company's jobs stamp).
+    key = (replace(filters, order="desc"), str(zone))  # the order changes no count
+    return company_count(company, "jobs", key, count)
 
 
 def count_text(total: int) -> str:

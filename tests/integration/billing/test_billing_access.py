@@ -141,3 +141,19 @@ def test_a_company_from_before_billing_counts_its_trial_from_sign_up(db, billing
                                {"$set": {"created_at": utcnow() - timedelta(days=15)}})
     with pytest.raises(PermissionDenied, match="Your free trial has ended"):
         plan_access.require_writable(db, actor=admin_actor(db, old))
+
+
+def test_the_page_guard_shows_the_plan_banner(db, billing_on):
+    """Every signed-in page's guard sets the banner above it (no loader of its own)."""
+    from state.session import SessionState
+    from tests.integration.tabs import Tab, call
+
+    late = make_company(db, billing=STATUSES["past_due_in_grace"][0])
+    paid = make_company(db, billing=STATUSES["active"][0])
+    for company, expected in ((late, "Your company's last payment failed. Ask your company"),
+                              (paid, "")):
+        tab = Tab.signed_in(db, make_user(db, company=company, role=USER))
+        session = tab.at(SessionState, "/jobs")
+        assert call(session, "guard", ["company_admin", "user"]) is None
+        assert (session.plan_banner.startswith(expected) if expected
+                else session.plan_banner == "")
