@@ -35,7 +35,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo.database import Database
 
-from iprodash.domain.card_changes import apply_refund
+from iprodash.domain.card_changes import refund_payments
 from iprodash.domain.errors import NotFound
 from iprodash.domain.finance import CARD, COMPANY, Payment, validate_payment
 from iprodash.domain.job_status import CANCELED, CLOSED
@@ -154,6 +154,15 @@ def _record_payment(db: Database, company: dict, account_id: str, intent_id: str
     return outcome
 
 
+def _refunded_payment(job: dict, intent_id: str) -> dict:
+    """The refunded payment's amount and tip as received (for the refund line's words)."""
+    lines = [*(job.get("payments") or []),
+             *(p for p in job.get("card_pending") or [] if p.get("kind") == "payment")]
+    line = next((p for p in lines if p.get("reference") == intent_id), None)
+    return {} if line is None else {"payment_cents": int(line["amount_cents"]),
+                                    "tip_cents": int(line.get("tip_cents", 0))}
+
+
 def _record_refund(db: Database, company: dict, charge: dict) -> str:
     intent_id = str(charge.get("payment_intent") or "")
     job = _job_of(db, company, charge.get("metadata") or {})
@@ -168,7 +177,7 @@ def _record_refund(db: Database, company: dict, charge: dict) -> str:
         return "duplicate refund"
     if mine is None:
         mine = {"reference": intent_id, "amount_cents": total, "applied_cents": 0,
-                "at": utcnow()}
+                "at": utcnow(), **_refunded_payment(job, intent_id)}
         refunds.append(mine)
     else:
         mine.update(amount_cents=total, at=utcnow())
@@ -179,9 +188,8 @@ def _record_refund(db: Database, company: dict, charge: dict) -> str:
                                    "amount_cents": total, "at": utcnow()}]
         outcome = "refund recorded: waits until the job is reopened"
     else:
-        fields["payments"] = apply_refund(job.get("payments") or [], intent_id,
-                                          total - int(mine.get("applied_cents", 0)))
-        mine["applied_cents"] = total
+        fields["payments"] = refund_payments(job.get("payments") or [], mine,
+                                             total - int(mine.get("applied_cents", 0)))
         outcome = "refund recorded"
     write_job(db, actor=_stripe_actor(company["_id"]), job=job, fields=fields)
     audit.record(db, actor=None, company_id=company["_id"], action="job.card_refund_received",

@@ -179,7 +179,8 @@ def test_a_refund_on_an_open_job_comes_off_its_payment_at_once(shop, connected, 
     assert (payment["amount_cents"], payment["tip_cents"], payment["fee_cents"]) == (
         33775 - 5000, 2000, 1009)  # off the charge, not the tip; Stripe keeps its fee
     assert after["refunds"][0] | {"at": None} == {"reference": reference, "amount_cents": 5000,
-                                                   "applied_cents": 5000, "at": None}
+                                                   "applied_cents": 5000, "at": None,
+                                                   "payment_cents": 33775, "tip_cents": 2000}
     assert not after.get("card_pending")
     view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
     assert (view.paid, view.refunded, view.balance_due) == (26775, 5000, 5000)
@@ -192,13 +193,23 @@ def test_a_refund_on_an_open_job_comes_off_its_payment_at_once(shop, connected, 
     assert len(_job(shop, job)["payments"]) == 1
 
 
-def test_a_refund_in_full_takes_the_payment_off_an_open_job(shop, connected, api):
+def test_a_refund_in_full_takes_the_payment_off_an_open_job_and_its_fee_stays_a_cost(
+        shop, connected, api):
+    connected.connect.next_fee = 1009
     job, reference = _paid_by_link(shop, api)
     connected.connect.refund(reference)
     after = _job(shop, job)
     assert after["payments"] == [] and after["refunds"][0]["amount_cents"] == 31775
+    assert after["refunds"][0]["kept_fee_cents"] == 1009  # Stripe keeps its fee
     view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
     assert (view.paid, view.balance_due) == (0, 31775)
+    job = shop.walk_to(after, "pending_approval")
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=31775,
+                                     payments=[Payment("cash", 31775, "technician")]).job
+    f = closed["finance"]
+    assert (f["gross"], f["card"], f["tax"], f["cc_fee"], f["net"]) == (
+        31775, 0, 1775, 1009, 31775 - 1775 - 1009)
 
 
 def test_a_refund_on_a_closed_job_changes_its_figures_only_after_reopen_and_close(
