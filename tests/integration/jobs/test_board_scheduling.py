@@ -91,7 +91,8 @@ def test_dropping_an_undated_job_on_a_2pm_slot_schedules_and_assigns_it(shop):
     assert dispatch_board.needs_scheduling(shop.db, actor=shop.user).cards == []
     rows = {row.action: row for row in audit_log.list_audit(shop.db, actor=shop.admin)}
     assert rows["job.rescheduled"].action_label == "Job rescheduled"
-    assert rows["job.rescheduled"].changes.startswith("Starts: none → 2025-06-02 18:00 UTC")
+    assert rows["job.rescheduled"].changes.startswith(
+        "Starts: none → 2025-06-02 14:00 EDT")  # the company's wall clock, not UTC
     assert rows["job.assigned"].changes == "Technician: none → Tom Tech"
 
 
