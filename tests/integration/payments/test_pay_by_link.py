@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from iprodash.domain.finance import Part, Payment
 from iprodash.repositories.base import utcnow
-from iprodash.services import card_payments, invoices, job_lifecycle, pay_links
+from iprodash.services import card_payments, invoices, job_lifecycle, job_views, pay_links
 from iprodash.services.invoices import ItemInput
 from tests.fakes.stripe_fake import sign
 from tests.integration.payments.conftest import CONNECT_SECRET, follow_hosted_form, pdf_text
@@ -210,6 +210,8 @@ def test_a_refund_in_full_takes_the_payment_off_an_open_job_and_its_fee_stays_a_
     f = closed["finance"]
     assert (f["gross"], f["card"], f["tax"], f["cc_fee"], f["net"]) == (
         31775, 0, 1775, 1009, 31775 - 1775 - 1009)
+    note = job_views.job_detail(shop.db, actor=shop.admin, job_id=str(job["_id"])).finance_note
+    assert note.endswith("The card fee includes $10.09 Stripe kept on refunded card money.")
 
 
 def test_a_refund_on_a_closed_job_changes_its_figures_only_after_reopen_and_close(
