@@ -154,13 +154,17 @@ def _record_payment(db: Database, company: dict, account_id: str, intent_id: str
     return outcome
 
 
-def _refunded_payment(job: dict, intent_id: str) -> dict:
-    """The refunded payment's amount and tip as received (for the refund line's words)."""
+def _refunded_payment(job: dict, intent_id: str, charge: dict) -> dict:
+    """The refunded payment as received, for the refund line's words: Stripe's charged
+    amount (else the payment line's) and the line's tip."""
     lines = [*(job.get("payments") or []),
              *(p for p in job.get("card_pending") or [] if p.get("kind") == "payment")]
     line = next((p for p in lines if p.get("reference") == intent_id), None)
-    return {} if line is None else {"payment_cents": int(line["amount_cents"]),
-                                    "tip_cents": int(line.get("tip_cents", 0))}
+    if line is None:
+        return {}
+    amount = charge.get("amount")
+    return {"payment_cents": int(amount) if isinstance(amount, int) and amount > 0
+            else int(line["amount_cents"]), "tip_cents": int(line.get("tip_cents", 0))}
 
 
 def _record_refund(db: Database, company: dict, charge: dict) -> str:
@@ -177,7 +181,7 @@ def _record_refund(db: Database, company: dict, charge: dict) -> str:
         return "duplicate refund"
     if mine is None:
         mine = {"reference": intent_id, "amount_cents": total, "applied_cents": 0,
-                "at": utcnow(), **_refunded_payment(job, intent_id)}
+                "at": utcnow(), **_refunded_payment(job, intent_id, charge)}
         refunds.append(mine)
     else:
         mine.update(amount_cents=total, at=utcnow())
