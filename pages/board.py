@@ -58,7 +58,7 @@ def _needs_lane() -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.icon("clock-alert", size=18),
                   rx.heading("Needs scheduling", size="3"),
-                  rx.badge(S.needs.length(), color_scheme="orange"),
+                  rx.badge(S.needs_total, color_scheme="orange"),
                   align="center", width="100%"),
         rx.text("Open jobs with no date yet (ASAP calls). Drag one onto a technician's row, "
                 "or use Move…", size="1", color_scheme="gray"),

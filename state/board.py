@@ -45,6 +45,7 @@ class BoardState(SessionState):
     needs: list[dict] = []
     needs_before: str = ""
     needs_next: str = ""
+    needs_total: str = "0"
     stops: list[dict] = []
     stops_label: str = ""
     map_ready: bool = False
@@ -99,6 +100,7 @@ class BoardState(SessionState):
         page = needs_scheduling(get_db(), actor=self._actor(), before=self.needs_before)
         self.needs = [_card(c) for c in page.cards]
         self.needs_next = page.next_before
+        self.needs_total = page.total_text
 
     @rx.event
     @loads_page

@@ -18,7 +18,6 @@ from state.job_money import JobMoneyState
 from state.session import SessionState, handles_errors, loads_page
 
 ITEM_FIELDS = ("description", "quantity", "unit_price", "taxable")
-_SHOWN_WHEN_ANY = ("Discount", "Tips", "Refunded by Stripe")  # lines left out at $0.00
 
 
 def _dollars(cents: int) -> str:
@@ -54,15 +53,17 @@ class InvoiceEditorState(SessionState):
         actor = self._actor_with_role(COMPANY_ADMIN, USER)
         self.job_id = job_id_from_path(self.router.url.path)
         job = jobs.job_document(get_db(), actor=actor, job_id=self.job_id)
-        view = invoices.view_of(job)
+        zone = company_zone(get_db(), actor.company_id) \
+            if job.get("invoice_sends") or job.get("refunds") else None
+        view = invoices.view_of(job, zone)
         saved = job.get("invoice") or {}
         self.editable = job["status"] not in (CLOSED, CANCELED)
         self.version, self.error = job["updated_at"].isoformat(), ""
         self.has_invoice = view is not None
         self.pay_link = ""
         self.waiting = card_payments.waiting_card_lines(job)
-        self.sends = invoice_sending.sends_text(job, company_zone(get_db(), actor.company_id)) \
-            if job.get("invoice_sends") else []
+        self.sends = invoice_sending.sends_text(job, zone) if zone and job.get("invoice_sends") \
+            else []
         self.number = f"#{view.number}" if view else ""
         self.items = [{"description": i["description"],
                        "quantity": format_quantity(i["quantity_hundredths"]),
@@ -72,17 +73,10 @@ class InvoiceEditorState(SessionState):
         self.discount = _dollars(saved["discount_cents"]) if saved.get("discount_cents") else ""
         self.tax_rate = (view.tax_rate_text.rstrip("%") if view and view.tax_rate_overridden
                          else "")
-        self.totals = [] if view is None else [
-            {"label": name, "text": text} for name, text in (
-                ("Subtotal", format_money(view.subtotal)),
-                ("Discount", "-" + format_money(view.discount)),
-                (f"Sales tax ({view.tax_rate_text})", format_money(view.tax)),
-                ("Invoice total", format_money(view.total)),
-                ("Paid", format_money(view.paid)),
-                ("Refunded by Stripe", format_money(view.refunded)),
-                ("Tips", format_money(view.tips)),
-                ("Balance due", format_money(view.balance_due)))
-            if name not in _SHOWN_WHEN_ANY or text not in ("-$0.00", "$0.00")]
+        lines = [] if view is None else view.total_lines()
+        if view is not None and view.tips:  # the technician's, beside what the invoice got
+            lines.insert(-1, ("Tips", view.tips))
+        self.totals = [{"label": name, "text": format_money(cents)} for name, cents in lines]
 
     @rx.event
     @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in

@@ -54,13 +54,11 @@ def _page(page: PayPage, paid: bool, error: str = "") -> HTMLResponse:
     inv = page.invoice
     rows = "".join(f"<tr><td>{e(i['description'])} × {e(i['quantity_text'])}</td>"
                    f'<td class="num">{e(i["amount_text"])}</td></tr>' for i in inv.items)
-    figures = [("Subtotal", inv.subtotal)] + ([("Discount", -inv.discount)] if inv.discount
-                                              else []) \
-        + [(f"Sales tax ({inv.tax_rate_text})", inv.tax), ("Total", inv.total), ("Paid", inv.paid)]
+    *figures, (due_name, due) = inv.total_lines()
     rows += "".join(f'<tr><td>{e(name)}</td><td class="num">{format_money(cents)}</td></tr>'
                     for name, cents in figures)
-    rows += (f'<tr class="total"><td>Balance due</td>'
-             f'<td class="num">{format_money(inv.balance_due)}</td></tr>')
+    rows += (f'<tr class="total"><td>{e(due_name)}</td>'
+             f'<td class="num">{format_money(due)}</td></tr>')
     if inv.balance_due <= 0:
         action = "<p><strong>Paid in full. Thank you!</strong></p>"
     elif paid:

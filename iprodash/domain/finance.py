@@ -37,6 +37,8 @@ Invoices, sales tax, tips and actual card fees (DOMAIN.md, worked example 5)::
               when known, else round(amount x card fee rate)
               (a job none of whose card payments has an actual fee:
               round(card x card fee rate), exactly as before)
+    cc_fee += kept card fees: Stripe's fees on card money it refunded
+              (it keeps them; 0 on a job without a refund)
     net     = gross - tax - tips - parts - cc_fee
     balance = sum(tech_commission) + sum(tips) + sum(parts paid by technician)
               - sum(payments collected by technician)
@@ -50,6 +52,12 @@ card total once as before (two card payments of $0.50 at 3% cost 3 cents;
 beside a Stripe payment they cost 2 + 2). The fee is on the whole card
 payment, tip included: the processor charges it on the tip as well and the
 company bears it, since the tip reaches the technician in full.
+
+Refunds (DOMAIN.md has no line for them; docs/DECISIONS.md worked example
+R1): a refund takes money off its payment, but Stripe keeps its fee and the
+company paid it, so the fee that leaves the payment line (all of it when the
+payment is refunded in full) stays in ``cc_fee`` as a kept fee
+(:func:`iprodash.domain.card_changes.kept_fees`).
 """
 
 from __future__ import annotations
@@ -129,6 +137,12 @@ def _check_tax(tax_cents: object) -> int:
     return tax_cents
 
 
+def _check_kept_fees(cents: object) -> int:
+    if isinstance(cents, bool) or not isinstance(cents, int) or not 0 <= cents <= MAX_CENTS:
+        raise ValidationError("A kept card fee must be $0.00 or more.", field="kept_fees_cents")
+    return cents
+
+
 def _source_commission(net: int, rates: Rates) -> int:
     if rates.source_kind == SOURCE_PERCENT:
         return apply_rate_bp(max(net, 0), rates.source_rate_bp)
@@ -138,7 +152,8 @@ def _source_commission(net: int, rates: Rates) -> int:
 
 
 def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
-                        rates: Rates, tax_cents: int = 0) -> JobFinance:
+                        rates: Rates, tax_cents: int = 0,
+                        kept_fees_cents: int = 0) -> JobFinance:
     """Compute every money line of a job from its payments, parts and rates.
 
     Args:
@@ -146,6 +161,8 @@ def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
         parts: The job's parts; each is validated.
         rates: The rates to apply (live rates, or the snapshot of a closed job).
         tax_cents: The sales tax on the job's invoice; 0 for a job without one.
+        kept_fees_cents: Stripe's fees on card money refunded off the payments
+            (:func:`iprodash.domain.card_changes.kept_fees`); 0 without a refund.
 
     Returns:
         The job's :class:`JobFinance`.
@@ -160,7 +177,7 @@ def compute_job_finance(*, payments: Iterable[Payment], parts: Iterable[Part],
     gross = sum(p.amount_cents for p in payments)
     card = sum(p.amount_cents for p in payments if p.method == CARD)
     tips = sum(p.tip_cents for p in payments)
-    cc_fee = _card_fee(payments, rates)
+    cc_fee = _card_fee(payments, rates) + _check_kept_fees(kept_fees_cents)
     parts_by_company = sum(p.cost_cents for p in parts if p.paid_by == COMPANY)
     parts_by_technician = sum(p.cost_cents for p in parts if p.paid_by == TECHNICIAN)
     parts_total = parts_by_company + parts_by_technician

@@ -3,7 +3,9 @@
 The audit log stores codes, ids and cents; people read names, labels and
 dollars. Ids resolve through ``names`` (the lookups the audit log view has
 for the company); an id it does not know shows as "a removed record" rather
-than as a hex string.
+than as a hex string. Times read on the company's wall clock (``zone``, from
+:func:`iprodash.domain.clock.zone_of`) with the zone's abbreviation:
+"Starts: none → 2025-06-02 14:00 EDT"; without a zone they read in UTC.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from iprodash.domain.audit_words import field_label
+from iprodash.domain.clock import as_utc
 from iprodash.domain.job_status import STATUS_LABELS as JOB_STATUS_LABELS
 from iprodash.domain.money import format_money, format_percent
 from iprodash.domain.phones import display_phone
@@ -53,7 +57,13 @@ def _text(value: str) -> str:
     return value if len(value) <= _MAX_VALUE else value[: _MAX_VALUE - 1] + "…"
 
 
-def _value(key: str, value: Any, action: str, names: Mapping[str, str]) -> str:
+def _moment(value: datetime, zone: ZoneInfo | None) -> str:
+    local = as_utc(value).astimezone(zone or timezone.utc)
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+
+def _value(key: str, value: Any, action: str, names: Mapping[str, str],
+           zone: ZoneInfo | None = None) -> str:
     if value is None or value == "" or value == [] or value == {}:
         return "none"
     if key in _SUMMARIZED:
@@ -61,16 +71,15 @@ def _value(key: str, value: Any, action: str, names: Mapping[str, str]) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
-        moment = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        return _moment(value, zone)
     if isinstance(value, Mapping) and set(value) == {"start", "end"}:
         return f"{value['start']} to {value['end']}"
     if isinstance(value, Mapping):  # inside a group, only what is set
-        return ", ".join(f"{field_label(k)}: {_value(k, v, action, names)}"
+        return ", ".join(f"{field_label(k)}: {_value(k, v, action, names, zone)}"
                          for k, v in value.items()
                          if k not in _HIDDEN and v not in (None, "", [], {})) or "none"
     if isinstance(value, (list, tuple)):
-        shown = [_value(key, item, action, names) for item in value[:_MAX_ITEMS]]
+        shown = [_value(key, item, action, names, zone) for item in value[:_MAX_ITEMS]]
         more = len(value) - len(shown)
         return ", ".join(shown) + (f" and {more} more" if more > 0 else "")
     if key.endswith("_cents") and isinstance(value, int):
@@ -100,7 +109,8 @@ def _value(key: str, value: Any, action: str, names: Mapping[str, str]) -> str:
 
 def describe_changes(*, action: str, before: Mapping[str, Any] | None,
                      after: Mapping[str, Any] | None,
-                     names: Mapping[str, str] | None = None) -> str:
+                     names: Mapping[str, str] | None = None,
+                     zone: ZoneInfo | None = None) -> str:
     """One audit entry's changes in words.
 
     Args:
@@ -109,6 +119,7 @@ def describe_changes(*, action: str, before: Mapping[str, Any] | None,
         before: the stored values before the change (may be None).
         after: the stored values after it (may be None).
         names: id (as text) -> name, for technicians, lead sources and users.
+        zone: the company's time zone, for times (UTC when None).
 
     Returns:
         e.g. ``"Technician: none → Eve Flowtest"``; fields joined by "; ";
@@ -122,13 +133,13 @@ def describe_changes(*, action: str, before: Mapping[str, Any] | None,
         if key in before and key in after:
             if before[key] == after[key]:
                 continue
-            old, new = (_value(key, before[key], action, names),
-                        _value(key, after[key], action, names))
+            old, new = (_value(key, before[key], action, names, zone),
+                        _value(key, after[key], action, names, zone))
             parts.append(f"{field_label(key)}: {old}{ARROW}{new}")
         elif key in after:
-            parts.append(f"{field_label(key)}: {_value(key, after[key], action, names)}")
+            parts.append(f"{field_label(key)}: {_value(key, after[key], action, names, zone)}")
         else:
-            was = _value(key, before[key], action, names)
+            was = _value(key, before[key], action, names, zone)
             parts.append(f"{field_label(key)}: {was}{ARROW}none" if after else
                          f"{field_label(key)}: {was}")
     text = "; ".join(parts)

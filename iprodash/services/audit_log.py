@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from bson import ObjectId
 from pymongo.database import Database
@@ -19,6 +20,7 @@ from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.repositories.users import UserRepository
 from iprodash.services.actor import COMPANY_ADMIN, Actor, require_company_actor
 from iprodash.services.audit_changes import describe_changes, ids_in
+from iprodash.services.company_time import company_zone
 
 PAGE_SIZE = 30
 _NAMED_TARGETS = {"technician", "lead_source", "user"}
@@ -63,13 +65,14 @@ def _target(entry: dict, names: dict[str, str]) -> str:
     return f"{kind} {names.get(target_id, target_id)}".strip()
 
 
-def _row(entry: dict, names: dict[str, str]) -> AuditRow:
+def _row(entry: dict, names: dict[str, str], zone: ZoneInfo | None = None) -> AuditRow:
     return AuditRow(seq=entry["seq"], when=entry["created_at"].strftime("%Y-%m-%d %H:%M:%S"),
                     who=entry.get("actor_name", "") or "System",
                     action=entry["action"], action_label=action_label(entry["action"]),
                     target=_target(entry, names),
                     changes=describe_changes(action=entry["action"], before=entry.get("before"),
-                                             after=entry.get("after"), names=names),
+                                             after=entry.get("after"), names=names,
+                                             zone=zone),
                     reason=entry.get("reason", ""), ip=entry.get("ip", ""))
 
 
@@ -98,7 +101,17 @@ def list_audit(db: Database, *, actor: Actor, action: str = "", actor_id: str = 
         until=until + timedelta(days=1) if until else None,
         target_type=target_type.strip()[:40] or None, target_id=target_id.strip()[:64] or None)
     names = _names(db, actor.company_id, rows)
-    return [_row(r, names) for r in rows]
+    zone = company_zone(db, actor.company_id) if any(_has_time(r) for r in rows) else None
+    return [_row(r, names, zone) for r in rows]
+
+
+def _has_time(entry: dict) -> bool:
+    """Whether an entry's changes hold a time (only then is the company's zone read)."""
+    def times(values) -> bool:
+        return any(isinstance(v, datetime) or (isinstance(v, dict) and times(v))
+                   or (isinstance(v, list) and any(isinstance(i, datetime) for i in v))
+                   for v in (values or {}).values())
+    return times(entry.get("before")) or times(entry.get("after"))
 
 
 def verify_company_audit(db: Database, *, actor: Actor) -> str:

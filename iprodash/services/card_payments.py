@@ -35,7 +35,7 @@ from typing import Any
 from bson import ObjectId
 from pymongo.database import Database
 
-from iprodash.domain.card_changes import apply_refund
+from iprodash.domain.card_changes import refund_payments
 from iprodash.domain.errors import NotFound
 from iprodash.domain.finance import CARD, COMPANY, Payment, validate_payment
 from iprodash.domain.job_status import CANCELED, CLOSED
@@ -154,6 +154,19 @@ def _record_payment(db: Database, company: dict, account_id: str, intent_id: str
     return outcome
 
 
+def _refunded_payment(job: dict, intent_id: str, charge: dict) -> dict:
+    """The refunded payment as received, for the refund line's words: Stripe's charged
+    amount (else the payment line's) and the line's tip."""
+    lines = [*(job.get("payments") or []),
+             *(p for p in job.get("card_pending") or [] if p.get("kind") == "payment")]
+    line = next((p for p in lines if p.get("reference") == intent_id), None)
+    if line is None:
+        return {}
+    amount = charge.get("amount")
+    return {"payment_cents": int(amount) if isinstance(amount, int) and amount > 0
+            else int(line["amount_cents"]), "tip_cents": int(line.get("tip_cents", 0))}
+
+
 def _record_refund(db: Database, company: dict, charge: dict) -> str:
     intent_id = str(charge.get("payment_intent") or "")
     job = _job_of(db, company, charge.get("metadata") or {})
@@ -168,7 +181,7 @@ def _record_refund(db: Database, company: dict, charge: dict) -> str:
         return "duplicate refund"
     if mine is None:
         mine = {"reference": intent_id, "amount_cents": total, "applied_cents": 0,
-                "at": utcnow()}
+                "at": utcnow(), **_refunded_payment(job, intent_id, charge)}
         refunds.append(mine)
     else:
         mine.update(amount_cents=total, at=utcnow())
@@ -179,9 +192,8 @@ def _record_refund(db: Database, company: dict, charge: dict) -> str:
                                    "amount_cents": total, "at": utcnow()}]
         outcome = "refund recorded: waits until the job is reopened"
     else:
-        fields["payments"] = apply_refund(job.get("payments") or [], intent_id,
-                                          total - int(mine.get("applied_cents", 0)))
-        mine["applied_cents"] = total
+        fields["payments"] = refund_payments(job.get("payments") or [], mine,
+                                             total - int(mine.get("applied_cents", 0)))
         outcome = "refund recorded"
     write_job(db, actor=_stripe_actor(company["_id"]), job=job, fields=fields)
     audit.record(db, actor=None, company_id=company["_id"], action="job.card_refund_received",

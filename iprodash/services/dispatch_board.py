@@ -31,6 +31,7 @@ from iprodash.services.job_views import clock
 
 BOARD_LIMIT = 500
 NEEDS_LIMIT = 25
+NEEDS_COUNT_CAP = 1000  # past it the lane's badge says "1,000+"
 MAP_STOPS = 60  # markers in one map image (its URL has a length limit)
 DEFAULT_LENGTH = timedelta(hours=1)
 DEFAULT_TIME = time(9, 0)
@@ -104,6 +105,12 @@ class NeedsScheduling:
 
     cards: list[BoardCard]
     next_before: str  # the keyset cursor of the next page, "" on the last one
+    total: int = 0  # every undated open job of the company, up to NEEDS_COUNT_CAP + 1
+
+    @property
+    def total_text(self) -> str:
+        """The lane's badge: "7", "137", or "1,000+" past the cap."""
+        return f"{NEEDS_COUNT_CAP:,}+" if self.total > NEEDS_COUNT_CAP else f"{self.total:,}"
 
 
 def overlapping(windows: list[tuple[str, datetime, datetime | None]]) -> dict[str, set[str]]:
@@ -255,7 +262,9 @@ def needs_scheduling(db: Database, *, actor: Actor, before: str = "",
 
     One indexed query: ``(company_id, filter_keys="s:open", scheduled_start=None)``
     over ``(company_id, filter_keys, scheduled_start, _id)``, so only the
-    company's undated open jobs are candidates.
+    company's undated open jobs are candidates. ``total`` is the company-wide
+    count: free when everything fits on the first page, else one capped count
+    on the same index (ids only, at most :data:`NEEDS_COUNT_CAP` + 1).
 
     Args:
         before: The ``next_before`` of the previous page ("" for the first).
@@ -270,8 +279,14 @@ def needs_scheduling(db: Database, *, actor: Actor, before: str = "",
         projection=_PROJECTION)
     page = docs[:limit]
     numbers = {str(j["_id"]): int(j["number"]) for j in page}
+    # The lane's total: the first page when it is the only one (no extra read);
+    # otherwise a capped count on the same index and key (ids only).
+    total = len(page) if before_id is None and len(docs) <= limit else \
+        JobRepository(db, actor.company_id).count_unscheduled(key=filter_key(status="open"),
+                                                              cap=NEEDS_COUNT_CAP)
     return NeedsScheduling(cards=[_card(j, zone, {}, numbers) for j in page],
-                           next_before=str(page[-1]["_id"]) if len(docs) > limit else "")
+                           next_before=str(page[-1]["_id"]) if len(docs) > limit else "",
+                           total=total)
 
 
 def parse_target(target: str) -> tuple[str, str, str]:

@@ -17,10 +17,12 @@ reads the field. The rules (amounts, discount, tax) are in
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
 
-from iprodash.domain.card_changes import unapplied_refunds
+from iprodash.domain.card_changes import apply_refund
+from iprodash.domain.clock import as_utc, zone_of
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.invoices import (InvoiceItem, format_quantity, format_tax_rate,
                                       invoice_totals, parse_quantity, parse_tax_rate,
@@ -69,6 +71,19 @@ class InvoiceView:
     refunded: int
     balance_due: int
     payments: list[dict]
+    received: int = 0
+    refund_lines: tuple[dict, ...] = ()
+
+    def total_lines(self) -> list[tuple[str, int]]:
+        """The invoice's figures in order, as the pay page, the PDF and the job page show
+        them: ``(label, cents)``; a refund is a negative line of its own."""
+        lines = [("Subtotal", self.subtotal)]
+        if self.discount:
+            lines.append(("Discount", -self.discount))
+        lines += [(f"Sales tax ({self.tax_rate_text})", self.tax), ("Invoice total", self.total),
+                  ("Paid", self.received)]
+        lines += [(r["label"], -r["cents"]) for r in self.refund_lines]
+        return lines + [("Balance due", self.balance_due)]
 
 
 def company_tax_rate(company: dict) -> int:
@@ -153,15 +168,58 @@ def save_invoice(db: Database, *, actor: Actor, job_id: str, items: list[ItemInp
     return after
 
 
-def view_of(job: dict) -> InvoiceView | None:
-    """The invoice of ``job`` with what was paid against it, or None without one."""
+def _refund_line(refund: dict, zone: ZoneInfo) -> dict:
+    """One Stripe refund as the client reads it: the part of the invoice given back
+    (a refund beyond the payment's invoice part gave back tip too)."""
+    amount = int(refund.get("amount_cents", 0))
+    charge = int(refund["payment_cents"]) - int(refund.get("tip_cents", 0)) \
+        if refund.get("payment_cents") is not None else amount
+    cents = max(min(amount, charge), 0)
+    when = ""
+    if refund.get("at") is not None:
+        local = as_utc(refund["at"]).astimezone(zone)
+        when = f" on {local:%b} {local.day}, {local.year}"
+    tip = amount - cents
+    return {"label": f"Refunded by Stripe{when}" + (
+                f" (and {format_money(tip)} of tip)" if tip > 0 else ""),
+            "cents": cents, "amount_text": format_money(cents), "tip_cents": tip}
+
+
+def _as_received(payments: list[dict], refunds: list[dict]) -> list[dict]:
+    """The payments as the client made them: a refunded card payment at its amount
+    before the refund (its refund is a line of its own), one refunded in full too."""
+    received = {r["reference"]: r for r in refunds if r.get("payment_cents") is not None}
+    out = [{**p, "amount_cents": received[p["reference"]]["payment_cents"],
+            "tip_cents": received[p["reference"]].get("tip_cents", 0)}
+           if p.get("reference") in received else p for p in payments]
+    present = {p.get("reference") for p in payments}
+    return out + [{"method": "card", "amount_cents": r["payment_cents"],
+                   "tip_cents": r.get("tip_cents", 0)}
+                  for ref, r in received.items() if ref not in present]
+
+
+def view_of(job: dict, zone: ZoneInfo | None = None) -> InvoiceView | None:
+    """The invoice of ``job`` with what was paid and refunded against it, or None without one.
+
+    A refunded amount is no longer paid: it shows as its own line (date in the
+    company's ``zone``, UTC when not given) and the balance due rises by it. A
+    refund Stripe reported on a closed job counts here at once (the client got
+    the money back), though the job's figures wait for a reopen.
+    """
     invoice = job.get("invoice")
     if not invoice:
         return None
-    payments = job.get("payments") or []
+    zone = zone or ZoneInfo("UTC")
+    payments = [dict(p) for p in job.get("payments") or []]
+    refunds = job.get("refunds") or []
+    for refund in refunds:  # a refund on a closed job waits to come off its payment
+        left = int(refund.get("amount_cents", 0)) - int(refund.get("applied_cents", 0))
+        if left > 0:
+            payments = apply_refund(payments, refund["reference"], left)
     tips = sum(int(p.get("tip_cents", 0)) for p in payments)
     paid = sum(int(p["amount_cents"]) - int(p.get("tip_cents", 0)) for p in payments)
-    paid -= unapplied_refunds(job)  # a refund on a closed job waits to come off its payment
+    refund_lines = tuple(_refund_line(r, zone) for r in refunds
+                         if int(r.get("amount_cents", 0)) > 0)
     return InvoiceView(
         number=int(invoice["number"]),
         items=[{**item, "quantity_text": format_quantity(item["quantity_hundredths"]),
@@ -172,17 +230,19 @@ def view_of(job: dict) -> InvoiceView | None:
         tax_rate_text=format_tax_rate(invoice["tax_rate_milli_percent"]),
         tax_rate_overridden=bool(invoice.get("tax_rate_overridden")),
         tax=int(invoice["tax_cents"]), total=int(invoice["total_cents"]), tips=tips, paid=paid,
-        refunded=sum(int(r.get("amount_cents", 0)) for r in job.get("refunds") or []),
+        refunded=sum(int(r.get("amount_cents", 0)) for r in refunds),
         balance_due=max(int(invoice["total_cents"]) - paid, 0),
         payments=[{"method": label(PAYMENT_METHOD_LABELS, p["method"]),
                    "amount_text": format_money(int(p["amount_cents"])),
-                   "tip_text": format_money(int(p.get("tip_cents", 0)))} for p in payments])
+                   "tip_text": format_money(int(p.get("tip_cents", 0)))}
+                  for p in _as_received(job.get("payments") or [], refunds)],
+        received=paid + sum(r["cents"] for r in refund_lines), refund_lines=refund_lines)
 
 
 def job_invoice(db: Database, *, actor: Actor, job_id: str) -> InvoiceView | None:
     """The invoice of one of the caller's jobs (office staff, or the job's technician)."""
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
-    return view_of(load_job(db, actor, job_id))
+    return view_of(load_job(db, actor, job_id), zone_of(company_of(db, actor)))
 
 
 def invoice_filename(company_name: str, number: int) -> str:
@@ -198,7 +258,7 @@ def invoice_pdf(db: Database, *, actor: Actor, job_id: str) -> tuple[str, bytes]
     """
     actor = require_company_actor(actor, COMPANY_ADMIN, USER, TECHNICIAN)
     job = load_job(db, actor, job_id)
-    view = view_of(job)
+    view = view_of(job, zone_of(company_of(db, actor)))
     if view is None:
         raise ValidationError("This job has no invoice yet.")
     company = report_data.company_header(db, actor.company_id)

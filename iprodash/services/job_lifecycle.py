@@ -12,7 +12,7 @@ import logging
 
 from pymongo.database import Database
 
-from iprodash.domain.card_changes import apply_waiting
+from iprodash.domain.card_changes import apply_waiting, kept_fees
 from iprodash.domain.errors import Conflict, DomainError, ValidationError
 from iprodash.domain.finance import (Part, Payment, compute_job_finance,
                                      validate_payments_match)
@@ -125,7 +125,7 @@ def close_job(db: Database, *, actor: Actor, job_id: str, closing_price_cents: i
               if job.get("lead_source_id") else None)
     rates = snapshot_rates(company=company, technician=technician, source=source)
     finance = compute_job_finance(payments=payments, parts=parts, rates=rates,
-                                  tax_cents=invoice_tax_cents(job))
+                                  tax_cents=invoice_tax_cents(job), kept_fees_cents=kept_fees(job))
     validate_payments_match(closing_price_cents, payments)
     closed_at = now_ms()
     fields = {"payments": [p.as_dict() for p in payments], "parts": [p.as_dict() for p in parts],

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pymongo.database import Database
 
+from iprodash.domain.card_changes import kept_fees
 from iprodash.domain.errors import DomainError
 from iprodash.domain.finance import JobFinance, Part, Payment, compute_job_finance
 from iprodash.domain.invoices import invoice_tax_cents
@@ -135,17 +136,25 @@ def _finance(db: Database, actor: Actor, job: dict, company: dict,
     if job.get("finance"):
         rates = Rates.from_dict(job.get("rates"))
         return JobFinance.from_dict(job["finance"]), (
-            f"Rates fixed when the job closed: {rates_note(rates, financials=financials)}.")
+            f"Rates fixed when the job closed: {rates_note(rates, financials=financials)}."
+            + (_kept_note(job) if financials else ""))
     rates = snapshot_rates(company=company, technician=technician, source=source)
     try:
         finance = compute_job_finance(
             payments=[Payment.from_dict(p) for p in job.get("payments") or []],
             parts=[Part.from_dict(p) for p in job.get("parts") or []], rates=rates,
-            tax_cents=invoice_tax_cents(job))
+            tax_cents=invoice_tax_cents(job), kept_fees_cents=kept_fees(job))
     except DomainError:
         return None, "Fix the payments or parts to see the breakdown."
     return finance, ("Estimate with today's rates, fixed when the job closes: "
-                     f"{rates_note(rates, financials=financials)}.")
+                     f"{rates_note(rates, financials=financials)}."
+                     + (_kept_note(job) if financials else ""))
+
+
+def _kept_note(job: dict) -> str:
+    kept = kept_fees(job)
+    return (f" The card fee includes {format_money(kept)} Stripe kept on refunded card money."
+            if kept else "")
 
 
 def _lines(finance: JobFinance | None, financials: bool) -> list[dict]:

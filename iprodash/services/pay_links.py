@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from pymongo.database import Database
 
+from iprodash.domain.clock import zone_of
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import CANCELED
 from iprodash.domain.money import MAX_CENTS, parse_money
@@ -111,7 +112,7 @@ def open_pay_page(db: Database, *, job_id: str, token: str, ip: str,
         PayLinkUnavailable: the link does not open a pay page.
     """
     company, job, _ = _open(db, job_id, token, ip, now)
-    invoice = view_of(job)
+    invoice = view_of(job, zone_of(company))
     link = company.get("stripe_connect") or {}
     return PayPage(company_name=company.get("name", ""), job_number=int(job.get("number", 0)),
                    invoice=invoice, can_pay=bool(invoice.balance_due > 0 and link.get(

@@ -39,15 +39,11 @@ def _item_row(item: dict) -> str:
 
 
 def _totals(invoice: InvoiceView) -> str:
-    rows = [("Subtotal", money(invoice.subtotal))]
-    if invoice.discount:
-        rows.append(("Discount", "-" + money(invoice.discount)))
-    rows.append((f"Sales tax ({e(invoice.tax_rate_text)})", money(invoice.tax)))
-    rows.append(("Invoice total", money(invoice.total)))
-    rows.append(("Paid", money(invoice.paid)))
-    body = "".join(f'<tr><td>{name}</td><td class="num">{value}</td></tr>' for name, value in rows)
-    return (f'<table class="figures">{body}<tr class="total"><td>Balance due</td>'
-            f'<td class="num">{money(invoice.balance_due)}</td></tr></table>')
+    *rows, (due_name, due) = invoice.total_lines()
+    body = "".join(f'<tr><td>{e(name)}</td><td class="num">{money(cents)}</td></tr>'
+                   for name, cents in rows)
+    return (f'<table class="figures">{body}<tr class="total"><td>{e(due_name)}</td>'
+            f'<td class="num">{money(due)}</td></tr></table>')
 
 
 def _payments(invoice: InvoiceView) -> str:
@@ -55,6 +51,8 @@ def _payments(invoice: InvoiceView) -> str:
         return "<p>No payments yet.</p>"
     rows = "".join(f"<tr><td>{e(p['method'])}</td><td class=\"num\">{e(p['amount_text'])}</td>"
                    f"<td class=\"num\">{e(p['tip_text'])}</td></tr>" for p in invoice.payments)
+    rows += "".join(f"<tr><td>{e(r['label'])}</td><td class=\"num\">-{e(r['amount_text'])}"
+                    "</td><td></td></tr>" for r in invoice.refund_lines)
     return ('<table class="figures"><tr><th>Method</th><th class="num">Amount</th>'
             f'<th class="num">Of which tip</th></tr>{rows}</table>')
 

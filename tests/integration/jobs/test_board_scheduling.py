@@ -33,6 +33,19 @@ def test_needs_scheduling_lists_open_undated_jobs_newest_first_in_pages(shop, ot
     rest = dispatch_board.needs_scheduling(shop.db, actor=shop.user, limit=2,
                                            before=page.next_before)
     assert [c.number for c in rest.cards] == [first["number"]] and rest.next_before == ""
+    # the lane's badge is the company-wide total, not the page's length
+    assert (page.total, page.total_text, rest.total) == (3, "3", 3)
+    assert dispatch_board.needs_scheduling(shop.db, actor=shop.user).total == 3
+
+
+def test_needs_scheduling_total_is_capped_past_the_count_cap(shop, monkeypatch):
+    for _ in range(4):
+        _undated(shop)
+    monkeypatch.setattr(dispatch_board, "NEEDS_COUNT_CAP", 2)
+    page = dispatch_board.needs_scheduling(shop.db, actor=shop.user, limit=1)
+    assert len(page.cards) == 1 and (page.total, page.total_text) == (3, "2+")
+    monkeypatch.setattr(dispatch_board, "NEEDS_COUNT_CAP", 10)
+    assert dispatch_board.needs_scheduling(shop.db, actor=shop.user, limit=1).total_text == "4"
 
 
 def test_needs_scheduling_is_for_office_staff(shop):
@@ -91,7 +104,8 @@ def test_dropping_an_undated_job_on_a_2pm_slot_schedules_and_assigns_it(shop):
     assert dispatch_board.needs_scheduling(shop.db, actor=shop.user).cards == []
     rows = {row.action: row for row in audit_log.list_audit(shop.db, actor=shop.admin)}
     assert rows["job.rescheduled"].action_label == "Job rescheduled"
-    assert rows["job.rescheduled"].changes.startswith("Starts: none → 2025-06-02 18:00 UTC")
+    assert rows["job.rescheduled"].changes.startswith(
+        "Starts: none → 2025-06-02 14:00 EDT")  # the company's wall clock, not UTC
     assert rows["job.assigned"].changes == "Technician: none → Tom Tech"
 
 

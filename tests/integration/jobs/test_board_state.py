@@ -24,13 +24,13 @@ def test_dropping_a_needs_scheduling_card_on_a_slot(shop, tab):
     job = _undated(shop, client_name="Asa Asap")
     state = tab.at(BoardState, "/board?view=day&day=2025-06-02")
     call(state, "load")
-    assert [c["client_name"] for c in state.needs] == ["Asa Asap"]
+    assert [c["client_name"] for c in state.needs] == ["Asa Asap"] and state.needs_total == "1"
     assert state.columns[0]["label"] == "7 AM" and len(state.columns) == 13
     tom_row = next(lane for lane in state.lanes if lane["name"] == "Tom Tech")
     target = next(c["target"] for c in tom_row["cells"] if c["slot"].endswith("T14:00"))
     events = call(state, "drop", str(job["_id"]), target)
     assert f"Job #{job['number']} moved." in repr(events)
-    assert state.needs == []
+    assert state.needs == [] and state.needs_total == "0"
     tom_row = next(lane for lane in state.lanes if lane["name"] == "Tom Tech")
     cell = next(c for c in tom_row["cells"] if c["slot"] == "2025-06-02T14:00")
     assert [c["time_text"] for c in cell["cards"]] == ["2:00 PM - 3:00 PM"]

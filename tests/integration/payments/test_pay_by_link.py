@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from iprodash.domain.finance import Part, Payment
 from iprodash.repositories.base import utcnow
-from iprodash.services import card_payments, invoices, job_lifecycle, pay_links
+from iprodash.services import card_payments, invoices, job_lifecycle, job_views, pay_links
 from iprodash.services.invoices import ItemInput
 from tests.fakes.stripe_fake import sign
-from tests.integration.payments.conftest import CONNECT_SECRET, follow_hosted_form
+from tests.integration.payments.conftest import CONNECT_SECRET, follow_hosted_form, pdf_text
 
 ITEMS = [ItemInput("Torsion spring", "1", "200.00", True), ItemInput("Labor", "1", "100", False)]
 REFUSAL = "This payment link is not available"
@@ -179,7 +179,8 @@ def test_a_refund_on_an_open_job_comes_off_its_payment_at_once(shop, connected, 
     assert (payment["amount_cents"], payment["tip_cents"], payment["fee_cents"]) == (
         33775 - 5000, 2000, 1009)  # off the charge, not the tip; Stripe keeps its fee
     assert after["refunds"][0] | {"at": None} == {"reference": reference, "amount_cents": 5000,
-                                                   "applied_cents": 5000, "at": None}
+                                                   "applied_cents": 5000, "at": None,
+                                                   "payment_cents": 33775, "tip_cents": 2000}
     assert not after.get("card_pending")
     view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
     assert (view.paid, view.refunded, view.balance_due) == (26775, 5000, 5000)
@@ -192,13 +193,25 @@ def test_a_refund_on_an_open_job_comes_off_its_payment_at_once(shop, connected, 
     assert len(_job(shop, job)["payments"]) == 1
 
 
-def test_a_refund_in_full_takes_the_payment_off_an_open_job(shop, connected, api):
+def test_a_refund_in_full_takes_the_payment_off_an_open_job_and_its_fee_stays_a_cost(
+        shop, connected, api):
+    connected.connect.next_fee = 1009
     job, reference = _paid_by_link(shop, api)
     connected.connect.refund(reference)
     after = _job(shop, job)
     assert after["payments"] == [] and after["refunds"][0]["amount_cents"] == 31775
+    assert after["refunds"][0]["kept_fee_cents"] == 1009  # Stripe keeps its fee
     view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
     assert (view.paid, view.balance_due) == (0, 31775)
+    job = shop.walk_to(after, "pending_approval")
+    closed = job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                                     closing_price_cents=31775,
+                                     payments=[Payment("cash", 31775, "technician")]).job
+    f = closed["finance"]
+    assert (f["gross"], f["card"], f["tax"], f["cc_fee"], f["net"]) == (
+        31775, 0, 1775, 1009, 31775 - 1775 - 1009)
+    note = job_views.job_detail(shop.db, actor=shop.admin, job_id=str(job["_id"])).finance_note
+    assert note.endswith("The card fee includes $10.09 Stripe kept on refunded card money.")
 
 
 def test_a_refund_on_a_closed_job_changes_its_figures_only_after_reopen_and_close(
@@ -247,3 +260,57 @@ def test_a_late_card_payment_on_a_closed_job_joins_its_payments_on_reopen(shop, 
                                         reason="Card payment came in").job
     assert [p["method"] for p in reopened["payments"]] == ["cash", "card"]
     assert card_payments.waiting_card_lines(reopened) == []
+
+
+def _refund_day(shop) -> str:
+    from iprodash.domain.clock import company_now
+    local = company_now(shop.db["companies"].find_one({"_id": shop.company["_id"]}))
+    return f"{local:%b} {local.day}, {local.year}"
+
+
+def test_a_refund_is_its_own_line_on_the_pay_page_and_the_pdf_and_reopens_the_balance(
+        shop, connected, api):
+    job, reference = _paid_by_link(shop, api, tip="20.00")
+    assert "Paid in full" in api.get(_path(shop, job)).text
+    connected.connect.refund(reference, 5000)
+    day = _refund_day(shop)
+
+    page = api.get(_path(shop, job)).text
+    assert re.search(r"<td>Paid</td><td class=\"num\">\$317\.75</td>", page)
+    assert f"<td>Refunded by Stripe on {day}</td><td class=\"num\">-$50.00</td>" in page
+    assert re.search(r"Balance due</td><td class=\"num\">\$50\.00</td>", page)
+    assert "Paid in full" not in page and "Pay $50.00" in page
+
+    _, data = invoices.invoice_pdf(shop.db, actor=shop.user, job_id=str(job["_id"]))
+    text = pdf_text(data)
+    for expected in ("$337.75", f"Refunded by Stripe on {day}", "-$50.00", "$317.75",
+                     "Balance due", "$50.00"):
+        assert expected in text, expected
+    view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
+    assert view.total_lines()[-3:] == [("Paid", 31775),
+                                       (f"Refunded by Stripe on {day}", -5000),
+                                       ("Balance due", 5000)]
+
+
+def test_a_refund_beyond_the_invoice_part_names_the_tip_it_gave_back(shop, connected, api):
+    job, reference = _paid_by_link(shop, api, tip="20.00")
+    connected.connect.refund(reference)  # all of it, the $20.00 tip too
+    day = _refund_day(shop)
+    view = invoices.job_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]))
+    assert (view.paid, view.received, view.balance_due, view.tips) == (0, 31775, 31775, 0)
+    assert view.total_lines()[-2] == (
+        f"Refunded by Stripe on {day} (and $20.00 of tip)", -31775)
+    assert view.payments == [{"method": "Card", "amount_text": "$337.75",
+                              "tip_text": "$20.00"}]  # as the client paid it
+
+
+def test_a_refund_waiting_on_a_closed_job_shows_on_the_pay_page_at_once(shop, connected,
+                                                                         api):
+    job, reference = _paid_by_link(shop, api)
+    job = shop.walk_to(job, "pending_approval")
+    job_lifecycle.close_job(shop.db, actor=shop.user, job_id=str(job["_id"]),
+                            closing_price_cents=31775)
+    connected.connect.refund(reference, 10000)
+    page = api.get(_path(shop, job)).text
+    assert f"Refunded by Stripe on {_refund_day(shop)}</td><td class=\"num\">-$100.00" in page
+    assert re.search(r"Balance due</td><td class=\"num\">\$100\.00</td>", page)

@@ -120,3 +120,17 @@ def test_review_request_setting_on_the_texting_page(shop, tabs):
                                   "channel": "email"}
     refused = user_tab.at(ReviewSettingsState, "/settings/messaging")
     assert "toast" in repr(call(refused, "save", {"review_link": ""})).lower()
+
+
+def test_the_invoice_card_shows_a_refund_as_its_own_line(shop, tabs, connected, api):
+    from tests.integration.payments.test_pay_by_link import _paid_by_link, _refund_day
+
+    job, reference = _paid_by_link(shop, api, tip="20.00")
+    connected.connect.refund(reference, 5000)
+    user_tab, _ = tabs
+    state = user_tab.at(InvoiceEditorState, f"/jobs/{job['_id']}")
+    call(state, "load")
+    assert [line["label"] for line in state.totals][-4:] == [
+        "Paid", f"Refunded by Stripe on {_refund_day(shop)}", "Tips", "Balance due"]
+    assert [line["text"] for line in state.totals][-4:] == [
+        "$317.75", "-$50.00", "$20.00", "$50.00"]

@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from iprodash.domain.errors import ValidationError
-from iprodash.domain.money import apply_rate_bp
+from iprodash.domain.money import MAX_CENTS, apply_rate_bp
 from iprodash.domain.finance import (COLLECTORS, PAYMENT_METHODS, JobFinance, Part, Payment, Rates,
                                      SettlementSummary, compute_job_finance, summarize_settlement,
                                      technician_balance)
@@ -104,6 +104,32 @@ def test_example_5_invoice_tax_tip_and_actual_fee():
             finance.company_profit) == (24991, 9996, 2499, 12496)
     assert technician_balance([finance]) == 11996  # 99.96 + 20.00 tip
     assert summarize_settlement([finance]).tips == 2000
+
+
+def example_r1_refunded_card_then_cash() -> JobFinance:
+    """docs/DECISIONS.md worked example R1: a $200.00 card payment (Stripe fee $6.10)
+    refunded in full, then $200.00 cash to the technician; technician 40%, source 10%."""
+    return compute_job_finance(
+        payments=[Payment("cash", 20000, "technician")], parts=[],
+        rates=Rates(card_fee_bp=300, tech_commission_bp=4000, tech_job_fee_cents=0,
+                    source_kind="percent", source_rate_bp=1000),
+        kept_fees_cents=610)
+
+
+def test_example_r1_stripes_kept_fee_on_a_full_refund_stays_a_cost():
+    finance = example_r1_refunded_card_then_cash()
+    assert (finance.gross, finance.card, finance.cc_fee, finance.net) == (20000, 0, 610, 19390)
+    assert (finance.tech_commission, finance.source_commission, finance.company_profit) == \
+        (7756, 1939, 9695)
+    assert finance.gross == finance.cc_fee + finance.tech_commission \
+        + finance.source_commission + finance.company_profit
+    assert technician_balance([finance]) == 7756 - 20000
+
+
+@pytest.mark.parametrize("kept", [-1, True, "610", MAX_CENTS + 1])
+def test_a_bad_kept_fee_is_refused(kept):
+    with pytest.raises(ValidationError):
+        compute_job_finance(payments=[], parts=[], rates=Rates(), kept_fees_cents=kept)
 
 
 def test_an_actual_fee_replaces_the_rate_only_for_its_own_payment():
@@ -231,6 +257,22 @@ def test_with_tax_tips_and_actual_fees_the_lines_still_add_back(payments, parts,
                                        if p.method == "card" and p.fee_cents is None)
     assert technician_balance([f]) == f.tech_commission + f.tips + f.parts_by_technician \
         - f.collected_by_technician
+
+
+@given(invoiced_payments_st, parts_st, rates_st, st.integers(0, 2_000_000),
+       st.integers(0, 1_000_000))
+def test_a_kept_fee_is_a_card_fee_and_the_lines_still_add_back(payments, parts, rates, tax,
+                                                               kept):
+    without = compute_job_finance(payments=payments, parts=parts, rates=rates, tax_cents=tax)
+    f = compute_job_finance(payments=payments, parts=parts, rates=rates, tax_cents=tax,
+                            kept_fees_cents=kept)
+    assert f.cc_fee == without.cc_fee + kept and f.net == without.net - kept
+    assert (f.gross, f.card, f.tips, f.tax) == (without.gross, without.card, without.tips,
+                                                without.tax)
+    assert f.gross == f.tax + f.tips + f.cc_fee + f.parts + f.tech_commission \
+        + f.source_commission + f.company_profit
+    assert compute_job_finance(payments=payments, parts=parts, rates=rates, tax_cents=tax,
+                               kept_fees_cents=0) == without
 
 
 @given(payments_st, parts_st, rates_st)

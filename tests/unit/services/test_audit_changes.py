@@ -88,3 +88,20 @@ def test_ids_in_finds_nested_ids_for_the_name_lookup():
     assert ids_in({"technician_id": EVE, "params": {"source_id": "abc"}, "kind": "x"}) == {
         str(EVE), "abc"}
     assert ids_in(None) == set()
+
+
+def test_times_read_on_the_companys_wall_clock_with_its_zone():
+    from zoneinfo import ZoneInfo
+
+    start = datetime(2025, 6, 2, 18, 0, tzinfo=timezone.utc)
+    assert describe_changes(action="job.rescheduled", before={"scheduled_start": None},
+                            after={"scheduled_start": start},
+                            zone=ZoneInfo("America/New_York")) == \
+        "Starts: none → 2025-06-02 14:00 EDT"
+    winter = datetime(2025, 1, 3, 1, 30)  # naive, as MongoDB returns it: UTC
+    assert describe_changes(action="job.rescheduled", before={"scheduled_start": winter},
+                            after={"scheduled_start": start},
+                            zone=ZoneInfo("America/Los_Angeles")) == \
+        "Starts: 2025-01-02 17:30 PST → 2025-06-02 11:00 PDT"  # the day before, locally
+    assert describe_changes(action="job.rescheduled", before=None,
+                            after={"scheduled_start": start}) == "Starts: 2025-06-02 18:00 UTC"
