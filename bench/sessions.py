@@ -42,12 +42,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.timing import percentile
+from iprodash.process_health import require_healthy
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results.json"
@@ -74,21 +74,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _wait_health(url: str, proc: subprocess.Popen | None, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"the app exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(2)
-    raise RuntimeError("the app did not become healthy in time")
 
 
 @dataclass
@@ -148,7 +133,7 @@ def start_app(port: int, jobs: int, say) -> AppUnderTest:
                            stderr=subprocess.STDOUT, start_new_session=True)
     under_test = AppUnderTest(f"http://localhost:{port}", uri, name, app, db_proc, base, env)
     try:
-        _wait_health(under_test.url, app, timeout_s=1200)
+        require_healthy(under_test.url, app, timeout_s=1200)
     except RuntimeError:
         print((base / "app.log").read_text(errors="replace")[-4000:])
         under_test.stop()

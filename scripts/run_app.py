@@ -10,14 +10,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from iprodash.db import stop_embedded_server  # noqa: E402
+from iprodash.process_health import wait_healthy  # noqa: E402
 from iprodash.settings import get_settings  # noqa: E402
 
 DEMO_LOGINS = ["operator@demo.test (operator)", "admin@demo.test (Demo Locksmith admin)",
@@ -29,19 +28,6 @@ def app_env() -> dict[str, str]:
     venv_bin = str(Path(sys.executable).parent)
     return {**os.environ, "REFLEX_USE_NPM": "1", "PATH": f"{venv_bin}:{os.environ['PATH']}",
             "REFLEX_TELEMETRY_ENABLED": "false"}
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = 900) -> bool:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    return True
-        except OSError:
-            pass
-        time.sleep(2)
-    return False
 
 
 def banner(url: str) -> None:

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from run_app import app_env, banner, wait_healthy  # noqa: E402
+from run_app import app_env, banner  # noqa: E402
+from iprodash.process_health import wait_healthy  # noqa: E402
 
 from iprodash.settings import get_settings  # noqa: E402
 

@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from iprodash.process_health import require_healthy
 from tests.conftest import ROOT
 from tests.fakes.stripe_fake import FakeStripe
 
@@ -25,21 +24,6 @@ E2E_PORT = int(os.environ.get("IPRODASH_E2E_PORT", "3123"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--disable-dev-shm-usage"]
-
-
-def _wait_health(url: str, proc: subprocess.Popen, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(1)
-    raise RuntimeError("the app did not become healthy in time")
 
 
 STRIPE_WEBHOOK_SECRET = "whsec_e2e_test_secret"
@@ -94,7 +78,7 @@ def prod_app(mongo_uri: str, tmp_path_factory, *, port: int, env: dict[str, str]
              str(port), "--backend-port", str(port)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_health(direct_url, proc, timeout_s=900)
+        require_healthy(direct_url, proc, timeout_s=900)
         yield {"url": env["IPRODASH_PUBLIC_URL"], "direct_url": direct_url, "env": env,
                "db_name": db_name, "mongo_uri": mongo_uri, "log_path": log_path}
     except RuntimeError:

@@ -24,7 +24,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT, free_port
-from tests.e2e.conftest import E2E_PORT, _wait_health, login
+from iprodash.process_health import require_healthy
+from tests.e2e.conftest import E2E_PORT, login
 
 pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
                                 reason="redis-server is not installed")
@@ -80,9 +81,9 @@ def cluster(mongo_uri, tmp_path_factory):
                       base / f"worker-{port}.log")
 
     procs["a"] = worker(ports[0])
-    _wait_health(f"http://localhost:{ports[0]}", procs["a"], timeout_s=900)
+    require_healthy(f"http://localhost:{ports[0]}", procs["a"], timeout_s=900)
     procs["b"] = worker(ports[1])  # after the first build: the two never compile at once
-    _wait_health(f"http://localhost:{ports[1]}", procs["b"], timeout_s=900)
+    require_healthy(f"http://localhost:{ports[1]}", procs["b"], timeout_s=900)
     for name in ("scheduler-1", "scheduler-2"):
         procs[name] = _start([sys.executable, "-m", "iprodash.jobs.scheduler"], env,
                              base / f"{name}.log")
@@ -159,7 +160,7 @@ def test_a_signed_in_tab_keeps_its_state_when_its_worker_dies(cluster, browser):
         pages_seen.append(rows)
         assert "/login" not in page.url
         cluster["procs"][victim] = cluster["worker"](port)
-        _wait_health(f"http://localhost:{port}", cluster["procs"][victim], timeout_s=900)
+        require_healthy(f"http://localhost:{port}", cluster["procs"][victim], timeout_s=900)
     page.get_by_role("button", name="Previous").click()
     expect(page.get_by_text(f"Page {len(pages_seen) - 1}", exact=True)).to_be_visible()
     assert _page_rows(page) == pages_seen[-2]

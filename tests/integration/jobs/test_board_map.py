@@ -13,26 +13,13 @@ from fastapi.testclient import TestClient
 from iprodash.api.app import create_api
 from iprodash.api.security import SESSION_COOKIE
 from iprodash.domain.errors import NotFound
-from iprodash.integrations import maps
 from iprodash.services import dispatch_board
 from iprodash.settings import get_settings
 from tests.factories import PASSWORD
-from tests.fakes.maps_fake import MAP_PNG, FakeMaps
+from tests.fakes.maps_fake import MAP_PNG
 
 DAY = date(2025, 6, 2)
 ORIGIN = {"origin": "http://localhost:3000"}
-
-
-@pytest.fixture
-def fake_maps(monkeypatch):
-    with FakeMaps() as fake:
-        monkeypatch.setenv("GOOGLE_MAPS_API_KEY", "AIza-test-key-0000000000000000000000000")
-        monkeypatch.setenv("GOOGLE_MAPS_BASE_URL", fake.url)
-        get_settings.cache_clear()
-        maps._client.cache_clear()
-        yield fake
-    get_settings.cache_clear()
-    maps._client.cache_clear()
 
 
 def test_the_days_stops_are_numbered_per_technician_in_their_color(shop, fake_maps):

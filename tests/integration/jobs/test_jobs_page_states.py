@@ -7,8 +7,6 @@ page would show are exercised without building the frontend.
 
 from __future__ import annotations
 
-import pytest
-
 from iprodash.services import auth
 from state.board import BoardState
 from state.job_detail import JobDetailState

@@ -5,25 +5,11 @@ from __future__ import annotations
 import pytest
 
 from iprodash.domain.errors import PermissionDenied, ValidationError
-from iprodash.integrations import maps
 from iprodash.services import addresses
 from iprodash.settings import get_settings
 from tests.factories import admin_of, make_company
 from tests.factories import operator as make_operator
-from tests.fakes.maps_fake import FakeMaps
 from tests.fakes.recording_server import Answer
-
-
-@pytest.fixture
-def fake_maps(monkeypatch):
-    with FakeMaps() as fake:
-        monkeypatch.setenv("GOOGLE_MAPS_API_KEY", "AIza-test-key-0000000000000000000000000")
-        monkeypatch.setenv("GOOGLE_MAPS_BASE_URL", fake.url)
-        get_settings.cache_clear()
-        maps._client.cache_clear()
-        yield fake
-    get_settings.cache_clear()
-    maps._client.cache_clear()
 
 
 def test_suggest_and_resolve_with_session_token_and_cache(db, fake_maps):
