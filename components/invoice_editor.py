@@ -74,4 +74,4 @@ def invoice_editor() -> rx.Component:
         error_callout(V.error),
         rx.cond(V.editable & (V.items.length() > 0),
                 rx.button("Save invoice", on_click=V.save, width="100%")),
-        spacing="2", width="100%"), width="100%", on_mount=V.load)
+        spacing="2", width="100%"), width="100%")

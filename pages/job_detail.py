@@ -20,7 +20,6 @@ from pages.job_receipt import email_receipt_button, email_receipt_dialog
 from pages.jobs import job_status_badge
 from state.job_detail import JobDetailState as S
 from state.job_money import JobMoneyState as M
-from state.conversations import ThreadState
 from state.texting_chip import TextingChipState as T
 
 OFFICE = ("company_admin", "user")
@@ -190,7 +189,7 @@ def _dialogs() -> rx.Component:
 
 
 @app_page(routes.JOB_DETAIL, "Job", roles=OFFICE,
-          on_load=[S.load, M.load, T.load_job_from_path, ThreadState.load_for_job])
+          on_load=[S.load])  # one event: it fills M, T, the invoice and the thread
 def job_detail_page() -> rx.Component:
     return rx.vstack(
         _header(),

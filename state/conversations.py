@@ -152,14 +152,23 @@ class ThreadState(LiveRefresh, SessionState):
     @loads_page
     def load_for_job(self):
         """The job page's panel: the job's client's number."""
+        return [ThreadState.watch, UnreadState.refresh] if self._open_for_job() else None
+
+    def _open_for_job(self) -> bool:
+        """Show the thread of the job's client (also run by the job page's loader);
+        True when there is one to keep current."""
         self._clear()
         key = conversations.job_thread_key(get_db(), actor=self._actor(),
                                            job_id=job_id_from_path(self.router.url.path))
+        if not key:
+            return False
         try:
-            return self._open(key) if key else None
+            self._key = key
+            self._reload()
         except NotFound:
             self._clear()  # the number has no client nor texts (e.g. erased)
-            return None
+            return False
+        return True
 
     @rx.event
     @loads_page

@@ -15,7 +15,7 @@ from iprodash.services.actor import COMPANY_ADMIN, USER
 from state import routes
 from state.job_detail import JobDetailState, job_id_from_path
 from state.job_money import JobMoneyState
-from state.session import SessionState, handles_errors, loads_page
+from state.session import SessionState, handles_errors
 
 ITEM_FIELDS = ("description", "quantity", "unit_price", "taxable")
 
@@ -77,11 +77,6 @@ class InvoiceEditorState(SessionState):
         if view is not None and view.tips:  # the technician's, beside what the invoice got
             lines.insert(-1, ("Tips", view.tips))
         self.totals = [{"label": name, "text": format_money(cents)} for name, cents in lines]
-
-    @rx.event
-    @loads_page  # on mount: the page's guard already sends a signed-out visitor to log in
-    def load(self):
-        self._show()
 
     @rx.var
     def pdf_url(self) -> str:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.domain.errors import ValidationError
+from iprodash.domain.errors import DomainError, ValidationError
 from iprodash.domain.job_status import status_label
 from iprodash.services import job_lifecycle, jobs
+from iprodash.repositories.event_cache import jobs_read_once
+from iprodash.services.actor import COMPANY_ADMIN, USER
 from iprodash.services.job_views import job_detail
 from state.address_autocomplete import AddressState
 from state.job_form import NONE, JobFormFields, blank_values, form_from
@@ -69,10 +71,38 @@ class JobDetailState(JobFormFields, SessionState):
 
     @rx.event
     @loads_page
-    def load(self):
+    async def load(self):
+        """The job page's one loader (one event after the guard): the session is
+        checked once, the job read once, and the page's panels (payments and
+        parts, invoice, texting chip, text thread, the unread badge) are filled
+        here through ``get_state``, each by its own state's code and service
+        (the same role, tenant and financials checks as on its own events)."""
+        from state.conversations import ThreadState, UnreadState
+        from state.invoice_editor import InvoiceEditorState
+        from state.job_money import JobMoneyState
+
         self.edit_open = self.reason_open = False
         self.viewer_photo = ""
-        self._show()
+        money = await self.get_state(JobMoneyState)
+        invoice = await self.get_state(InvoiceEditorState)
+        chip = await self.get_state(TextingChipState)
+        thread = await self.get_state(ThreadState)
+        unread = await self.get_state(UnreadState)
+        actor = self._actor()  # first: a new session resets the tab's states
+        with jobs_read_once():
+            try:
+                self._show()
+            except DomainError:  # no such job here: no panel keeps another job's data
+                for panel in (money, invoice, chip, thread):
+                    panel.reset()
+                raise
+            money._open()
+            invoice._show()
+            chip._open_job()
+            watching = thread._open_for_job()
+        if watching and actor.role in (COMPANY_ADMIN, USER):
+            unread._refresh()  # opening the thread may have read its texts
+        return ThreadState.watch if watching else None
 
     @rx.event
     @handles_errors

@@ -53,11 +53,15 @@ class JobMoneyState(SessionState):
         self.editable = job["status"] not in (CLOSED, CANCELED)
         self.version, self.error = job["updated_at"].isoformat(), ""
 
+    def _open(self) -> None:
+        """Fresh on opening the page (also run by the job page's loader)."""
+        self.close_open = False
+        self._show()
+
     @rx.event
     @loads_page
     def load(self):
-        self.close_open = False
-        self._show()
+        self._open()
 
     @rx.event
     @handles_errors

@@ -287,7 +287,23 @@ class SessionState(rx.State):
 
 def loads_page(handler):
     """Like :func:`handles_errors`, for ``on_load`` loaders: the guard that
-    runs first already redirects a caller without a session."""
+    runs first already redirects a caller without a session. A coroutine loader
+    (one that fills other states through ``get_state``) runs in one event scope
+    too."""
+
+    if inspect.iscoroutinefunction(handler):
+        @functools.wraps(handler)
+        async def async_wrapper(self, *args, **kwargs):
+            try:
+                with event_scope():
+                    return await handler(self, *args, **kwargs)
+            except NotAuthenticated:
+                return None
+            except DomainError as exc:
+                return rx.toast.error(exc.message)
+
+        async_wrapper.is_page_loader = True
+        return async_wrapper
 
     @functools.wraps(handler)
     def wrapper(self, *args, **kwargs):

@@ -75,6 +75,10 @@ class TextingChipState(SessionState):
         loader already says why, so the chip adds no second toast.
         """
         self._actor()  # first: a new session resets the tab's states
+        self._open_job()
+
+    def _open_job(self) -> None:
+        """Point the chip at the job of ``/jobs/<id>`` (also run by the job page's loader)."""
         self._set_subject("job", self.router.url.path.rstrip("/").rsplit("/", 1)[-1])
         try:
             self._refresh()

@@ -112,6 +112,43 @@ def company_in_event(company_id: ObjectId, load: Callable[[], dict | None]) -> d
     return copy.deepcopy(entry[1])
 
 
+@contextmanager
+def jobs_read_once() -> Iterator[None]:
+    """Inside an event scope: each job document is read by id at most once (the
+    job page's one loader fills several panels that each read the job). Any
+    write to ``jobs`` from this process ends the memo; outside this block, and
+    outside an event scope, every read goes to the database."""
+    scope = _SCOPE.get()
+    if scope is None or "jobs" in scope:
+        yield
+        return
+    scope["jobs"] = {}
+    try:
+        yield
+    finally:
+        scope.pop("jobs", None)
+
+
+def job_in_event(company_id: ObjectId, job_id: ObjectId,
+                 load: Callable[[], dict | None]) -> dict | None:
+    """The job document, once per :func:`jobs_read_once` block (a copy each time);
+    keyed by the company too, so one company's entry never answers another."""
+    scope = _SCOPE.get()
+    memo = None if scope is None else scope.get("jobs")
+    if memo is None:
+        return load()
+    key, writes = (company_id, job_id), WRITE_WATCH.count("jobs")
+    entry = memo.get(key)
+    if entry is None or entry[0] != writes:
+        doc = load()
+        entry = (WRITE_WATCH.count("jobs"), doc)
+        if entry[0] == writes:
+            memo[key] = entry
+        else:  # written while reading: do not keep it
+            memo.pop(key, None)
+    return copy.deepcopy(entry[1])
+
+
 def remember_in_event(key: Any, load: Callable[[], Any]) -> Any:
     """Any other value computed once per event (e.g. the authenticated caller)."""
     scope = _SCOPE.get()

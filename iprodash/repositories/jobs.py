@@ -22,8 +22,9 @@ from typing import Any, Iterator
 from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING, IndexModel
 
-from iprodash.repositories.base import TenantRepository, utcnow
-from iprodash.repositories.event_cache import bump_stamp
+from iprodash.domain.errors import NotFound
+from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.event_cache import bump_stamp, job_in_event
 from iprodash.repositories.job_windows import EARLIEST, LATEST, LIST_MAX_WIDENING, WindowReads
 
 OPEN_STATUSES = ("new", "scheduled", "en_route", "in_progress", "pending_approval")
@@ -100,6 +101,15 @@ class JobRepository(WindowReads, TenantRepository):
     def _after_write(self) -> None:
         # Cached list counts (event_cache.company_count) of every worker start again.
         bump_stamp(self.db, self.company_id, "jobs_stamp")
+
+    def get(self, record_id: Any, what: str = "record") -> dict:
+        """The job with ``record_id`` in this company, or NotFound; read once per
+        ``event_cache.jobs_read_once`` block (the job page's loader)."""
+        job_id = to_object_id(record_id, what)
+        doc = job_in_event(self.company_id, job_id, lambda: self.find_one({"_id": job_id}))
+        if doc is None:
+            raise NotFound(f"That {what} does not exist.")
+        return doc
 
     def by_number(self, number: int) -> dict | None:
         return self.find_one({"number": number})

@@ -103,4 +103,7 @@ class Tab:
 
 def call(state, name: str, *args):
     """Run one event handler (its undecorated body runs inside the decorators)."""
-    return type(state).event_handlers[name].fn(state, *args)
+    result = type(state).event_handlers[name].fn(state, *args)
+    if asyncio.iscoroutine(result):  # a loader that fills other states (get_state)
+        return asyncio.run(result)
+    return result

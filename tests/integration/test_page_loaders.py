@@ -89,7 +89,7 @@ def test_the_check_tells_a_page_loader_from_a_plain_or_ordinary_handler():
 def test_loaders_are_found_in_the_registry_and_in_mounted_components():
     found = set(page_loaders())
     assert {"JobsState.load", "ProfileState.load", "TextingChipState.load_client_from_path",
-            "JobMoneyState.load", "ApprovalQueueState.load", "InvoiceEditorState.load",
+            "JobDetailState.load", "ApprovalQueueState.load",
             "UnreadState.start"} <= found
     assert len(found) >= 40
     assert not any(name.endswith(".guard") or "PolicyPageState" in name for name in found)

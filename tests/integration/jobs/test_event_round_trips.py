@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import reflex as rx
 from pymongo import monitoring
 
 from iprodash.domain.clock import company_today
@@ -23,7 +24,10 @@ from iprodash.services.company_settings import company_name, update_company_sett
 from iprodash.services.lead_sources import LeadSourceForm, all_lead_sources, update_lead_source
 from iprodash.services.technicians import (TechnicianForm, all_technicians, set_technician_active,
                                            technician_choices, update_technician)
-from state.conversations import ThreadState
+from components.layout import PAGES
+from state import routes
+from state.conversations import ThreadState, UnreadState
+from state.invoice_editor import InvoiceEditorState
 from state.dashboard import DashboardState
 from state.job_detail import JobDetailState
 from state.job_money import JobMoneyState
@@ -32,13 +36,16 @@ from state.session import SessionState
 from state.technicians import TechniciansState
 from state.texting_chip import TextingChipState
 from tests.integration.tabs import call
+from tests.integration.test_page_loaders import _mounted
 
 # Upper bounds per page load (the guard, which also sets the plan banner, and the
 # page's loaders) or event on this fixture's data. Measured with the caches and the
 # banner folded into the guard: jobs list 24, next page 19, job page 13, dashboard
 # 13, period change 6; with a banner loader of its own 27, 19, 16, 16; before the
-# caches 41, 26, 20, 22, 7.
-BOUNDS = {"jobs list": 25, "next page": 20, "job page": 14, "dashboard": 14,
+# caches 41, 26, 20, 22, 7. The job page counts every event its load sends (the
+# guard, its one loader, the navigation's unread badge: 22 round trips); with a
+# loader per panel it was 8 events and 41 (only guard, job and money were counted).
+BOUNDS = {"jobs list": 25, "next page": 20, "job page": 22, "dashboard": 14,
           "period change": 6}
 
 
@@ -104,6 +111,61 @@ def _page(tab, path: str, *loaders):
     return steps + [(tab.at(cls, path), name) for cls, name in loaders]
 
 
+def job_page_loaders() -> list[tuple[type, str]]:
+    """Every event the job page's load sends, read from the page itself: its
+    ``on_load`` after the guard and every ``on_mount`` in its component tree, so
+    a panel that gets a loader of its own again is counted."""
+    spec = next(s for s in PAGES if s.route == routes.JOB_DETAIL)
+    handlers = [getattr(e, "handler", e) for e in spec.on_load] + _mounted(spec)
+    loaders = [(rx.State.get_class_substate(h.state_full_name), h.fn.__name__)
+               for h in handlers if h.fn.__name__ != "guard"]
+    # One event after the guard, and the navigation's unread badge (every page's).
+    assert loaders == [(JobDetailState, "load"), (UnreadState, "start")]
+    return loaders
+
+
+def test_the_job_page_loader_fills_every_panel_in_one_event(busy_shop, office):
+    """Payments and parts, the invoice, the texting chip and the thread panel are
+    filled by the job page's one loader; it starts only the thread's live refresh."""
+    _, admin = office
+    jobs_state = admin.at(JobsState, "/jobs")
+    call(jobs_state, "load")
+    path = f"/jobs/{jobs_state.rows[0]['id']}"
+    call(admin.at(SessionState, path), "guard", ["company_admin", "user"])
+    answer = call(admin.at(JobDetailState, path), "load")
+    assert "watch" in repr(answer) and "toast" not in repr(answer), answer
+    assert admin.at(JobMoneyState, path).version
+    assert admin.at(InvoiceEditorState, path).job_id == jobs_state.rows[0]["id"]
+    assert admin.at(TextingChipState, path).kind == "job"
+    assert admin.at(TextingChipState, path).status["state"]
+    assert admin.at(ThreadState, path).thread
+
+
+def test_the_one_loader_keeps_each_panels_checks(busy_shop, other_shop, office):
+    """The office user without financials still sees no profit line; another
+    company's job is not found, and no panel keeps the job shown before."""
+    user_tab, admin = office
+    shop = busy_shop
+    tech = shop.technician("Cal Closer", phone="(212) 555-0114")
+    job = shop.walk_to(shop.job(technician_id=tech.id), "in_progress")
+    url = f"/jobs/{job['_id']}"
+    finance = {}
+    for name, tab in (("user", user_tab), ("admin", admin)):
+        call(tab.at(SessionState, url), "guard", ["company_admin", "user"])
+        assert "toast" not in repr(call(tab.at(JobDetailState, url), "load"))
+        finance[name] = {line["key"] for line in tab.at(JobDetailState, url).finance_lines}
+        assert tab.at(JobMoneyState, url).editable
+    assert "company_profit" in finance["admin"] and "company_profit" not in finance["user"]
+    theirs = f"/jobs/{other_shop.job(client_phone='(212) 555-0177')['_id']}"
+    call(admin.at(SessionState, theirs), "guard", ["company_admin", "user"])
+    answer = call(admin.at(JobDetailState, theirs), "load")
+    assert "does not exist" in repr(answer), answer
+    assert not admin.at(JobMoneyState, theirs).version
+    assert not admin.at(InvoiceEditorState, theirs).job_id
+    assert not admin.at(TextingChipState, theirs).kind
+    assert not admin.at(ThreadState, theirs).thread
+
+
 def test_each_page_stays_under_its_round_trip_bound(busy_shop, office):
     _, admin = office
     warm = _page(admin, "/jobs", (JobsState, "load"))
@@ -113,8 +175,7 @@ def test_each_page_stays_under_its_round_trip_bound(busy_shop, office):
     assert jobs_state.rows and jobs_state.has_next
     next_page = round_trips((jobs_state, "next_page"))
     path = f"/jobs/{jobs_state.rows[0]['id']}"
-    job_page = round_trips(*_page(admin, path, (JobDetailState, "load"),
-                                  (JobMoneyState, "load")))
+    job_page = round_trips(*_page(admin, path, *job_page_loaders()))
     assert admin.at(JobDetailState, path).job["id"] == jobs_state.rows[0]["id"]
     dashboard = round_trips(*_page(admin, "/dashboard", (DashboardState, "load")))
     period = round_trips((admin.at(DashboardState, "/dashboard"), "set_period", "last_month"))
@@ -218,8 +279,7 @@ def test_opening_a_job_page_with_nothing_unread_writes_nothing(busy_shop, office
     call(jobs_state, "load")
     row = jobs_state.rows[0]
     path = f"/jobs/{row['id']}"
-    loaders = _page(admin, path, (JobDetailState, "load"), (JobMoneyState, "load"),
-                    (TextingChipState, "load_job_from_path"), (ThreadState, "load_for_job"))
+    loaders = _page(admin, path, *job_page_loaders())
     round_trips(*loaders)  # the first opening may create what the page keeps
     commands = round_trips(*loaders)
     assert not [c for c in commands if c.startswith(WRITES)], commands
