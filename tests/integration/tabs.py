@@ -10,6 +10,7 @@ Importing it loads the app, so every state is registered.
 from __future__ import annotations
 
 import asyncio
+import inspect
 from dataclasses import dataclass
 
 import reflex as rx
@@ -104,6 +105,6 @@ class Tab:
 def call(state, name: str, *args):
     """Run one event handler (its undecorated body runs inside the decorators)."""
     result = type(state).event_handlers[name].fn(state, *args)
-    if asyncio.iscoroutine(result):  # a loader that fills other states (get_state)
+    if inspect.iscoroutine(result):  # a loader that fills other states (get_state)
         return asyncio.run(result)
     return result

@@ -6,8 +6,15 @@ from __future__ import annotations
 import pytest
 
 from state.invoice_editor import InvoiceEditorState
+from state.job_detail import JobDetailState
 from state.payments_settings import PaymentsSettingsState
 from tests.integration.tabs import Tab, call
+
+
+def open_job_page(tab: Tab, state: InvoiceEditorState) -> None:
+    """The job page's loader, which fills its invoice section."""
+    answer = call(tab.at(JobDetailState, state.router.url.path), "load")
+    assert "toast" not in repr(answer), answer
 
 
 @pytest.fixture
@@ -21,7 +28,7 @@ def test_office_builds_an_invoice_on_the_job_page(shop, tabs, payments_off):
     user_tab, _ = tabs
     job = shop.job()
     state = user_tab.at(InvoiceEditorState, f"/jobs/{job['_id']}")
-    call(state, "load")
+    open_job_page(user_tab, state)
     assert not state.has_invoice and state.editable
     call(state, "add_item")
     call(state, "add_item")
@@ -45,7 +52,7 @@ def test_bad_items_get_a_sentence_and_nothing_is_saved(shop, tabs, payments_off)
     user_tab, _ = tabs
     job = shop.job()
     state = user_tab.at(InvoiceEditorState, f"/jobs/{job['_id']}")
-    call(state, "load")
+    open_job_page(user_tab, state)
     call(state, "add_item")
     call(state, "set_item", 0, "description", "Labor")
     call(state, "set_item", 0, "unit_price", "lots")
@@ -86,7 +93,7 @@ def test_send_invoice_from_the_card_lists_what_was_sent_or_says_why_not(shop, ta
     invoices.save_invoice(shop.db, actor=shop.user, job_id=str(unreachable["_id"]),
                           items=[ItemInput("Labor", "1", "100", False)])
     state = user_tab.at(InvoiceEditorState, f"/jobs/{unreachable['_id']}")
-    call(state, "load")
+    open_job_page(user_tab, state)
     _drain(call(state, "send_invoice"))
     assert state.error.startswith("The client has no email address and has not agreed")
     assert state.sends == [] and not state.sending
@@ -95,7 +102,7 @@ def test_send_invoice_from_the_card_lists_what_was_sent_or_says_why_not(shop, ta
     invoices.save_invoice(shop.db, actor=shop.user, job_id=str(job["_id"]),
                           items=[ItemInput("Labor", "1", "100", False)])
     state = user_tab.at(InvoiceEditorState, f"/jobs/{job['_id']}")
-    call(state, "load")
+    open_job_page(user_tab, state)
     events = _drain(call(state, "send_invoice"))
     assert "Invoice emailed to ann@example.test" in repr(events)
     [line] = state.sends
@@ -129,7 +136,7 @@ def test_the_invoice_card_shows_a_refund_as_its_own_line(shop, tabs, connected, 
     connected.connect.refund(reference, 5000)
     user_tab, _ = tabs
     state = user_tab.at(InvoiceEditorState, f"/jobs/{job['_id']}")
-    call(state, "load")
+    open_job_page(user_tab, state)
     assert [line["label"] for line in state.totals][-4:] == [
         "Paid", f"Refunded by Stripe on {_refund_day(shop)}", "Tips", "Balance due"]
     assert [line["text"] for line in state.totals][-4:] == [
