@@ -42,13 +42,11 @@ def largest_tab_state(mongo_uri: str, db_name: str) -> dict:
     from iprodash.api.security import SESSION_COOKIE
     from iprodash.repositories.users import AccountLookup
     from iprodash.services import auth
-    from state.conversations import ThreadState, UnreadState
+    from state.conversations import UnreadState
     from state.dashboard import DashboardState
     from state.job_detail import JobDetailState
-    from state.job_money import JobMoneyState
     from state.jobs import JobsState
     from state.session import SessionState
-    from state.texting_chip import TextingChipState
 
     db = db_module.get_db()
     user = AccountLookup(db).by_email("admin@demo.test")
@@ -76,10 +74,7 @@ def largest_tab_state(mongo_uri: str, db_name: str) -> dict:
     call(JobsState, "/jobs", "count_matches")
     call(JobsState, "/jobs", "next_page")
     job_path = f"/jobs/{jobs.rows[0]['id']}"
-    call(JobDetailState, job_path, "load")
-    call(JobMoneyState, job_path, "load")
-    call(TextingChipState, job_path, "load_job_from_path")
-    call(ThreadState, job_path, "load_for_job")
+    call(JobDetailState, job_path, "load")  # fills money, invoice, chip and thread too
     sizes = {}
     pending = [root]
     while pending:
