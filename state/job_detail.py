@@ -13,7 +13,7 @@ from iprodash.db import get_db
 from iprodash.domain.errors import DomainError, ValidationError
 from iprodash.domain.job_status import status_label
 from iprodash.services import job_lifecycle, jobs
-from iprodash.repositories.event_cache import jobs_read_once
+from iprodash.services.event_scope import jobs_read_once
 from iprodash.services.actor import COMPANY_ADMIN, USER
 from iprodash.services.job_views import job_detail
 from state.address_autocomplete import AddressState

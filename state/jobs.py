@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.repositories.event_cache import event_scope
+from iprodash.services.event_scope import event_scope
 from iprodash.services import job_queries
 from iprodash.services.job_queries import JobListFilters, count_text
 from iprodash.services.lead_sources import all_lead_sources

@@ -14,7 +14,7 @@ import re
 import reflex as rx
 
 from iprodash.db import get_db
-from iprodash.repositories.event_cache import event_scope, remember_in_event
+from iprodash.services.event_scope import event_scope, remember_in_event
 from iprodash.domain.errors import (DomainError, NotAuthenticated, PermissionDenied,
                                      ValidationError)
 from iprodash.services import auth, plan_access, policies
