@@ -77,12 +77,14 @@ class Tab:
         self.route(url)
         return self.root.get_substate(state_cls.get_full_name().split("."))
 
-    def hydrate(self) -> Hydrated:
+    def hydrate(self, payload: dict | None = None) -> Hydrated:
         """A page load's first event: the app's middlewares, then the snapshot
-        ``hydrate_and_load`` sends (the whole state's ``dict()``)."""
-        return asyncio.run(self._hydrate())
+        ``hydrate_and_load`` sends (the whole state's ``dict()``). ``payload`` is
+        the event's: the browser sends ``{"hashes": [...]}`` on a fresh page load
+        and nothing on a socket's reconnect."""
+        return asyncio.run(self._hydrate(payload or {}))
 
-    async def _hydrate(self) -> Hydrated:
+    async def _hydrate(self, payload: dict) -> Hydrated:
         emitted: list[Event] = []
 
         async def record(_token, *events):
@@ -95,7 +97,7 @@ class Tab:
                                emit_delta_impl=ignore, emit_event_impl=record)
         reset = EventContext.set(context)
         try:
-            event = Event(name=f"{rx.State.get_full_name()}.hydrate_and_load", payload={})
+            event = Event(name=f"{rx.State.get_full_name()}.hydrate_and_load", payload=payload)
             assert await app._preprocess(self.root, event) is None
         finally:
             EventContext.reset(reset)

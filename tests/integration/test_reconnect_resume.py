@@ -8,7 +8,6 @@ Then the page's loaders run as ``on_load`` runs them: the guard, then the list's
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import re
 import textwrap
@@ -16,12 +15,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 import pytest
-import reflex as rx
-from reflex_base.event import Event
-from reflex_base.event.context import EventContext
 
 from iprodash.domain.finance import Payment
-from iprodash.iprodash import app
 from iprodash.jobs.tasks import run_logged
 from iprodash.services import (api_keys, audit_log, outbox_admin, policies, reports,
                                scheduler_admin, settlements, support)
@@ -48,19 +43,7 @@ from tests.integration.test_session_boundary import _company_with_clients
 
 def _hydrate(tab: Tab, url: str, *, reconnect: bool) -> None:
     tab.route(url)
-
-    async def ignore(*_args, **_kwargs):
-        return None
-
-    context = EventContext(token="tab-token", state_manager=None, enqueue_impl=ignore,
-                           emit_delta_impl=ignore, emit_event_impl=ignore)
-    reset = EventContext.set(context)
-    payload = {} if reconnect else {"hashes": ["0123456789abcdef"]}
-    try:
-        event = Event(name=f"{rx.State.get_full_name()}.hydrate_and_load", payload=payload)
-        assert asyncio.run(app._preprocess(tab.root, event)) is None
-    finally:
-        EventContext.reset(reset)
+    tab.hydrate(payload={} if reconnect else {"hashes": ["0123456789abcdef"]})
 
 
 def _on_load(tab: Tab, url: str, state_cls=ClientsState):
