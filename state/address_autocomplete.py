@@ -45,6 +45,9 @@ class AddressState(SessionState):
         city = as_text(city, 320)
         region = as_text(region, 320)
         zip_code = as_text(zip_code, 320)
+        self._fill(line, city, region, zip_code)
+
+    def _fill(self, line: str, city: str, region: str, zip_code: str) -> None:
         self.line, self.city, self.region, self.zip = (line[:200], city[:100], region[:50],
                                                        zip_code[:20])
         self.lat = self.lng = self.query = ""
@@ -56,7 +59,7 @@ class AddressState(SessionState):
         """Empty the fields for a new form; leave the inputs alone when already empty,
         so an early keystroke is not wiped when the page's load arrives after it."""
         if self.line or self.city or self.region or self.zip or self.lat or self.query:
-            self.prefill("", "", "", "")
+            self._fill("", "", "", "")
 
     @rx.event
     @handles_errors

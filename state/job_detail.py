@@ -19,7 +19,7 @@ from iprodash.services.job_views import job_detail
 from state.address_autocomplete import AddressState
 from state.job_form import NONE, JobFormFields, blank_values, form_from
 from state.session import (SessionState, as_flag, as_form, as_int, as_text, handles_errors,
-                           loads_page)
+                           loads_page, off_the_loop)
 from state.texting_chip import TextingChipState, record_from_form, ticked
 
 _LISTS = ("payments", "parts", "finance_lines", "history", "moves", "photos", "tech_notes",
@@ -88,6 +88,12 @@ class JobDetailState(JobFormFields, SessionState):
         chip = await self.get_state(TextingChipState)
         thread = await self.get_state(ThreadState)
         unread = await self.get_state(UnreadState)
+        watching = await off_the_loop(self._fill_panels, money, invoice, chip, thread, unread)
+        return ThreadState.watch if watching else None
+
+    def _fill_panels(self, money, invoice, chip, thread, unread) -> bool:
+        """The loader's database work (off the event loop, in the event's scope):
+        True when the text thread should be watched."""
         actor = self._actor()  # first: a new session resets the tab's states
         with jobs_read_once():
             try:
@@ -102,7 +108,7 @@ class JobDetailState(JobFormFields, SessionState):
             watching = thread._open_for_job()
         if watching and actor.role in (COMPANY_ADMIN, USER):
             unread._refresh()  # opening the thread may have read its texts
-        return ThreadState.watch if watching else None
+        return watching
 
     @rx.event
     @handles_errors

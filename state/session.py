@@ -7,6 +7,7 @@ read it from the connection headers, never from a client-set variable.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 import re
@@ -89,11 +90,24 @@ def as_uploads(value: object) -> list:
     return value
 
 
+async def off_the_loop(work, /, *args, **kwargs):
+    """Run blocking work (database calls) in a worker thread and wait for it.
+
+    Reflex runs every tab's events on one event loop; a handler that waits for
+    the database there holds up every other tab's event until it returns (one
+    worker then served ~26 events a second whatever the number of cores). In a
+    thread, the tab's state lock is still held (its next event waits), while
+    other tabs' events run meanwhile. ``work`` runs in a copy of the caller's
+    context (contextvars), so the event's memo is its own."""
+    return await asyncio.to_thread(work, *args, **kwargs)
+
+
 def handles_errors(handler):
     """Turn service errors into a toast, and a lost session into a redirect.
 
     Works for plain, generator, coroutine and async-generator handlers (the
-    last two are background events)."""
+    last two are background events). A plain handler runs off the event loop
+    (:func:`off_the_loop`), inside one event scope."""
 
     def answer(exc: Exception):
         if isinstance(exc, NotAuthenticated):
@@ -128,13 +142,16 @@ def handles_errors(handler):
                 yield answer(exc)
         return gen_wrapper
 
-    @functools.wraps(handler)
-    def wrapper(self, *args, **kwargs):
+    def run(self, args, kwargs):
         try:
             with event_scope():
                 return handler(self, *args, **kwargs)
         except DomainError as exc:
             return answer(exc)
+
+    @functools.wraps(handler)
+    async def wrapper(self, *args, **kwargs):
+        return await off_the_loop(run, self, args, kwargs)
 
     return wrapper
 
@@ -206,8 +223,11 @@ class SessionState(rx.State):
         self.signed_in = True
 
     @rx.event
-    def guard(self, roles: list[str]):
+    async def guard(self, roles: list[str]):
         """``on_load`` of every signed-in page: redirect when not allowed."""
+        return await off_the_loop(self._guard_in_scope, roles)
+
+    def _guard_in_scope(self, roles: list[str]):
         with event_scope():
             return self._guard(roles)
 
@@ -305,8 +325,7 @@ def loads_page(handler):
         async_wrapper.is_page_loader = True
         return async_wrapper
 
-    @functools.wraps(handler)
-    def wrapper(self, *args, **kwargs):
+    def run(self, args, kwargs):
         try:
             with event_scope():
                 return handler(self, *args, **kwargs)
@@ -314,6 +333,10 @@ def loads_page(handler):
             return None
         except DomainError as exc:
             return rx.toast.error(exc.message)
+
+    @functools.wraps(handler)
+    async def wrapper(self, *args, **kwargs):  # off the event loop, like handles_errors
+        return await off_the_loop(run, self, args, kwargs)
 
     wrapper.is_page_loader = True  # tests/integration/test_page_loaders.py looks for it
     return wrapper

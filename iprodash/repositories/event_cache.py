@@ -1,6 +1,6 @@
 """Fewer database round trips per browser event, without serving stale data.
 
-Two caches, both keyed by company (tenant scoping holds: a company's entry is
+The caches, all keyed by company (tenant scoping holds: a company's entry is
 only ever read for that company's id):
 
 * **the company document, once per event.** A state handler runs inside
@@ -19,10 +19,13 @@ only ever read for that company's id):
   a write from this process ends its entries at once (:data:`WRITE_WATCH`).
   The stamp is read before the roster, and bumped after the write, so a
   roster loaded during a write is never kept under the new stamp.
-* **counts, across events** (the jobs list's "873 jobs": about 35 round trips
-  on a busy company): :func:`company_count` keeps a count per company and
-  filters under the company's ``jobs_stamp``, which every write through
-  :class:`~iprodash.repositories.jobs.JobRepository` bumps, the same way.
+* **results, across events** (a jobs list page: 8-16 reads of day slices; its
+  count, "873 jobs": about 35 on a busy company; the dashboard's sums of
+  rollups): :func:`company_result` keeps a result per company and key under a
+  stamp on the company document that every write through the collection's
+  repository bumps (``jobs_stamp`` by
+  :class:`~iprodash.repositories.jobs.JobRepository`, ``rollups_stamp`` by
+  :class:`~iprodash.repositories.rollups.RollupRepository`), the same way.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import contextvars
 import copy
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -39,8 +43,10 @@ from bson import ObjectId
 from pymongo import monitoring
 
 ROSTER_TTL_S = 30.0
-COUNT_TTL_S = 60.0
-COUNT_MAX_KEYS = 5000  # (company, filters) pairs kept; past it the cache starts again
+RESULT_TTL_S = 60.0
+# Results kept (list pages, counts, dashboard sums; each a few KB at most):
+# the least recently used go first.
+RESULT_MAX_KEYS = 5000
 ROSTER_MAX_DOCS = 1000  # a bigger roster is read from the database every time
 STAMP_FIELD = "cache_stamp"
 _WRITES = frozenset({"insert", "update", "delete", "findAndModify"})
@@ -198,49 +204,72 @@ def company_roster(db, collection: str, company_id: ObjectId) -> list[dict] | No
     return copy.deepcopy(entry.docs)
 
 
-def bump_stamp(db, company_id: ObjectId, field: str = STAMP_FIELD) -> None:
-    """After a write to a cached collection: every worker reloads on its next event."""
-    db["companies"].update_one({"_id": company_id}, {"$inc": {field: 1}})
+def bump_stamp(db, company_id: ObjectId, *fields: str) -> None:
+    """After a write to a cached collection: every worker reloads on its next event.
+
+    A write inside a transaction bumps again after the commit (a result read
+    between an earlier bump and the commit is kept under the bumped stamp)."""
+    fields = fields or (STAMP_FIELD,)
+    db["companies"].update_one({"_id": company_id}, {"$inc": {f: 1 for f in fields}})
 
 
-_COUNTS: dict[tuple, tuple[int, int, float, int]] = {}
-_COUNT_LOCK = threading.Lock()
+class _Result:
+    __slots__ = ("stamp", "writes", "loaded_at", "value")
+
+    def __init__(self, stamp: int, writes: tuple[int, ...], value: Any):
+        self.stamp, self.writes, self.value = stamp, writes, value
+        self.loaded_at = time.monotonic()
+
+
+_RESULTS: OrderedDict[tuple, _Result] = OrderedDict()
+_RESULT_LOCK = threading.Lock()
+
+
+def company_result(company: dict, stamp_field: str, collections: tuple[str, ...],
+                   key: Hashable, load: Callable[[], Any]) -> Any:
+    """``load()`` for ``key`` in ``company`` (a copy), reused while nothing it
+    reads changed: the company document's ``stamp_field`` (bumped after every
+    write to ``collections`` through their repositories, by any worker) and
+    this process's writes to ``collections`` are what they were, for at most
+    :data:`RESULT_TTL_S`. The least recently used of more than
+    :data:`RESULT_MAX_KEYS` entries are dropped.
+
+    ``company`` must be read before loading (it is, once per event, by the
+    session check); a result loaded while a write happens is kept under the
+    old stamp, which the write's bump retires.
+    """
+    stamp = int(company.get(stamp_field, 0))
+    writes = tuple(WRITE_WATCH.count(c) for c in collections)
+    full_key = (stamp_field, company["_id"], key)
+    with _RESULT_LOCK:
+        entry = _RESULTS.get(full_key)
+        if (entry is not None and entry.stamp == stamp and entry.writes == writes
+                and time.monotonic() - entry.loaded_at < RESULT_TTL_S):
+            _RESULTS.move_to_end(full_key)
+            return copy.deepcopy(entry.value)
+    value = load()
+    with _RESULT_LOCK:
+        if tuple(WRITE_WATCH.count(c) for c in collections) == writes:
+            _RESULTS[full_key] = _Result(stamp, writes, copy.deepcopy(value))
+            _RESULTS.move_to_end(full_key)
+            while len(_RESULTS) > RESULT_MAX_KEYS:
+                _RESULTS.popitem(last=False)
+    return value
 
 
 def company_count(company: dict, collection: str, key: Hashable,
                   count: Callable[[], int]) -> int:
-    """``count()`` for ``key`` in ``company``, reused while nothing in ``collection``
-    changed: the company document's ``<collection>_stamp`` (bumped after every
-    write through the collection's repository, by any worker) and this process's
-    writes to the collection are what they were, for at most :data:`COUNT_TTL_S`.
-
-    ``company`` must be read before counting (it is, once per event, by the
-    session check); a count taken while a write happens is kept under the old
-    stamp, which the write's bump retires.
-    """
-    stamp = int(company.get(f"{collection}_stamp", 0))
-    writes = WRITE_WATCH.count(collection)
-    full_key = (collection, company["_id"], key)
-    with _COUNT_LOCK:
-        entry = _COUNTS.get(full_key)
-    if (entry is not None and entry[0] == stamp and entry[1] == writes
-            and time.monotonic() - entry[2] < COUNT_TTL_S):
-        return entry[3]
-    total = count()
-    with _COUNT_LOCK:
-        if WRITE_WATCH.count(collection) == writes:
-            if len(_COUNTS) >= COUNT_MAX_KEYS:
-                _COUNTS.clear()
-            _COUNTS[full_key] = (stamp, writes, time.monotonic(), total)
-    return total
+    """``count()`` for ``key`` in ``company``, reused the way :func:`company_result`
+    says, under the company's ``<collection>_stamp``."""
+    return company_result(company, f"{collection}_stamp", (collection,), ("count", key), count)
 
 
 def forget_rosters() -> None:
     """Drop every cached roster and count (tests)."""
     with _ROSTER_LOCK:
         _ROSTERS.clear()
-    with _COUNT_LOCK:
-        _COUNTS.clear()
+    with _RESULT_LOCK:
+        _RESULTS.clear()
 
 
 def _name_order(doc: dict) -> tuple:

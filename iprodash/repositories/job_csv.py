@@ -16,6 +16,7 @@ from bson import ObjectId
 from pymongo import ASCENDING, DESCENDING
 
 from iprodash.repositories.base import TenantRepository
+from iprodash.repositories.event_cache import bump_stamp
 
 EXPORT_BATCH = 500
 
@@ -103,3 +104,7 @@ class _Clients(TenantRepository):
 
 class _Jobs(TenantRepository):
     collection_name = "jobs"
+
+    def _after_write(self) -> None:
+        # Cached list pages and counts (event_cache) of every worker start again.
+        bump_stamp(self.db, self.company_id, "jobs_stamp")

@@ -21,9 +21,12 @@ from pymongo import ASCENDING, IndexModel, UpdateOne
 from pymongo.errors import BulkWriteError
 
 from iprodash.repositories.base import WRITE_BATCH, TenantRepository, insert_in_batches
+from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.event_cache import bump_stamp, company_result
 
 ROLLUPS = "rollups"
 ROLLUP_TOTALS = "rollup_totals"
+STAMP = "rollups_stamp"  # on the company document: bumped after every rollup write
 COUNTERS = ("created", "closed", "canceled", "created_closed")
 MONEY_FIELDS = ("gross", "card", "cc_fee", "parts", "net", "tech_commission",
                 "source_commission", "company_profit")
@@ -88,6 +91,10 @@ class RollupRepository(TenantRepository):
 
     collection_name = ROLLUPS
 
+    def _after_write(self) -> None:
+        # Cached sums (event_cache.company_result) of every worker start again.
+        bump_stamp(self.db, self.company_id, STAMP)
+
     @property
     def totals(self):
         """The ``rollup_totals`` collection (always filtered by this company)."""
@@ -105,6 +112,7 @@ class RollupRepository(TenantRepository):
             requests = _upserts(self.company_id, pairs)
             for start in range(0, len(requests), WRITE_BATCH):
                 _upsert_batch(collection, requests[start:start + WRITE_BATCH], session)
+        self._after_write()
 
     def insert_built(self, *, detail: list[dict], totals: list[dict]) -> None:
         """Insert rollup documents built in bulk (for a company with none yet)."""
@@ -113,6 +121,7 @@ class RollupRepository(TenantRepository):
         if totals:
             rows = [{**doc, "company_id": self.company_id} for doc in totals]
             insert_in_batches(self.totals, rows)
+            self._after_write()
 
     def jobs_for_rebuild(self, batch_size: int = 5000):
         """A cursor over this company's jobs with just the fields rollups need."""
@@ -125,6 +134,7 @@ class RollupRepository(TenantRepository):
         """Drop every rollup of this company (before a rebuild)."""
         self.delete_many({})
         self.totals.delete_many({"company_id": self.company_id})
+        self._after_write()
 
     def sum_totals(self, *, grain: str, first: str, last: str,
                    group_by: Mapping[str, Any] | str | None,
@@ -145,6 +155,7 @@ class RollupRepository(TenantRepository):
         """
         if first > last:
             return []
+        fields = tuple(fields)
         group: dict[str, Any] = {"_id": group_by}
         group.update({name: {"$sum": f"${name}"} for name in fields})
         pipeline = [
@@ -152,4 +163,14 @@ class RollupRepository(TenantRepository):
                         "key": {"$gte": first, "$lt": last + _AFTER_ANY_SUFFIX}}},
             {"$group": group},
         ]
-        return list(self.totals.aggregate(pipeline))
+
+        def read() -> list[dict]:
+            return list(self.totals.aggregate(pipeline))
+
+        # The same sums are asked for on every dashboard load and period change;
+        # they change only when a rollup is written (any worker bumps the stamp).
+        company = CompanyRepository(self.db).by_id(self.company_id)  # once per event
+        if company is None:
+            return read()
+        return company_result(company, STAMP, (ROLLUPS, ROLLUP_TOTALS),
+                              ("sum_totals", grain, first, last, repr(group_by), fields), read)

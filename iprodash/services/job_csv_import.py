@@ -26,8 +26,10 @@ from iprodash.domain.words import pluralize
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.counters import CounterRepository
+from iprodash.repositories.event_cache import bump_stamp
 from iprodash.repositories.job_csv import BulkJobWriter
 from iprodash.repositories.lead_sources import LeadSourceRepository
+from iprodash.repositories.rollups import STAMP as ROLLUPS_STAMP
 from iprodash.repositories.technicians import TechnicianRepository
 from iprodash.services import audit, rollups
 from iprodash.services.actor import Actor, require_company_actor
@@ -192,6 +194,8 @@ def run_import(*, db: Database, actor: Actor, kind: str, data: bytes) -> str:
         writer.insert(clients=new_docs, jobs=jobs, session=session)
         if jobs:
             rollups.record_many(db, company_id=actor.company_id, jobs=jobs, session=session)
+    # Cached list pages, counts and sums read while the import was uncommitted go.
+    bump_stamp(db, actor.company_id, "jobs_stamp", ROLLUPS_STAMP)
     audit.record(db, actor=actor, action=f"{kind}.imported", target_type=kind.rstrip("s"),
                  after={"rows": plan.rows, "summary": plan.summary})
     return f"Imported {plan.summary}."

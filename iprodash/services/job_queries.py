@@ -29,7 +29,7 @@ from iprodash.domain.clock import company_today, days_bounds
 from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import normalize_query, query_terms
 from iprodash.domain.words import pluralize
-from iprodash.repositories.event_cache import company_count
+from iprodash.repositories.event_cache import company_count, company_result
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
                                         filter_key)
 from iprodash.services.actor import Actor, require_company_actor
@@ -203,6 +203,24 @@ def _search_page(repo: JobRepository, filters: JobListFilters,
     return first + [row for row in rows if named is None or row["_id"] != named["_id"]]
 
 
+def _page_docs(repo: JobRepository, filters: JobListFilters, after: str, wanted: int,
+               zone) -> tuple[list[dict], str]:
+    """Up to ``wanted`` job documents after the cursor ``after``, and how they were read."""
+    moment, last_id = _cursor(after)
+    if normalize_query(filters.search):
+        return _search_page(repo, filters, (moment, last_id) if last_id else None,
+                            wanted), "search"
+    if filters.date_field == "unscheduled":
+        return repo.page_unscheduled(key=_key(filters), before_id=last_id, limit=wanted,
+                                     projection=_PROJECTION), "unscheduled"
+    field, start, end = _window(filters, zone)
+    return repo.page_in_window(
+        key=_key(filters), field=field, start=start, end=end,
+        after=(moment, last_id) if moment and last_id else None, limit=wanted,
+        descending=filters.order != "asc", projection=_PROJECTION,
+        first_span=timedelta(days=1 if not _key(filters) else 7)), "window"
+
+
 def list_jobs(db: Database, *, actor: Actor, filters: JobListFilters, after: str = "",
               page_size: int = PAGE_SIZE) -> JobPage:
     """One page of the job list (office staff).
@@ -213,23 +231,18 @@ def list_jobs(db: Database, *, actor: Actor, filters: JobListFilters, after: str
         page_size: Rows per page.
     """
     actor = require_company_actor(actor)
-    zone = zone_of(company_of(db, actor))
-    repo = JobRepository(db, actor.company_id)
-    moment, last_id = _cursor(after)
-    wanted = page_size + 1
-    if normalize_query(filters.search):
-        docs, mode = _search_page(repo, filters, (moment, last_id) if last_id else None,
-                                  wanted), "search"
-    elif filters.date_field == "unscheduled":
-        docs, mode = repo.page_unscheduled(key=_key(filters), before_id=last_id, limit=wanted,
-                                           projection=_PROJECTION), "unscheduled"
-    else:
-        field, start, end = _window(filters, zone)
-        docs, mode = repo.page_in_window(
-            key=_key(filters), field=field, start=start, end=end,
-            after=(moment, last_id) if moment and last_id else None, limit=wanted,
-            descending=filters.order != "asc", projection=_PROJECTION,
-            first_span=timedelta(days=1 if not _key(filters) else 7)), "window"
+    company = company_of(db, actor)  # before reading: its jobs stamp keys the cache
+    zone = zone_of(company)
+
+    def read() -> tuple[list[dict], str]:
+        return _page_docs(JobRepository(db, actor.company_id), filters, after,
+                          page_size + 1, zone)
+
+    # The same page of the same filters is the same until a job is written (any
+    # worker's write bumps the company's jobs stamp); rows are built fresh.
+    docs, mode = (company_result(company, "jobs_stamp", ("jobs",),
+                                 ("list", filters, after, page_size, str(zone)), read)
+                  if company else read())
     cursor_field = None if mode == "unscheduled" else (
         CLOSED_AT if mode == "window" and filters.date_field == "closed" else SCHEDULED_START)
     rows = job_rows(db, actor=actor, docs=docs[:page_size], zone=zone, cursor_field=cursor_field)

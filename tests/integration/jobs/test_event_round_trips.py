@@ -17,10 +17,12 @@ import reflex as rx
 from pymongo import monitoring
 
 from iprodash.domain.clock import company_today
+from iprodash.domain.finance import Payment
 from iprodash.repositories import event_cache
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.services import job_queries
 from iprodash.services.company_settings import company_name, update_company_settings
+from iprodash.services.dashboard import load_dashboard
 from iprodash.services.lead_sources import LeadSourceForm, all_lead_sources, update_lead_source
 from iprodash.services.technicians import (TechnicianForm, all_technicians, set_technician_active,
                                            technician_choices, update_technician)
@@ -319,3 +321,68 @@ def test_the_jobs_count_is_kept_until_a_job_is_written(busy_shop, monkeypatch):
 def test_a_count_is_never_another_companys(busy_shop, other_shop):
     assert _count(busy_shop)[0] == 56
     assert _count(other_shop)[0] == 0
+
+
+def _first_page(shop) -> tuple[list[str], list[str]]:
+    """The jobs list's first page (client names) and the commands it sent."""
+    filters = job_queries.list_filters(shop.db, actor=shop.user, params={})
+    COUNTER.commands, COUNTER.on = [], True
+    try:
+        page = job_queries.list_jobs(shop.db, actor=shop.user, filters=filters)
+    finally:
+        COUNTER.on = False
+    return [row.client_name for row in page.rows], COUNTER.commands
+
+
+def test_a_list_page_is_kept_until_a_job_is_written(busy_shop, monkeypatch):
+    names, cold = _first_page(busy_shop)
+    assert len(names) == job_queries.PAGE_SIZE and "find:jobs" in cold
+    again, warm = _first_page(busy_shop)
+    assert again == names and "find:jobs" not in warm  # the company's stamp read only
+    tomorrow = (company_today(busy_shop.company) + timedelta(days=10)).isoformat()
+    busy_shop.job(date=tomorrow, client_name="Client first", client_phone="(212) 555-2000")
+    assert _first_page(busy_shop)[0][0] == "Client first"  # this process's write
+    # Another worker's write is seen through the jobs stamp in the company document.
+    monkeypatch.setattr(event_cache.WRITE_WATCH, "count", lambda collection: 0)
+    event_cache.forget_rosters()
+    assert _first_page(busy_shop)[0][0] == "Client first"
+    assert "find:jobs" not in _first_page(busy_shop)[1]
+    later = (company_today(busy_shop.company) + timedelta(days=11)).isoformat()
+    busy_shop.job(date=later, client_name="Client newest", client_phone="(212) 555-2001")
+    assert _first_page(busy_shop)[0][:2] == ["Client newest", "Client first"]
+
+
+def test_a_cached_page_is_never_another_companys(busy_shop, other_shop):
+    other_shop.job(client_name="Their client", client_phone="(212) 555-0177",
+                   date=company_today(other_shop.company).isoformat())
+    mine, _ = _first_page(busy_shop)
+    theirs, _ = _first_page(other_shop)
+    assert theirs == ["Their client"] and "Their client" not in mine
+    assert _first_page(busy_shop)[0] == mine and _first_page(other_shop)[0] == theirs
+
+
+def _dashboard(shop) -> tuple[int, list[str]]:
+    COUNTER.commands, COUNTER.on = [], True
+    try:
+        board = load_dashboard(db=shop.db, actor=shop.admin, period="this_month")
+    finally:
+        COUNTER.on = False
+    return board.closed, COUNTER.commands
+
+
+def test_dashboard_sums_are_kept_until_a_job_closes(busy_shop, monkeypatch):
+    closed, cold = _dashboard(busy_shop)
+    assert cold.count("aggregate:rollup_totals") >= 1
+    again, warm = _dashboard(busy_shop)
+    assert again == closed and "aggregate:rollup_totals" not in warm
+    today = company_today(busy_shop.company).isoformat()
+    tech = busy_shop.technician("Cal Closer", phone="(212) 555-0114")
+    busy_shop.closed_job(payments=[Payment("cash", 12_000, "company")], date=today,
+                         technician_id=tech.id)
+    assert _dashboard(busy_shop)[0] == closed + 1  # this process's write
+    monkeypatch.setattr(event_cache.WRITE_WATCH, "count", lambda collection: 0)
+    event_cache.forget_rosters()
+    assert _dashboard(busy_shop)[0] == closed + 1
+    busy_shop.closed_job(payments=[Payment("cash", 9_000, "company")], date=today,
+                         technician_id=tech.id)
+    assert _dashboard(busy_shop)[0] == closed + 2  # another worker's: through the stamp
