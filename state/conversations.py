@@ -14,7 +14,7 @@ from iprodash.services import conversations
 from iprodash.services.actor import COMPANY_ADMIN, USER, Actor
 from state import routes
 from state.job_detail import job_id_from_path
-from state.live_refresh import LiveRefresh
+from state.live_refresh import POLL_SECONDS, LiveRefresh
 from state.paging import KeysetPager
 from state.session import SessionState, as_text, handles_errors, loads_page
 
@@ -29,13 +29,16 @@ class UnreadState(LiveRefresh, SessionState):
 
     @staticmethod
     def _poll(actor: Actor, args: dict) -> bool:
-        return conversations.unread_conversations(get_db(), actor=actor) != args["shown"]
+        # Every tab of the company polls this: within half a period, one read serves all.
+        return conversations.unread_conversations(get_db(), actor=actor,
+                                                  max_age_s=POLL_SECONDS / 2) != args["shown"]
 
     def _poll_args(self) -> dict:
         return {"shown": self.unread}
 
-    def _refresh(self) -> None:
-        self.unread = conversations.unread_conversations(get_db(), actor=self._actor())
+    def _refresh(self, max_age_s: float = 0.0) -> None:
+        self.unread = conversations.unread_conversations(get_db(), actor=self._actor(),
+                                                         max_age_s=max_age_s)
 
     @rx.event
     @loads_page
@@ -46,10 +49,13 @@ class UnreadState(LiveRefresh, SessionState):
     @rx.event
     @loads_page
     def start(self):
-        """``on_mount`` of the navigation: count now, then keep the count current."""
+        """``on_mount`` of the navigation (every page): count now, then keep the
+        count current. A count read moments ago by this worker will do (the
+        page's own loader may just have read it), unless this worker wrote a
+        text or marked one read since."""
         if self._actor().role not in (COMPANY_ADMIN, USER):
             return None
-        self._refresh()
+        self._refresh(max_age_s=POLL_SECONDS / 2)
         return UnreadState.watch
 
     @rx.var

@@ -7,6 +7,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.event_cache import read_in_event
 from iprodash.repositories.keyset import keyset_page
 
 INDEXES = {
@@ -31,7 +32,9 @@ class ClientRepository(TenantRepository):
         """Clients whose stored phone has exactly these digits, oldest first."""
         if not digits:
             return []
-        return list(self.find({"phone_digits": digits}).sort("_id", ASCENDING).limit(limit))
+        return read_in_event(
+            ("clients.by_phone_digits", self.company_id, digits, limit), ("clients",),
+            lambda: list(self.find({"phone_digits": digits}).sort("_id", ASCENDING).limit(limit)))
 
     def by_email(self, email: str, limit: int = 5) -> list[dict]:
         """Clients with exactly this (lower-cased) email address, oldest first."""

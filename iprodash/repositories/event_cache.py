@@ -49,6 +49,9 @@ RESULT_TTL_S = 60.0
 RESULT_MAX_KEYS = 5000
 ROSTER_MAX_DOCS = 1000  # a bigger roster is read from the database every time
 STAMP_FIELD = "cache_stamp"
+# Bumped after a session is revoked or a user record changes: cached sign-ins
+# (services/auth.py) of every worker are read again.
+AUTH_STAMP = "auth_stamp"
 _WRITES = frozenset({"insert", "update", "delete", "findAndModify"})
 
 
@@ -166,6 +169,28 @@ def remember_in_event(key: Any, load: Callable[[], Any]) -> Any:
     return memo[key]
 
 
+def read_in_event(key: Hashable, collections: tuple[str, ...],
+                  load: Callable[[], Any]) -> Any:
+    """A read done once per event (a copy each time): the job page's panels ask
+    for the same client and the same consent record more than once. Any write to
+    ``collections`` from this process since ends it; outside an event scope
+    every read goes to the database. ``key`` must name the company."""
+    scope = _SCOPE.get()
+    if scope is None:
+        return load()
+    memo = scope.setdefault("reads", {})
+    writes = tuple(WRITE_WATCH.count(c) for c in collections)
+    entry = memo.get(key)
+    if entry is None or entry[0] != writes:
+        value = load()
+        entry = (writes, value)
+        if tuple(WRITE_WATCH.count(c) for c in collections) == writes:
+            memo[key] = entry
+        else:  # written while reading: do not keep it
+            memo.pop(key, None)
+    return copy.deepcopy(entry[1])
+
+
 class _Roster:
     __slots__ = ("stamp", "loaded_at", "writes", "docs")
 
@@ -226,12 +251,13 @@ _RESULT_LOCK = threading.Lock()
 
 
 def company_result(company: dict, stamp_field: str, collections: tuple[str, ...],
-                   key: Hashable, load: Callable[[], Any]) -> Any:
+                   key: Hashable, load: Callable[[], Any],
+                   ttl_s: float = RESULT_TTL_S) -> Any:
     """``load()`` for ``key`` in ``company`` (a copy), reused while nothing it
     reads changed: the company document's ``stamp_field`` (bumped after every
     write to ``collections`` through their repositories, by any worker) and
     this process's writes to ``collections`` are what they were, for at most
-    :data:`RESULT_TTL_S`. The least recently used of more than
+    ``ttl_s`` seconds. The least recently used of more than
     :data:`RESULT_MAX_KEYS` entries are dropped.
 
     ``company`` must be read before loading (it is, once per event, by the
@@ -244,7 +270,7 @@ def company_result(company: dict, stamp_field: str, collections: tuple[str, ...]
     with _RESULT_LOCK:
         entry = _RESULTS.get(full_key)
         if (entry is not None and entry.stamp == stamp and entry.writes == writes
-                and time.monotonic() - entry.loaded_at < RESULT_TTL_S):
+                and time.monotonic() - entry.loaded_at < ttl_s):
             _RESULTS.move_to_end(full_key)
             return copy.deepcopy(entry.value)
     value = load()
@@ -254,6 +280,34 @@ def company_result(company: dict, stamp_field: str, collections: tuple[str, ...]
             _RESULTS.move_to_end(full_key)
             while len(_RESULTS) > RESULT_MAX_KEYS:
                 _RESULTS.popitem(last=False)
+    return value
+
+
+_RECENT: dict[Hashable, tuple[float, tuple[int, ...], Any]] = {}
+_RECENT_LOCK = threading.Lock()
+RECENT_MAX_KEYS = 5000
+
+
+def recent_result(company_id: ObjectId, key: Hashable, max_age_s: float,
+                  collections: tuple[str, ...], load: Callable[[], Any]) -> Any:
+    """``load()`` for ``key`` in the company, or the value this worker read for it
+    less than ``max_age_s`` ago with no write to ``collections`` from this
+    process since (for polls: a hundred tabs of one company polling every few
+    seconds share one read per period instead of one each). With ``max_age_s``
+    0 it always reads, and what it read serves the next callers."""
+    full_key = (company_id, key)
+    writes = tuple(WRITE_WATCH.count(c) for c in collections)
+    with _RECENT_LOCK:
+        entry = _RECENT.get(full_key)
+    if entry is not None and entry[1] == writes and time.monotonic() - entry[0] < max_age_s:
+        return copy.deepcopy(entry[2])
+    started = time.monotonic()
+    value = load()
+    with _RECENT_LOCK:
+        if tuple(WRITE_WATCH.count(c) for c in collections) == writes:
+            if len(_RECENT) >= RECENT_MAX_KEYS:
+                _RECENT.clear()
+            _RECENT[full_key] = (started, writes, copy.deepcopy(value))
     return value
 
 
@@ -270,6 +324,8 @@ def forget_rosters() -> None:
         _ROSTERS.clear()
     with _RESULT_LOCK:
         _RESULTS.clear()
+    with _RECENT_LOCK:
+        _RECENT.clear()
 
 
 def _name_order(doc: dict) -> tuple:

@@ -17,7 +17,7 @@ from pymongo.database import Database
 
 from iprodash.repositories.base import MissingTenant, to_object_id, utcnow
 from iprodash.repositories import gridfs_files
-from iprodash.repositories.event_cache import bump_stamp
+from iprodash.repositories.event_cache import AUTH_STAMP, bump_stamp
 
 # Fields that copy a person's name next to their id: (collection, id field, name field).
 NAME_COPIES = (
@@ -209,6 +209,7 @@ class PersonTraces:
             "email": f"former-user-{user['_id']}", "role": user.get("role"),
             "status": "deleted", "former_number": number, "view_financials": False,
             "created_at": user.get("created_at"), "deleted_at": utcnow()})
+        bump_stamp(self.db, self.company_id, AUTH_STAMP)  # cached sign-ins (services/auth.py)
 
     def leave_former_technician(self, technician: dict, label: str, number: int) -> None:
         """Replace a technician with a nameless, inactive record (jobs and payouts point at it)."""

@@ -15,6 +15,7 @@ from pymongo.database import Database
 
 from iprodash.domain.clock import as_utc
 from iprodash.repositories.base import utcnow
+from iprodash.repositories.event_cache import AUTH_STAMP, bump_stamp
 from iprodash.repositories.tokens import hash_token
 
 INDEXES = {
@@ -41,26 +42,46 @@ class SessionRepository:
         })
 
     def active(self, jti: str) -> dict | None:
-        """The live (not revoked, not expired) session of ``jti``, or None.
+        """The live (not revoked, not expired) session of ``jti``, or None."""
+        return live(self.by_jti(jti))
 
-        Looked up by ``jti`` alone and checked here: with the other two
-        conditions in the filter the embedded server scanned every session
-        (``explain``: COLLSCAN) on every event."""
-        doc = self.collection.find_one({"jti": hash_token(jti)})
-        if doc is None or doc.get("revoked_at") is not None:
-            return None
-        expires = doc.get("expires_at")
-        if not isinstance(expires, datetime) or as_utc(expires) <= utcnow():
-            return None
-        return doc
+    def by_jti(self, jti: str) -> dict | None:
+        """The session record of ``jti``, live or not (see :func:`live`).
+
+        Looked up by ``jti`` alone: with the other two conditions in the filter
+        the embedded server scanned every session (``explain``: COLLSCAN) on
+        every event."""
+        return self.collection.find_one({"jti": hash_token(jti)})
 
     def revoke(self, jti: str) -> None:
-        self.collection.update_one({"jti": hash_token(jti)}, {"$set": {"revoked_at": utcnow()}})
+        doc = self.collection.find_one_and_update(
+            {"jti": hash_token(jti)}, {"$set": {"revoked_at": utcnow()}},
+            projection={"company_id": 1})
+        _sessions_changed(self.collection.database, doc)
 
     def revoke_all_for_user(self, user_id: Any) -> int:
         result = self.collection.update_many(
             {"user_id": user_id, "revoked_at": None}, {"$set": {"revoked_at": utcnow()}})
+        if result.modified_count:
+            _sessions_changed(self.collection.database, self.collection.find_one(
+                {"user_id": user_id}, projection={"company_id": 1}))
         return result.modified_count
 
     def delete_expired_before(self, cutoff: datetime) -> int:
         return self.collection.delete_many({"expires_at": {"$lt": cutoff}}).deleted_count
+
+
+def live(doc: dict | None) -> dict | None:
+    """``doc`` when it is a session that is neither revoked nor expired, else None."""
+    if doc is None or doc.get("revoked_at") is not None:
+        return None
+    expires = doc.get("expires_at")
+    if not isinstance(expires, datetime) or as_utc(expires) <= utcnow():
+        return None
+    return doc
+
+
+def _sessions_changed(db: Database, doc: dict | None) -> None:
+    """After a revocation: every worker's cached sign-ins of the company are read again."""
+    if doc and doc.get("company_id"):
+        bump_stamp(db, doc["company_id"], AUTH_STAMP)

@@ -13,6 +13,7 @@ from typing import Any
 from pymongo import ASCENDING, IndexModel, ReturnDocument
 
 from iprodash.repositories.base import TenantRepository, utcnow
+from iprodash.repositories.event_cache import read_in_event
 
 OPTED_IN, OPTED_OUT = "opted_in", "opted_out"
 # Asked for texts on the web form; nothing but the YES request is sent until
@@ -113,7 +114,9 @@ class SmsConsentRepository(TenantRepository):
 
     def for_number(self, phone: str, phone_key: str) -> dict | None:
         """The number's record, by the number or its hash (an opt-out wins)."""
-        rows = list(self.find({"phone": {"$in": [phone, phone_key]}}))
+        rows = read_in_event(("sms_consents.for_number", self.company_id, phone, phone_key),
+                             (self.collection_name,),
+                             lambda: list(self.find({"phone": {"$in": [phone, phone_key]}})))
         return next((r for r in rows if r.get("status") == OPTED_OUT), rows[0] if rows else None)
 
     def keep_only_opt_out(self, phone: str, phone_key: str, now: datetime,

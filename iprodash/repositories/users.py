@@ -9,6 +9,7 @@ from pymongo import ASCENDING, IndexModel, ReturnDocument
 from pymongo.database import Database
 
 from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
+from iprodash.repositories.event_cache import AUTH_STAMP, bump_stamp
 from iprodash.repositories.keyset import keyset_page
 
 INDEXES = {
@@ -41,10 +42,11 @@ class AccountLookup:
         return self.collection.insert_one({**doc, "created_at": utcnow()}).inserted_id
 
     def update(self, user_id: Any, fields: dict[str, Any]) -> None:
-        self.collection.update_one(
+        doc = self.collection.find_one_and_update(
             {"_id": to_object_id(user_id, "user")},
-            {"$set": {**fields, "updated_at": utcnow()}},
-        )
+            {"$set": {**fields, "updated_at": utcnow()}}, projection={"company_id": 1})
+        if doc and doc.get("company_id"):
+            bump_stamp(self.collection.database, doc["company_id"], AUTH_STAMP)
 
     def count_for_companies(self, company_ids: list[ObjectId]) -> dict[ObjectId, int]:
         rows = self.collection.aggregate([
@@ -58,6 +60,10 @@ class UserRepository(TenantRepository):
     """A company's users."""
 
     collection_name = "users"
+
+    def _after_write(self) -> None:
+        # Cached sign-ins (services/auth.py) of every worker are read again.
+        bump_stamp(self.db, self.company_id, AUTH_STAMP)
 
     def page(self, *, status: str | None, after: tuple[str, Any] | None,
              limit: int) -> list[dict]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 import jwt
 from pymongo.database import Database
@@ -12,7 +13,8 @@ from iprodash.domain.errors import NotAuthenticated, RateLimited, ValidationErro
 from iprodash.domain.validation import validate_password
 from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.companies import CompanyRepository
-from iprodash.repositories.sessions import SessionRepository
+from iprodash.repositories.event_cache import AUTH_STAMP, company_result
+from iprodash.repositories.sessions import SessionRepository, live
 from iprodash.repositories.tokens import TokenRepository, hash_token
 from iprodash.repositories.usage import UsageLog
 from iprodash.repositories.users import AccountLookup
@@ -114,6 +116,47 @@ def _decode(token: str) -> dict:
         raise NotAuthenticated("Your session has expired. Please log in again.") from exc
 
 
+# Where each session signed in (hash of its jti -> company id), learned on its
+# first event; then its record and its user are kept under the company's
+# ``auth_stamp`` (bumped after every revocation and user change, by any
+# worker) and this worker's writes to sessions and users, for at most
+# AUTH_TTL_S: an event costs one read (the company document, which is read on
+# every event anyway to check the company is active) instead of three.
+_SIGNED_IN_AT: dict[str, Any] = {}
+_SIGNED_IN_MAX = 20_000
+AUTH_TTL_S = 30.0
+
+
+def _session_and_user(db: Database, claims: dict) -> tuple[dict | None, dict | None]:
+    """The live session record of ``claims`` and its user (None when it is not
+    live; the user is None for a technician's session or a missing account)."""
+    jti = claims["jti"]
+
+    def load() -> tuple[dict | None, dict | None]:
+        session = SessionRepository(db).by_jti(jti)
+        user = (AccountLookup(db).by_id(claims["sub"])
+                if session is not None and session.get("kind") != "technician" else None)
+        return session, user
+
+    key = hash_token(jti)
+    company_id = _SIGNED_IN_AT.get(key)
+    company = CompanyRepository(db).by_id(company_id) if company_id else None
+    if company is None:  # first event of this session here (or an operator)
+        session, user = load()
+    else:  # the stamp was read before the records, so a revocation is never missed
+        session, user = company_result(company, AUTH_STAMP, ("sessions", "users"),
+                                       ("signed_in", key), load, ttl_s=AUTH_TTL_S)
+    if session is None or (company is not None and session.get("company_id") != company_id):
+        return None, None
+    if company is None and session.get("company_id"):
+        if len(_SIGNED_IN_AT) >= _SIGNED_IN_MAX:
+            _SIGNED_IN_AT.clear()
+        _SIGNED_IN_AT[key] = session["company_id"]
+    if user is not None and str(user["_id"]) != str(claims["sub"]):
+        return None, None
+    return live(session), user
+
+
 def authenticate(db: Database, *, token: str | None, ip: str = "") -> Actor:
     """Turn a session token into an :class:`Actor`, checking everything again.
 
@@ -123,14 +166,15 @@ def authenticate(db: Database, *, token: str | None, ip: str = "") -> Actor:
     if not token:
         raise NotAuthenticated("Please log in to continue.")
     claims = _decode(token)
-    session = SessionRepository(db).active(claims["jti"])
-    if claims.get("typ") != "session" or session is None:
+    if claims.get("typ") != "session":
+        raise NotAuthenticated("Your session has ended. Please log in again.")
+    session, user = _session_and_user(db, claims)
+    if session is None:
         raise NotAuthenticated("Your session has ended. Please log in again.")
     if session.get("kind") == "technician":
         from iprodash.services.technician_access import technician_actor
 
         return technician_actor(db, session=session, ip=ip)
-    user = AccountLookup(db).by_id(claims["sub"])
     if user is None or _blocked_reason(db, user):
         raise NotAuthenticated("Your account cannot use iProDash right now.")
     return Actor(user_id=user["_id"], role=user["role"], name=user["name"], email=user["email"],

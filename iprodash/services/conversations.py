@@ -30,6 +30,7 @@ from iprodash.repositories.base import to_object_id, utcnow
 from iprodash.repositories.clients import ClientRepository
 from iprodash.repositories.companies import CompanyRepository
 from iprodash.repositories.conversations import ConversationRepository
+from iprodash.repositories.event_cache import recent_result
 from iprodash.repositories.jobs import JobRepository
 from iprodash.repositories.outbox import CompanyOutbox
 from iprodash.repositories.sms_inbound import SmsInboundRepository
@@ -106,10 +107,17 @@ def list_conversations(db: Database, *, actor: Actor,
     return rows, len(docs) > PAGE_SIZE
 
 
-def unread_conversations(db: Database, *, actor: Actor) -> int:
-    """How many conversations have texts nobody has read (the navigation badge)."""
+def unread_conversations(db: Database, *, actor: Actor, max_age_s: float = 0.0) -> int:
+    """How many conversations have texts nobody has read (the navigation badge).
+
+    Args:
+        max_age_s: A count this worker read for the company less than this many
+            seconds ago will do (every open tab's badge polls it).
+    """
     actor = require_company_actor(actor)
-    return ConversationRepository(db, actor.company_id).unread_count()
+    repo = ConversationRepository(db, actor.company_id)
+    return recent_result(actor.company_id, "unread_conversations", max_age_s,
+                         ("conversations", "counters"), repo.unread_count)
 
 
 def conversations_changed_since(db: Database, *, actor: Actor, since: str) -> str:
