@@ -8,7 +8,12 @@ only ever read for that company's id):
   company at most once (the session check reads it first). Any write to the
   ``companies`` collection from this process ends the memo (counted by
   :data:`WRITE_WATCH`, a pymongo command listener), so a handler that changes
-  its company and reads it again sees the change.
+  its company and reads it again sees the change. Between events a worker
+  reuses what it read for at most :data:`COMPANY_FRESH_S` (a second): a
+  hundred tabs of one company share one read a second instead of one each
+  per event. A write from this process ends it at once; another worker's
+  change to the company (its status, its settings, a stamp it bumps) shows
+  here within that second.
 * **the company's technicians and lead sources, across events** (a company
   has tens of each; pickers, list filters and row names read them on almost
   every page). An entry is used only while the company document's
@@ -43,6 +48,9 @@ from bson import ObjectId
 from pymongo import monitoring
 
 ROSTER_TTL_S = 30.0
+# How long a worker's events reuse a company document read by an earlier event
+# (0 reads it once per event).
+COMPANY_FRESH_S = 1.0
 RESULT_TTL_S = 60.0
 # Results kept (list pages, counts, dashboard sums; each a few KB at most):
 # the least recently used go first.
@@ -105,8 +113,15 @@ def current_scope() -> dict | None:
     return _SCOPE.get()
 
 
+_FRESH_COMPANIES: dict[ObjectId, tuple[float, int, dict | None]] = {}
+_FRESH_LOCK = threading.Lock()
+_FRESH_MAX = 10_000
+
+
 def company_in_event(company_id: ObjectId, load: Callable[[], dict | None]) -> dict | None:
-    """The company document, read at most once per event (a copy each time)."""
+    """The company document, read at most once per event, or read by an earlier
+    event of this worker less than :data:`COMPANY_FRESH_S` ago with no write to
+    ``companies`` from this process since (a copy each time)."""
     scope = _SCOPE.get()
     if scope is None:
         return load()
@@ -114,10 +129,22 @@ def company_in_event(company_id: ObjectId, load: Callable[[], dict | None]) -> d
     writes = WRITE_WATCH.count("companies")
     entry = memo.get(company_id)
     if entry is None or entry[0] != writes:
-        doc = load()
-        memo[company_id] = entry = (WRITE_WATCH.count("companies"), doc)
-        if entry[0] != writes:  # written while reading: do not keep it
-            memo.pop(company_id, None)
+        with _FRESH_LOCK:
+            fresh = _FRESH_COMPANIES.get(company_id)
+        if (fresh is not None and fresh[1] == writes
+                and time.monotonic() - fresh[0] < COMPANY_FRESH_S):
+            entry = memo[company_id] = (writes, fresh[2])
+        else:
+            started = time.monotonic()
+            doc = load()
+            memo[company_id] = entry = (WRITE_WATCH.count("companies"), doc)
+            if entry[0] != writes:  # written while reading: do not keep it
+                memo.pop(company_id, None)
+            else:
+                with _FRESH_LOCK:
+                    if len(_FRESH_COMPANIES) >= _FRESH_MAX:
+                        _FRESH_COMPANIES.clear()
+                    _FRESH_COMPANIES[company_id] = (started, writes, copy.deepcopy(doc))
     return copy.deepcopy(entry[1])
 
 
@@ -326,6 +353,8 @@ def forget_rosters() -> None:
         _RESULTS.clear()
     with _RECENT_LOCK:
         _RECENT.clear()
+    with _FRESH_LOCK:
+        _FRESH_COMPANIES.clear()
 
 
 def _name_order(doc: dict) -> tuple:

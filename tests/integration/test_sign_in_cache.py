@@ -67,3 +67,38 @@ def test_a_session_of_one_company_is_never_served_for_another(db, other_worker):
     for _ in range(2):
         assert auth.authenticate(db, token=mine_token).user_id == mine["_id"]
         assert auth.authenticate(db, token=their_token).user_id == theirs["_id"]
+
+
+def test_a_company_read_serves_a_workers_events_for_a_second_at_most(db, monkeypatch):
+    """Events of one worker share a company document read less than
+    COMPANY_FRESH_S ago; a change from this process ends it at once, another
+    worker's (a suspension) shows once that second is over."""
+    import time
+
+    from iprodash.repositories.companies import CompanyRepository
+    from iprodash.services import operator
+    from iprodash.services.event_scope import event_scope
+    from tests.factories import operator as make_operator
+
+    company = make_company(db)
+    token = _signed_in(db, make_user(db, company=company, role="company_admin"))
+    event_cache.forget_rosters()
+    monkeypatch.setattr(event_cache, "COMPANY_FRESH_S", 0.3)
+
+    def event(work):
+        with event_scope():
+            return work()
+
+    event(lambda: auth.authenticate(db, token=token))
+    CompanyRepository(db).collection.update_one(  # a write this process sees
+        {"_id": company["_id"]}, {"$set": {"name": "Renamed Shop"}})
+    assert event(lambda: CompanyRepository(db).by_id(company["_id"]))["name"] == "Renamed Shop"
+
+    monkeypatch.setattr(event_cache.WRITE_WATCH, "count", lambda collection: 0)
+    event(lambda: auth.authenticate(db, token=token))  # read now, fresh for 0.3 s
+    operator.change_company_status(db, actor=make_operator(db),
+                                   company_id=str(company["_id"]), action="suspend",
+                                   reason="unpaid")  # "on another worker"
+    time.sleep(0.35)
+    with pytest.raises(NotAuthenticated):
+        event(lambda: auth.authenticate(db, token=token))

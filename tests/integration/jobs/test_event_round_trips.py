@@ -186,9 +186,10 @@ def test_each_page_stays_under_its_round_trip_bound(busy_shop, office):
     over = {name: (len(cmds), BOUNDS[name], cmds) for name, cmds in measured.items()
             if len(cmds) > BOUNDS[name]}
     assert not over, over
-    # Within one event the company document is read once; a session already
-    # seen by this worker is not read again (services/auth.py keeps it).
-    assert period.count("find:companies") == 1 and period.count("find:sessions") == 0
+    # Within one event the company document is read once at most (an earlier
+    # event's read serves for a second); a session already seen by this worker
+    # is not read again (services/auth.py keeps it).
+    assert period.count("find:companies") <= 1 and period.count("find:sessions") == 0
     assert not [c for c in jobs_list if c in ("find:technicians", "find:lead_sources")]
 
 
