@@ -45,6 +45,8 @@ class PersonTraces:
         """Sessions, sign-in links, one-time tokens and usage entries of the person."""
         by_person = [{"user_id": person_id}] + ([{"email": email}] if email else [])
         deleted = self.db["sessions"].delete_many({"user_id": person_id}).deleted_count
+        if deleted:  # every worker's cached sign-ins (services/auth.py) are read again
+            bump_stamp(self.db, self.company_id, AUTH_STAMP)
         deleted += self.db["tech_links"].delete_many(
             self._scoped({"technician_id": person_id})).deleted_count
         deleted += self.db["one_time_tokens"].delete_many({"$or": by_person}).deleted_count
