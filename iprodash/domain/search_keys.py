@@ -118,12 +118,13 @@ def normalize_query(text: str | None) -> str:
 def query_terms(text: str | None) -> list[str]:
     """Each word of the query as a key, for an ``$all`` match in any order.
 
-    1-character words are left out when the query has a longer one ("j
+    A 1-character letter is left out when the query has a longer word ("j
     smith" -> ``["smith"]``): only a 1-character stored word has such a key,
-    so keeping it would miss "John Smith".
+    so keeping it would miss "John Smith". A 1-character number stays and
+    matches only that whole number ("client 2", "1 main"; not "client 23").
     """
     words = _unique([word[:MAX_KEY_LEN] for word in _fold(text).split()])
-    return [word for word in words if len(word) >= MIN_KEY_LEN] or words
+    return [word for word in words if len(word) >= MIN_KEY_LEN or word.isdigit()] or words
 
 
 def search_terms(text: str | None) -> list[str]:
