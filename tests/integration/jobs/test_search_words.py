@@ -135,6 +135,9 @@ def test_csv_export_refuses_a_one_character_query(shop):
         found = http.get("/api/jobs/export.csv", params={"q": "lee ann"},
                          cookies={SESSION_COOKIE: token})
         assert found.status_code == 200 and "Ann Lee" in found.text
+        closed = http.get("/api/jobs/export.csv", params={"q": "lee ann", "status": "closed"},
+                          cookies={SESSION_COOKIE: token})
+        assert closed.status_code == 200 and "Ann Lee" not in closed.text  # the job is new
         by_number = http.get("/api/jobs/export.csv", params={"q": "1"},
                              cookies={SESSION_COOKIE: token})
         assert by_number.status_code == 200 and "Ann Lee" in by_number.text
