@@ -109,8 +109,11 @@ def index_table(db, company_id, *, sample: int = 2_000) -> list[str]:
     share = len(jobs) / all_jobs
     client_ids = list({job.get("client_id") for job in jobs} - {None})
     clients = list(db["clients"].find({"_id": {"$in": client_ids}}))
+    # A job brings a new client only sometimes: the company's clients per job.
+    clients_per_job = db["clients"].count_documents({"company_id": company_id}) / all_jobs
     lines = [f"index entries, from the documents and the declared indexes "
-             f"({len(jobs):,} of {all_jobs:,} jobs, {len(clients):,} of their clients):"]
+             f"({len(jobs):,} of {all_jobs:,} jobs, {len(clients):,} of their clients; "
+             f"{clients_per_job:.2f} clients per job):"]
     per_job_total = 0.0
     for collection in COLLECTIONS:
         if collection == "jobs":
@@ -127,12 +130,12 @@ def index_table(db, company_id, *, sample: int = 2_000) -> list[str]:
                              f"{count / max(per, 1):6.1f} per {unit}")
             lines.append(f"  {collection + ' (all indexes)':<61} "
                          f"{entries / max(per, 1):6.1f} per {unit}")
-            per_job_total += entries / len(jobs)
+            per_job_total += entries / max(per, 1) * (1 if unit == "job" else clients_per_job)
         else:
             per_job_total += entries * share / len(jobs)
             lines.append(f"  {collection + ' (all indexes)':<61} "
                          f"{entries * share / len(jobs):6.1f} per job")
-    lines.append(f"  {'every entry a booked job writes (job, client, rollups)':<61} "
+    lines.append(f"  {'all a booked job writes (job, its share of clients, rollups)':<61} "
                  f"{per_job_total:6.1f} per job")
     return lines
 
