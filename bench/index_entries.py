@@ -120,10 +120,13 @@ def index_table(db, company_id, *, sample: int = 2_000) -> list[str]:
             docs, per, unit = jobs, len(jobs), "job"
         elif collection == "clients":
             docs, per, unit = clients, len(clients), "client"
-        else:  # the company's rollups, their share for this many jobs
-            docs, per, unit = list(db[collection].find({"company_id": company_id})), None, ""
+        else:  # the company's rollups (a sample, scaled), their share for this many jobs
+            docs, per, unit = list(db[collection].find({"company_id": company_id})
+                                   .limit(sample)), None, ""
         totals = count_entries(docs, specs.get(collection, []))
         entries = sum(totals.values())
+        if per is None and docs:
+            entries *= db[collection].count_documents({"company_id": company_id}) / len(docs)
         if collection in ("jobs", "clients"):
             for name, count in totals.items():
                 lines.append(f"  {collection + '.' + name:<61} "
