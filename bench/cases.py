@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 
 from pymongo import DESCENDING
 
-from iprodash.domain.search_keys import normalize_query
+from iprodash.domain.search_keys import normalize_query, search_terms
 from iprodash.repositories.jobs import SCHEDULED_START, JobRepository
 from iprodash.services.dashboard import load_dashboard
 
@@ -81,7 +81,8 @@ class Cases:
 
     # -- search ------------------------------------------------------------------------
     def search(self, text: str) -> list[dict]:
-        rows = self.jobs.iter_search(search_key=normalize_query(text), before_id=None)
+        key = max(search_terms(text), key=len)  # one word (or the phone digits) read
+        rows = self.jobs.iter_search(search_key=key, before_id=None)
         return list(itertools.islice(rows, PAGE))
 
     def naive_phone_search(self, text: str) -> list[dict]:

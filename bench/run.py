@@ -10,7 +10,8 @@ way measured in the same run, and writes ``bench/results.json``:
 * seed rate: the whole seed's jobs/s, rollups included, >= 90% of raw
   ``insert_many`` of the same kind of documents (a ``--sample`` of them)
   into a fresh database;
-* the write path: jobs/s of create -> close through the services.
+* the write path: jobs/s of create -> close through the services;
+* index entries per job and per client (``bench/index_entries.py``).
 
 Each phase is printed as it starts and ends, with the seed's rate per
 10,000 jobs, so a rate that falls as the data grows is seen as it happens.
@@ -37,6 +38,7 @@ from pathlib import Path
 from pymongo import MongoClient
 
 from bench.cases import DEEP_WINDOW, Cases, utc_day_start
+from bench.index_entries import index_table
 from bench.seeding import new_company, raw_rates
 from bench.timing import Figure, PhaseClock, measure
 from bench.write_path import CommandCounter, bench_admin, measure_write_path
@@ -144,6 +146,8 @@ def run(args: argparse.Namespace) -> dict:
         # grows faster than the data, the ratio falls.
         rates["seed_per_s"] = args.jobs / full_seconds
         rates["ratio"] = rates["seed_per_s"] / rates["raw_all_documents_per_s"]
+        for line in index_table(db, company_id):  # what each job costs the server
+            clock.say(line)
         actor = bench_admin(db, company_id)
         with clock.phase("query figures"):
             figures = _query_figures(Cases(db, actor, now), company_zone(db, company_id),

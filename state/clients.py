@@ -6,6 +6,7 @@ import reflex as rx
 
 from iprodash.db import get_db
 from iprodash.domain.errors import ValidationError
+from iprodash.domain.search_keys import require_search_query
 from iprodash.services import clients
 from iprodash.services.clients import ClientForm
 from state.address_autocomplete import AddressState
@@ -29,7 +30,9 @@ class ClientsState(NameKeysetPager, EditDialog, SessionState):
     @handles_errors
     def search(self, form: dict):
         form = as_form(form)
-        self.query = str(form.get("query", "")).strip()[:100]
+        query = str(form.get("query", "")).strip()[:100]
+        require_search_query(query, field="query")  # refused: the list stays as it is
+        self.query = query
         self._first_page()
 
     def _open(self, editing_id: str, values: dict[str, str]):

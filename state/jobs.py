@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from iprodash.db import get_db
+from iprodash.domain.search_keys import require_search_query
 from iprodash.services.event_scope import event_scope
 from iprodash.services import job_queries
 from iprodash.services.job_queries import JobListFilters, count_text
@@ -112,7 +113,9 @@ class JobsState(KeysetPager, SessionState):
     def search(self, form: dict):
         form = as_form(form)
         self._actor()
-        return self._go(q=str(form.get("q", "")).strip()[:100])
+        query = str(form.get("q", "")).strip()[:100]
+        require_search_query(query, job_numbers=True)  # refused: the list stays as it is
+        return self._go(q=query)
 
     @rx.event
     @handles_errors

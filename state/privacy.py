@@ -134,10 +134,11 @@ class PrivacyState(SessionState):
         """Find the client to erase by name, phone or email (company-admin)."""
         form = as_form(form)
         actor = self._actor_with_role(COMPANY_ADMIN)
-        self.erase_matches, self.erase_searched, self.erase_number_display = [], False, ""
-        self._erase_number = ""
+        # Searched first: a refused query (e.g. 1-character words) leaves the last result shown.
         found = privacy_client_erasure.find_clients_to_erase(
             get_db(), actor=actor, query=str(form.get("query", ""))[:120])
+        self.erase_matches, self.erase_searched, self.erase_number_display = [], False, ""
+        self._erase_number = ""
         self.erase_matches = [{"id": c.id, "name": c.name, "phone": c.phone,
                                "email": c.email, "address": c.address} for c in found.matches]
         if found.number_has_data and not found.matches:

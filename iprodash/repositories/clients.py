@@ -43,10 +43,26 @@ class ClientRepository(TenantRepository):
         return list(self.find({"email": email}).sort("_id", ASCENDING).limit(limit))
 
     def page(self, *, after: tuple[str, Any] | None, limit: int,
-             search_key: str = "") -> list[dict]:
-        """Clients by name, keyset-paged; only those with ``search_key`` when given."""
-        base = {"search_keys": search_key} if search_key else {}
-        return keyset_page(self, base, field="name", after=after, limit=limit)
+             search_terms: list[str] | tuple = ()) -> list[dict]:
+        """Clients by name, keyset-paged; only those carrying every search term when given.
+
+        The longest term is read through the index; the others are checked on
+        each row (the embedded server scans the whole collection for ``$all``),
+        reading on until the page is full.
+        """
+        if not search_terms:
+            return keyset_page(self, {}, field="name", after=after, limit=limit)
+        longest = max(search_terms, key=len)
+        others = [term for term in search_terms if term != longest]
+        base = {"search_keys": longest}
+        rows: list[dict] = []
+        while len(rows) < limit:
+            batch = keyset_page(self, base, field="name", after=after, limit=limit)
+            rows += [d for d in batch if all(t in d.get("search_keys", ()) for t in others)]
+            if len(batch) < limit:
+                break
+            after = (batch[-1].get("name"), batch[-1]["_id"])
+        return rows[:limit]
 
     def set_fields(self, client_id: Any, fields: dict[str, Any]) -> dict | None:
         """``$set`` fields (and ``updated_at``); the document after, or None."""

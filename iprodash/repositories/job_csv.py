@@ -59,11 +59,16 @@ class JobExportReader(TenantRepository):
                 yield job
         if not terms:
             return
-        query: dict[str, Any] = {"search_keys": {"$all": terms}}
-        if filter_key:
-            query["filter_keys"] = filter_key
-        for job in self._cursor(query, [("_id", DESCENDING)]):
-            if job["_id"] not in seen:
+        # The longest term is read through the index; the rest and the filter are
+        # checked on each row (the embedded server scans the collection for ``$all``).
+        longest = max(terms, key=len)
+        checked = [term for term in terms if term != longest]
+        cursor = self.find({"search_keys": longest}, projection={"status_history": 0})
+        for job in cursor.sort([("_id", DESCENDING)]).batch_size(EXPORT_BATCH):
+            keys, filters = job.pop("search_keys", []), job.pop("filter_keys", [])
+            if job["_id"] in seen or (filter_key and filter_key not in filters):
+                continue
+            if all(term in keys for term in checked):
                 yield job
 
     def _keys(self, job_id: ObjectId) -> list[str]:

@@ -15,7 +15,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
-from iprodash.domain.search_keys import normalize_query, search_keys_for
+from iprodash.domain.search_keys import require_search_query, search_keys_for, search_terms
 from iprodash.domain.validation import required_text, validate_email
 from iprodash.repositories.base import to_object_id
 from iprodash.repositories.clients import ClientRepository
@@ -127,13 +127,19 @@ def list_clients(db: Database, *, actor: Actor, query: str = "",
                  after: tuple[str, str] | None = None) -> tuple[list[ClientView], bool]:
     """Clients by name, optionally only those matching a name, address or phone query.
 
+    Every word of the query matches the start of a word, in any order.
+
     Returns:
         ``(rows, has_next)``.
+
+    Raises:
+        ValidationError: every word of the query is 1 character ("a", "a b").
     """
     actor = require_company_actor(actor)
+    require_search_query(query, field="query")
     cursor = (after[0], to_object_id(after[1], "client")) if after else None
     rows = ClientRepository(db, actor.company_id).page(after=cursor, limit=PAGE_SIZE + 1,
-                                                       search_key=normalize_query(query))
+                                                       search_terms=search_terms(query))
     return [view(r) for r in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 

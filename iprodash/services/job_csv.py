@@ -23,7 +23,7 @@ from iprodash.domain.clock import days_bounds, local_now, local_today
 from iprodash.domain.errors import ValidationError
 from iprodash.domain.job_status import ALL_STATUSES, status_label
 from iprodash.domain.phones import display_phone
-from iprodash.domain.search_keys import normalize_query, query_terms
+from iprodash.domain.search_keys import normalize_query, query_terms, require_search_query
 from iprodash.repositories.base import to_object_id
 from iprodash.repositories.job_csv import JobExportReader
 from iprodash.repositories.jobs import CLOSED_AT, OPEN, SCHEDULED_START, filter_key
@@ -186,8 +186,10 @@ def export_jobs_csv(*, db: Database, actor: Actor, filters: JobListFilters,
 
     Raises:
         PermissionDenied: not company staff.
+        ValidationError: a search of 1-character words ("Type at least 2 letters ...").
     """
     actor = require_company_actor(actor)
+    require_search_query(filters.search, job_numbers=True)
     zone = company_zone(db, actor.company_id)
     jobs = _matching_jobs(JobExportReader(db, actor.company_id), filters, zone, now)
     techs = _names(TechnicianRepository(db, actor.company_id))

@@ -27,7 +27,8 @@ from pymongo.database import Database
 from iprodash.domain.dates import read_day
 from iprodash.domain.clock import company_today, days_bounds
 from iprodash.domain.job_status import ALL_STATUSES
-from iprodash.domain.search_keys import normalize_query, query_terms
+from iprodash.domain.search_keys import (normalize_query, query_terms, query_too_short,
+                                         require_search_query)
 from iprodash.domain.words import pluralize
 from iprodash.repositories.event_cache import company_count, company_result
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
@@ -164,14 +165,14 @@ def _number_query(query: str) -> int | None:
     return None
 
 
-def _search_plan(repo: JobRepository, text: str, key: str) -> dict:
+def _search_plan(text: str, key: str) -> dict:
     """How to read a search: which key drives the read and what is checked per row.
 
     Phone digits (7 or more) are a rare key: one read over all dates. A
-    several-word query uses its whole-text prefix key when any job has it
-    ("ann lee"), else its longest word plus a check of the others ("lee
-    ann"). A short word (3 letters or fewer) narrowed by a filter reads the
-    filter's jobs and checks the word instead, since it can match most jobs.
+    several-word query reads its longest word and checks the others on each
+    row ("lee ann" and "ann lee" alike; there are no whole-text keys). A
+    short word (3 letters or fewer) narrowed by a filter reads the filter's
+    jobs and checks the word instead, since it can match most jobs.
     """
     query = normalize_query(text)
     if query.isdigit() and len(query) >= _SHORT_NUMBER_DIGITS:
@@ -179,8 +180,6 @@ def _search_plan(repo: JobRepository, text: str, key: str) -> dict:
     if query.isdigit():  # "123": a job number (looked up apart) or an address number
         return {"search_key": query, "by_filter": bool(key) and len(query) <= BROAD_PREFIX}
     terms = query_terms(text)
-    if len(terms) > 1 and repo.has_search_key(query):
-        terms = [query]
     longest = max(terms, key=len)
     return {"search_key": longest, "also": [t for t in terms if t != longest],
             "by_filter": bool(key) and len(longest) <= BROAD_PREFIX}
@@ -199,7 +198,7 @@ def _search_page(repo: JobRepository, filters: JobListFilters,
     if query.startswith("#"):
         return first
     rows = repo.page_search(after=after, limit=limit, key=key, projection=_PROJECTION,
-                            **_search_plan(repo, filters.search, key))
+                            **_search_plan(filters.search, key))
     return first + [row for row in rows if named is None or row["_id"] != named["_id"]]
 
 
@@ -231,6 +230,7 @@ def list_jobs(db: Database, *, actor: Actor, filters: JobListFilters, after: str
         page_size: Rows per page.
     """
     actor = require_company_actor(actor)
+    require_search_query(filters.search, job_numbers=True)
     company = company_of(db, actor)  # before reading: its jobs stamp keys the cache
     zone = zone_of(company)
 
@@ -254,8 +254,11 @@ def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:
 
     Counting stops past ``COUNT_CAP`` (the page shows "1,000+"), so a busy
     company's two-month window costs a few slices, not every job in it.
+    A search that :func:`list_jobs` refuses (1-character words) counts 0.
     """
     actor = require_company_actor(actor)
+    if query_too_short(filters.search, job_numbers=True):
+        return 0
     repo = JobRepository(db, actor.company_id)
     company = company_of(db, actor)  # before counting: its jobs stamp keys the cache
     zone = zone_of(company)

@@ -23,7 +23,7 @@ from pymongo.database import Database
 
 from iprodash.domain.errors import Conflict, ValidationError
 from iprodash.domain.phones import display_phone, normalize_phone, phone_digits
-from iprodash.domain.search_keys import normalize_query, search_keys_for
+from iprodash.domain.search_keys import require_search_query, search_keys_for, search_terms
 from iprodash.domain.validation import validate_email
 from iprodash.repositories.base import utcnow
 from iprodash.repositories.clients import ClientRepository
@@ -102,7 +102,8 @@ def find_clients_to_erase(db: Database, *, actor: Actor, query: str) -> ErasureS
     """Clients matching a name, phone number (any format) or email address (company-admin).
 
     Raises:
-        ValidationError: nothing typed, or a number or address that is not valid.
+        ValidationError: nothing typed, a number or address that is not valid, or
+            only 1-character words.
     """
     actor = require_company_actor(actor, COMPANY_ADMIN)
     text = " ".join((query or "").split())[:120]
@@ -119,7 +120,8 @@ def find_clients_to_erase(db: Database, *, actor: Actor, query: str) -> ErasureS
             matches=[_match(d) for d in _clients_with_number(repo, phone)], phone=phone,
             phone_display=display_phone(phone),
             number_has_data=_number_has_data(CompanyData(db, actor.company_id), phone))
-    rows = repo.page(after=None, limit=SEARCH_LIMIT, search_key=normalize_query(text))
+    require_search_query(text, field="query")
+    rows = repo.page(after=None, limit=SEARCH_LIMIT, search_terms=search_terms(text))
     return ErasureSearch(matches=[_match(d) for d in rows])
 
 
