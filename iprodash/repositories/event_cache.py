@@ -113,39 +113,14 @@ def current_scope() -> dict | None:
     return _SCOPE.get()
 
 
-_FRESH_COMPANIES: dict[ObjectId, tuple[float, int, dict | None]] = {}
-_FRESH_LOCK = threading.Lock()
-_FRESH_MAX = 10_000
-
-
 def company_in_event(company_id: ObjectId, load: Callable[[], dict | None]) -> dict | None:
     """The company document, read at most once per event, or read by an earlier
     event of this worker less than :data:`COMPANY_FRESH_S` ago with no write to
     ``companies`` from this process since (a copy each time)."""
-    scope = _SCOPE.get()
-    if scope is None:
+    if _SCOPE.get() is None:
         return load()
-    memo = scope.setdefault("companies", {})
-    writes = WRITE_WATCH.count("companies")
-    entry = memo.get(company_id)
-    if entry is None or entry[0] != writes:
-        with _FRESH_LOCK:
-            fresh = _FRESH_COMPANIES.get(company_id)
-        if (fresh is not None and fresh[1] == writes
-                and time.monotonic() - fresh[0] < COMPANY_FRESH_S):
-            entry = memo[company_id] = (writes, fresh[2])
-        else:
-            started = time.monotonic()
-            doc = load()
-            memo[company_id] = entry = (WRITE_WATCH.count("companies"), doc)
-            if entry[0] != writes:  # written while reading: do not keep it
-                memo.pop(company_id, None)
-            else:
-                with _FRESH_LOCK:
-                    if len(_FRESH_COMPANIES) >= _FRESH_MAX:
-                        _FRESH_COMPANIES.clear()
-                    _FRESH_COMPANIES[company_id] = (started, writes, copy.deepcopy(doc))
-    return copy.deepcopy(entry[1])
+    return read_in_event(("company", company_id), ("companies",), lambda: recent_result(
+        company_id, "company", COMPANY_FRESH_S, ("companies",), load))
 
 
 @contextmanager
@@ -353,8 +328,6 @@ def forget_rosters() -> None:
         _RESULTS.clear()
     with _RECENT_LOCK:
         _RECENT.clear()
-    with _FRESH_LOCK:
-        _FRESH_COMPANIES.clear()
 
 
 def _name_order(doc: dict) -> tuple:
