@@ -18,8 +18,9 @@ from iprodash.services.actor import COMPANY_ADMIN, USER
 from iprodash.services.job_views import job_detail
 from state.address_autocomplete import AddressState
 from state.job_form import NONE, JobFormFields, blank_values, form_from
+from state.handler_threads import off_the_loop
 from state.session import (SessionState, as_flag, as_form, as_int, as_text, handles_errors,
-                           loads_page, off_the_loop)
+                           loads_page)
 from state.texting_chip import TextingChipState, record_from_form, ticked
 
 _LISTS = ("payments", "parts", "finance_lines", "history", "moves", "photos", "tech_notes",

@@ -8,7 +8,6 @@ background event.
 
 from __future__ import annotations
 
-import asyncio
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -22,6 +21,7 @@ from iprodash.services.lead_sources import all_lead_sources
 from iprodash.services.technicians import all_technicians
 from state import routes
 from state.paging import KeysetPager
+from state.handler_threads import off_the_loop
 from state.session import SessionState, as_form, as_text, handles_errors, loads_page
 
 ANY = "any"
@@ -95,8 +95,8 @@ class JobsState(KeysetPager, SessionState):
             except Exception:  # noqa: BLE001 - the page's own loader reports session errors
                 return
             params = self._params()
-        total = await asyncio.to_thread(job_queries.count_jobs, get_db(), actor=actor,
-                                        filters=filters)
+        total = await off_the_loop(job_queries.count_jobs, get_db(), actor=actor,
+                                  filters=filters)
         async with self:
             if params != self._params():
                 return  # the filters changed meanwhile; that load counts again

@@ -19,6 +19,7 @@ import reflex as rx
 
 from iprodash.domain.errors import DomainError
 from iprodash.services.actor import Actor
+from state.handler_threads import off_the_loop
 
 POLL_SECONDS = 3.0
 REAUTH_SECONDS = 60.0
@@ -70,7 +71,7 @@ class LiveRefresh(rx.State, mixin=True):
             generation, path = self._watch_generation, self._watch_path()
             token = self.router.session.client_token
             try:
-                actor = self._actor()
+                actor = await off_the_loop(self._actor)
             except DomainError:
                 return
         started = checked = time.monotonic()
@@ -84,11 +85,11 @@ class LiveRefresh(rx.State, mixin=True):
                 poll, args = self.__class__._poll, self._poll_args()
                 if time.monotonic() - checked > REAUTH_SECONDS:
                     try:
-                        actor, checked = self._actor(), time.monotonic()
+                        actor, checked = await off_the_loop(self._actor), time.monotonic()
                     except DomainError:
                         return
             try:
-                changed = await asyncio.to_thread(poll, actor, args)
+                changed = await off_the_loop(poll, actor, args)
             except DomainError:
                 return
             if changed:
@@ -96,6 +97,6 @@ class LiveRefresh(rx.State, mixin=True):
                     if self._watch_generation != generation:
                         return
                     try:
-                        self._refresh()
+                        await off_the_loop(self._refresh)
                     except DomainError:
                         return

@@ -7,7 +7,6 @@ read it from the connection headers, never from a client-set variable.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 import re
@@ -22,6 +21,7 @@ from iprodash.services import auth, plan_access, policies
 from iprodash.services.actor import COMPANY_ADMIN, OPERATOR, ROLE_LABELS, TECHNICIAN, USER, Actor
 from iprodash.services.company_settings import company_name
 from state import routes
+from state.handler_threads import off_the_loop
 from state.session_boundary import binding_of, reset_page_states, session_cookie
 
 
@@ -88,18 +88,6 @@ def as_uploads(value: object) -> list:
     if not isinstance(value, list) or not all(isinstance(f, rx.UploadFile) for f in value):
         raise BadArgument()
     return value
-
-
-async def off_the_loop(work, /, *args, **kwargs):
-    """Run blocking work (database calls) in a worker thread and wait for it.
-
-    Reflex runs every tab's events on one event loop; a handler that waits for
-    the database there holds up every other tab's event until it returns (one
-    worker then served ~26 events a second whatever the number of cores). In a
-    thread, the tab's state lock is still held (its next event waits), while
-    other tabs' events run meanwhile. ``work`` runs in a copy of the caller's
-    context (contextvars), so the event's memo is its own."""
-    return await asyncio.to_thread(work, *args, **kwargs)
 
 
 def handles_errors(handler):

@@ -18,7 +18,6 @@ session cookie, never the cookie itself) and every event compares:
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from http.cookies import SimpleCookie
@@ -32,6 +31,7 @@ from iprodash.api.security import SESSION_COOKIE
 from iprodash.db import get_db
 from iprodash.domain.errors import NotAuthenticated
 from iprodash.services import auth
+from state.handler_threads import off_the_loop
 
 # The events a page load starts with (``hydrate_and_load`` in Reflex 0.10).
 _HYDRATE_EVENTS = frozenset(f"{rx.State.get_full_name()}.{name}"
@@ -112,8 +112,7 @@ class SessionBoundary(Middleware):
         token = session_cookie(root.router.headers.cookie)
         hydrating = event.name in _HYDRATE_EVENTS
         if hydrating:
-            binding = await asyncio.to_thread(live_binding, token,
-                                              root.router.session.client_ip)
+            binding = await off_the_loop(live_binding, token, root.router.session.client_ip)
         else:
             binding = binding_of(token)
         previous = session._session_binding
@@ -170,7 +169,7 @@ class UploadSessionGuard:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope.get("headers", [])}
         client = scope.get("client") or ("", 0)
-        binding = await asyncio.to_thread(
+        binding = await off_the_loop(
             live_binding, session_cookie(headers.get("cookie", "")), client[0])
         if not binding:
             await _refuse(send, 401, "Please log in again to upload files.")

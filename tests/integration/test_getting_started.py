@@ -57,3 +57,25 @@ def test_another_company_and_the_operator_see_nothing_of_it(db):
     assert _done(db, admin_of(db, mine))["technicians"] is False
     with pytest.raises(PermissionDenied):
         setup_checklist(db, actor=operator(db))
+
+
+def test_a_step_found_once_is_not_looked_up_again(db, monkeypatch):
+    """"Is there any job" loads every job of the company on the embedded database:
+    once found, the company remembers the step (the dashboard reads it on every load)."""
+    from iprodash.repositories.setup_progress import SetupProgress
+
+    company = make_company(db, phone="", card_fee_bp=0)
+    admin = admin_of(db, company)
+    jobs.create_job(db, actor=admin, form=JobForm(
+        client_name="Ann Lee", client_phone="(212) 555-0102", address_line="12 Oak Ave",
+        city="Springfield", state="NY", zip="10001", job_type="Lockout", date="",
+        start_time="", end_time=""))
+    assert _done(db, admin)["new_job"] is True
+    assert db["companies"].find_one({"_id": company["_id"]})["setup_steps_done"] == ["new_job"]
+
+    def no_lookup(self):
+        raise AssertionError("looked up again")
+
+    monkeypatch.setattr(SetupProgress, "has_job", no_lookup)
+    assert _done(db, admin) == {"settings": False, "technicians": False, "lead_sources": False,
+                                "texting": False, "new_job": True, "users": False}
