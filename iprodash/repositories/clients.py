@@ -10,6 +10,10 @@ from iprodash.repositories.base import TenantRepository, to_object_id, utcnow
 from iprodash.repositories.event_cache import read_in_event
 from iprodash.repositories.keyset import keyset_page
 
+# Clients read per phone number lookup, whatever the caller's limit: the job
+# page's panels ask with different limits and share the one read of an event.
+_PHONE_MATCHES = 20
+
 INDEXES = {
     "clients": [
         IndexModel([("company_id", ASCENDING), ("phone_digits", ASCENDING)]),
@@ -32,9 +36,11 @@ class ClientRepository(TenantRepository):
         """Clients whose stored phone has exactly these digits, oldest first."""
         if not digits:
             return []
+        read_limit = max(limit, _PHONE_MATCHES)  # callers asking for fewer share one read
         return read_in_event(
-            ("clients.by_phone_digits", self.company_id, digits, limit), ("clients",),
-            lambda: list(self.find({"phone_digits": digits}).sort("_id", ASCENDING).limit(limit)))
+            ("clients.by_phone_digits", self.company_id, digits, read_limit), ("clients",),
+            lambda: list(self.find({"phone_digits": digits}).sort("_id", ASCENDING)
+                         .limit(read_limit)))[:limit]
 
     def by_email(self, email: str, limit: int = 5) -> list[dict]:
         """Clients with exactly this (lower-cased) email address, oldest first."""

@@ -276,7 +276,7 @@ _RESULT_LOCK = threading.Lock()
 
 def company_result(company: dict, stamp_field: str, collections: tuple[str, ...],
                    key: Hashable, load: Callable[[], Any],
-                   ttl_s: float = RESULT_TTL_S) -> Any:
+                   ttl_s: float = RESULT_TTL_S, shared: bool = False) -> Any:
     """``load()`` for ``key`` in ``company`` (a copy), reused while nothing it
     reads changed: the company document's ``stamp_field`` (bumped after every
     write to ``collections`` through their repositories, by any worker) and
@@ -287,6 +287,9 @@ def company_result(company: dict, stamp_field: str, collections: tuple[str, ...]
     ``company`` must be read before loading (it is, once per event, by the
     session check); a result loaded while a write happens is kept under the
     old stamp, which the write's bump retires.
+
+    Each caller gets a copy, unless ``shared``: for values nobody can change
+    (frozen dataclasses in tuples), which every caller then gets as they are.
     """
     stamp = int(company.get(stamp_field, 0))
     writes = tuple(WRITE_WATCH.count(c) for c in collections)
@@ -296,11 +299,11 @@ def company_result(company: dict, stamp_field: str, collections: tuple[str, ...]
         if (entry is not None and entry.stamp == stamp and entry.writes == writes
                 and time.monotonic() - entry.loaded_at < ttl_s):
             _RESULTS.move_to_end(full_key)
-            return entry.value.copy()
+            return entry.value if shared else entry.value.copy()
     value = load()
     with _RESULT_LOCK:
         if tuple(WRITE_WATCH.count(c) for c in collections) == writes:
-            _RESULTS[full_key] = _Result(stamp, writes, Kept(value))
+            _RESULTS[full_key] = _Result(stamp, writes, value if shared else Kept(value))
             _RESULTS.move_to_end(full_key)
             while len(_RESULTS) > RESULT_MAX_KEYS:
                 _RESULTS.popitem(last=False)

@@ -30,7 +30,7 @@ from iprodash.domain.job_status import ALL_STATUSES
 from iprodash.domain.search_keys import (normalize_query, query_terms, query_too_short,
                                          require_search_query)
 from iprodash.domain.words import pluralize
-from iprodash.repositories.event_cache import company_count, company_result
+from iprodash.repositories.event_cache import STAMP_FIELD, company_count, company_result
 from iprodash.repositories.jobs import (CLOSED_AT, NONE, OPEN, SCHEDULED_START, JobRepository,
                                         filter_key)
 from iprodash.services.actor import Actor, require_company_actor
@@ -86,7 +86,7 @@ class JobListFilters:
 
 @dataclass(frozen=True)
 class JobPage:
-    rows: list[JobRow]
+    rows: tuple[JobRow, ...]
     has_next: bool
     mode: str  # "window", "unscheduled" or "search"
 
@@ -234,19 +234,24 @@ def list_jobs(db: Database, *, actor: Actor, filters: JobListFilters, after: str
     company = company_of(db, actor)  # before reading: its jobs stamp keys the cache
     zone = zone_of(company)
 
-    def read() -> tuple[list[dict], str]:
-        return _page_docs(JobRepository(db, actor.company_id), filters, after,
-                          page_size + 1, zone)
+    def read() -> JobPage:
+        docs, mode = _page_docs(JobRepository(db, actor.company_id), filters, after,
+                                page_size + 1, zone)
+        cursor_field = None if mode == "unscheduled" else (
+            CLOSED_AT if mode == "window" and filters.date_field == "closed" else SCHEDULED_START)
+        rows = job_rows(db, actor=actor, docs=docs[:page_size], zone=zone,
+                        cursor_field=cursor_field)
+        return JobPage(rows=tuple(rows), has_next=len(docs) > page_size, mode=mode)
 
     # The same page of the same filters is the same until a job is written (any
-    # worker's write bumps the company's jobs stamp); rows are built fresh.
-    docs, mode = (company_result(company, "jobs_stamp", ("jobs",),
-                                 ("list", filters, after, page_size, str(zone)), read)
-                  if company else read())
-    cursor_field = None if mode == "unscheduled" else (
-        CLOSED_AT if mode == "window" and filters.date_field == "closed" else SCHEDULED_START)
-    rows = job_rows(db, actor=actor, docs=docs[:page_size], zone=zone, cursor_field=cursor_field)
-    return JobPage(rows=rows, has_next=len(docs) > page_size, mode=mode)
+    # worker's write bumps the company's jobs stamp) or a technician or lead
+    # source is (their names are in the rows: the roster stamp is in the key).
+    # The page is kept as built: its rows are frozen, so every caller shares it.
+    if not company:
+        return read()
+    key = ("list", filters, after, page_size, str(zone), company.get(STAMP_FIELD, 0))
+    return company_result(company, "jobs_stamp", ("jobs", "technicians", "lead_sources"),
+                          key, read, shared=True)
 
 
 def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:

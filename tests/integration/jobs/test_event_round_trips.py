@@ -215,6 +215,25 @@ def test_a_technician_change_shows_on_the_next_event(busy_shop, office):
     assert added.id in {t.id for t in all_technicians(busy_shop.db, actor=busy_shop.user)}
 
 
+def test_a_rename_by_another_worker_shows_in_kept_list_rows(busy_shop, office, monkeypatch):
+    """A kept list page holds built rows (technician names in them): another
+    worker's rename bumps the roster stamp, which is part of the page's key."""
+    _, admin = office
+    jobs_state = admin.at(JobsState, "/jobs")
+    monkeypatch.setattr(event_cache.WRITE_WATCH, "count", lambda collection: 0)
+    monkeypatch.setattr(event_cache, "COMPANY_FRESH_S", 0.0)
+    call(jobs_state, "load")
+    assert "Tom Tech" in {row["technician"] for row in jobs_state.rows}
+    tom = next(t for t in jobs_state.technicians if t["name"] == "Tom Tech")
+    update_technician(busy_shop.db, actor=busy_shop.admin, technician_id=tom["id"],
+                      form=TechnicianForm(name="Tomas Tech", nickname="Tomas",
+                                          phone="(212) 555-0111", commission_percent="40",
+                                          job_fee="0"))
+    call(jobs_state, "load")
+    shown = {row["technician"] for row in jobs_state.rows}
+    assert "Tomas Tech" in shown and "Tom Tech" not in shown
+
+
 def test_a_write_by_another_worker_is_seen_through_the_company_stamp(busy_shop, monkeypatch):
     """Another worker's write is not observed by this process's write watch; the
     stamp it bumps in the company document ends this worker's cached roster."""

@@ -168,9 +168,9 @@ def test_filters_round_trip_through_the_url():
 def test_another_company_sees_none_of_the_jobs(shop, other_shop):
     _bulk(shop, 10)
     filters = JobListFilters(start=date(2025, 5, 1), end=date(2025, 7, 31))
-    assert job_queries.list_jobs(other_shop.db, actor=other_shop.user, filters=filters).rows == []
+    assert job_queries.list_jobs(other_shop.db, actor=other_shop.user, filters=filters).rows == ()
     assert job_queries.list_jobs(other_shop.db, actor=other_shop.user,
-                                 filters=JobListFilters(search="ann")).rows == []
+                                 filters=JobListFilters(search="ann")).rows == ()
     assert job_queries.count_jobs(other_shop.db, actor=other_shop.user, filters=filters) == 0
 
 
