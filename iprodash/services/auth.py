@@ -123,6 +123,7 @@ def _decode(token: str) -> dict:
         if claims["exp"] > time.time():
             return dict(claims)
         _VERIFIED.pop(key, None)
+        raise NotAuthenticated("Your session has expired. Please log in again.")
     try:
         claims = jwt.decode(token, key[0], algorithms=[JWT_ALGORITHM],
                             options={"require": ["exp", "jti", "sub"]})
