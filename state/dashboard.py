@@ -116,10 +116,16 @@ class DashboardState(SessionState):
     has_source_rows: bool = False
     setup_steps: list[dict[str, str]] = []
     setup_done_count: int = 0
+    # What the tiles and charts were last built from (the board's repr).
+    _shown_board: str = ""
 
     def _reload(self) -> None:
         board = dashboard.load_dashboard(db=get_db(), actor=self._actor(), period=self.period,
                                          start=self.start, end=self.end)
+        shown = repr(board)  # every figure, name and period of the board
+        if shown == self._shown_board:
+            return  # the tab shows exactly this: nothing is built nor sent again
+        self._shown_board = shown
         self.period_label, self.financial = board.period.label, board.financial
         self.has_jobs = board.created > 0 or board.closed > 0
         self.has_closed = board.closed > 0
@@ -147,9 +153,10 @@ class DashboardState(SessionState):
         actor = self._actor()
         steps = (getting_started.setup_checklist(get_db(), actor=actor)
                  if actor.role == "company_admin" else [])  # set-up is the admin's work
-        self.setup_steps = [{"label": s.label, "hint": s.hint, "done": "yes" if s.done else "",
-                             "href": _SETUP_ROUTES[s.key]} for s in steps]
-        self.setup_done_count = sum(1 for s in steps if s.done)
+        self._assign(setup_steps=[{"label": s.label, "hint": s.hint,
+                                   "done": "yes" if s.done else "", "href": _SETUP_ROUTES[s.key]}
+                                  for s in steps],
+                     setup_done_count=sum(1 for s in steps if s.done))
 
     @rx.event
     @loads_page

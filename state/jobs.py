@@ -52,14 +52,18 @@ class JobsState(KeysetPager, SessionState):
                   "from": self.date_from, "to": self.date_to, "order": self.order}
         return {k: v for k, v in values.items() if v and v != ANY}
 
-    def _show(self, filters: JobListFilters) -> None:
+    def _show(self, filters: JobListFilters) -> bool:
+        """Show ``filters`` in the filter bar; True when they differ from those shown."""
         params = filters.as_params()
-        self.q, self.order = filters.search, filters.order
-        self.status = filters.status or ANY
-        self.technician, self.source = filters.technician or ANY, filters.lead_source or ANY
-        self.date_field = filters.date_field
-        self.date_from, self.date_to = params.get("from", ""), params.get("to", "")
+        shown = dict(q=filters.search, order=filters.order, status=filters.status or ANY,
+                     technician=filters.technician or ANY, source=filters.lead_source or ANY,
+                     date_field=filters.date_field, date_from=params.get("from", ""),
+                     date_to=params.get("to", ""))
+        if all(getattr(self, name) == value for name, value in shown.items()):
+            return False  # nothing to send again, nor to re-mount
+        self._assign(**shown)
         self.filters_key += 1
+        return True
 
     def _cursor_of(self, row: dict) -> str:
         return row["cursor"]
@@ -68,20 +72,22 @@ class JobsState(KeysetPager, SessionState):
         after = self._cursor()
         page = job_queries.list_jobs(get_db(), actor=self._actor(), filters=self._filters(),
                                      after=after)
-        self.rows = [dict(row.__dict__) for row in page.rows]
-        self.has_next, self.mode = page.has_next, page.mode
+        self._assign(rows=[dict(row.__dict__) for row in page.rows], has_next=page.has_next,
+                     mode=page.mode)
 
     @rx.event
     @loads_page
     def load(self):
         actor = self._actor()
-        self._show(job_queries.list_filters(get_db(), actor=actor,
-                                            params=dict(self.router.url.query_parameters)))
-        self.technicians = [{"id": t.id, "name": t.name + ("" if t.active else " (inactive)")}
-                            for t in all_technicians(get_db(), actor=actor)]
-        self.sources = [{"id": s.id, "name": s.name} for s in all_lead_sources(get_db(),
-                                                                              actor=actor)]
-        self.count_text = "Counting…"
+        changed = self._show(job_queries.list_filters(
+            get_db(), actor=actor, params=dict(self.router.url.query_parameters)))
+        self._assign(
+            technicians=[{"id": t.id, "name": t.name + ("" if t.active else " (inactive)")}
+                         for t in all_technicians(get_db(), actor=actor)],
+            sources=[{"id": s.id, "name": s.name} for s in all_lead_sources(get_db(),
+                                                                           actor=actor)])
+        if changed or not self.count_text:
+            self.count_text = "Counting…"
         self._open_page()
         return JobsState.count_matches
 

@@ -177,8 +177,9 @@ class SessionState(rx.State):
         """
         # Read here, not via a helper: subclasses have used ``_session_token``
         # as a field name of their own.
-        token = session_cookie(self.router.headers.cookie or "")
-        ip = self.router.session.client_ip
+        router = self.router  # composed anew on every access
+        token = session_cookie(router.headers.cookie or "")
+        ip = router.session.client_ip
         try:
             # Checked once per event: a plain handler (handles_errors, loads_page,
             # guard) runs in an event scope; background loops check every time.
@@ -189,6 +190,13 @@ class SessionState(rx.State):
             raise
         self._bind_to(binding_of(token))
         return actor
+
+    def _assign(self, **values) -> None:
+        """Set each var whose value changed: an unchanged one is not sent to the
+        browser again (Reflex sends every var assigned during an event)."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _bind_to(self, binding: str) -> None:
         """Reset every page state of the tab when ``binding`` is a new session."""

@@ -18,6 +18,7 @@ session cookie, never the cookie itself) and every event compares:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from http.cookies import SimpleCookie
@@ -55,6 +56,7 @@ def reconnecting(event: Event) -> bool:
 CLIENT_TOKEN_KEY = "token"
 
 
+@functools.lru_cache(maxsize=4096)  # every event of a tab sends the same header
 def session_cookie(cookie_header: str) -> str | None:
     """The session token in a ``Cookie`` header, or None."""
     cookies = SimpleCookie()
@@ -66,6 +68,7 @@ def session_cookie(cookie_header: str) -> str | None:
     return morsel.value if morsel and morsel.value else None
 
 
+@functools.lru_cache(maxsize=4096)
 def binding_of(token: str | None) -> str:
     """What the state stores to recognise its session: a hash, "" for none."""
     return hashlib.sha256(token.encode()).hexdigest() if token else ""
