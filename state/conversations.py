@@ -52,9 +52,12 @@ class UnreadState(LiveRefresh, SessionState):
         """``on_mount`` of the navigation (every page): count now, then keep the
         count current. A count read moments ago by this worker will do (the
         page's own loader may just have read it), unless this worker wrote a
-        text or marked one read since."""
+        text or marked one read since. Nothing to do when this worker already
+        runs the tab's loop (it polls whatever page the tab shows)."""
         if self._actor().role not in (COMPANY_ADMIN, USER):
             return None
+        if self._watching_here():
+            return None  # the tab's loop in this worker keeps the count current
         self._refresh(max_age_s=POLL_SECONDS / 2)
         return UnreadState.watch
 

@@ -7,6 +7,8 @@ stays light. Money is formatted with the domain's ``format_money``.
 
 from __future__ import annotations
 
+import hashlib
+
 import plotly.graph_objects as go
 import reflex as rx
 
@@ -116,13 +118,15 @@ class DashboardState(SessionState):
     has_source_rows: bool = False
     setup_steps: list[dict[str, str]] = []
     setup_done_count: int = 0
-    # What the tiles and charts were last built from (the board's repr).
+    # What the tiles and charts were last built from (a digest of the board).
     _shown_board: str = ""
 
     def _reload(self) -> None:
         board = dashboard.load_dashboard(db=get_db(), actor=self._actor(), period=self.period,
                                          start=self.start, end=self.end)
-        shown = repr(board)  # every figure, name and period of the board
+        # Every figure, name and period of the board, as a short digest (the
+        # repr itself is a few KB, kept in every tab's state).
+        shown = hashlib.sha256(repr(board).encode()).hexdigest()
         if shown == self._shown_board:
             return  # the tab shows exactly this: nothing is built nor sent again
         self._shown_board = shown

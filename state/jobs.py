@@ -42,6 +42,8 @@ class JobsState(KeysetPager, SessionState):
     technicians: list[dict] = []
     sources: list[dict] = []
     filters_key: int = 0
+    # The jobs version and filters the count shown was taken under.
+    _counted: str = ""
 
     def _filters(self) -> JobListFilters:
         return job_queries.list_filters(get_db(), actor=self._actor(), params=self._params())
@@ -86,10 +88,15 @@ class JobsState(KeysetPager, SessionState):
                          for t in all_technicians(get_db(), actor=actor)],
             sources=[{"id": s.id, "name": s.name} for s in all_lead_sources(get_db(),
                                                                            actor=actor)])
+        self._open_page()
+        if self._counted == self._count_key(job_queries.jobs_version(get_db(), actor=actor)):
+            return None  # the count shown is still right: same filters, no job written
         if changed or not self.count_text:
             self.count_text = "Counting…"
-        self._open_page()
         return JobsState.count_matches
+
+    def _count_key(self, version: int) -> str:
+        return f"{version}|{sorted(self._params().items())}"
 
     @rx.event(background=True)
     async def count_matches(self):
@@ -98,6 +105,7 @@ class JobsState(KeysetPager, SessionState):
             try:
                 with event_scope():  # the session and company read once
                     actor, filters = self._actor(), self._filters()
+                    version = job_queries.jobs_version(get_db(), actor=actor)
             except Exception:  # noqa: BLE001 - the page's own loader reports session errors
                 return
             params = self._params()
@@ -106,7 +114,8 @@ class JobsState(KeysetPager, SessionState):
         async with self:
             if params != self._params():
                 return  # the filters changed meanwhile; that load counts again
-            self.count_text = count_text(total)
+            self._assign(count_text=count_text(total))
+            self._counted = self._count_key(version)
 
     def _go(self, **changes: str):
         params = {**self._params(), **changes}

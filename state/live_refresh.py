@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import secrets
 import time
 
 import reflex as rx
@@ -24,6 +25,9 @@ from state.handler_threads import off_the_loop
 POLL_SECONDS = 3.0
 REAUTH_SECONDS = 60.0
 MAX_SECONDS = 4 * 3600.0
+
+# The loops running in this worker: (client token, state) -> the loop's generation.
+_RUNNING: dict[tuple[str, str], int] = {}
 
 
 @functools.cache
@@ -64,16 +68,33 @@ class LiveRefresh(rx.State, mixin=True):
         """The page the loop belongs to (the nav badge watches on every page)."""
         return self.router.url.path
 
+    def _watching_here(self) -> bool:
+        """Whether this worker runs this tab's current loop (a tab that reconnected
+        to another worker, or whose state was reset, has none running there)."""
+        key = (self.router.session.client_token, self.get_full_name())
+        return bool(self._watch_generation) and _RUNNING.get(key) == self._watch_generation
+
     @rx.event(background=True)
     async def watch(self):
         async with self:
-            self._watch_generation += 1
+            # Random, not counted: a reset state starts again from 0, and a loop
+            # of the tab's former session must not take the new one for its own.
+            self._watch_generation = secrets.randbits(62) or 1
             generation, path = self._watch_generation, self._watch_path()
             token = self.router.session.client_token
             try:
                 actor = await off_the_loop(self._actor)
             except DomainError:
                 return
+        key = (token, self.get_full_name())
+        _RUNNING[key] = generation
+        try:
+            await self._loop(actor, generation, path, token)
+        finally:
+            if _RUNNING.get(key) == generation:
+                del _RUNNING[key]
+
+    async def _loop(self, actor: Actor, generation: int, path: str, token: str) -> None:
         started = checked = time.monotonic()
         while time.monotonic() - started < MAX_SECONDS:
             await asyncio.sleep(POLL_SECONDS)

@@ -254,6 +254,13 @@ def list_jobs(db: Database, *, actor: Actor, filters: JobListFilters, after: str
                           key, read, shared=True)
 
 
+def jobs_version(db: Database, *, actor: Actor) -> int:
+    """A number that changes whenever one of the company's jobs is written, by any
+    worker: a count taken under it still holds while it is the same."""
+    actor = require_company_actor(actor)
+    return int(company_of(db, actor).get("jobs_stamp", 0))
+
+
 def count_jobs(db: Database, *, actor: Actor, filters: JobListFilters) -> int:
     """How many jobs the list's filters match, up to ``COUNT_CAP`` + 1.
 
