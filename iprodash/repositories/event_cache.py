@@ -128,6 +128,7 @@ def event_scope() -> Iterator[dict]:
         yield scope
     finally:
         _SCOPE.reset(token)
+        _flush_bumps(scope)
 
 
 def current_scope() -> dict | None:
@@ -256,10 +257,29 @@ def company_roster(db, collection: str, company_id: ObjectId) -> list[dict] | No
 def bump_stamp(db, company_id: ObjectId, *fields: str) -> None:
     """After a write to a cached collection: every worker reloads on its next event.
 
-    A write inside a transaction bumps again after the commit (a result read
-    between an earlier bump and the commit is kept under the bumped stamp)."""
+    Inside an event scope the bumps are made once, when the event's work ends
+    (one update of the company for all its writes: a job's status move wrote
+    the job, its rollups and their stamps in four updates before); this
+    process's own reads see its writes at once anyway (:data:`WRITE_WATCH`).
+    Outside one, at once. A write inside a transaction bumps again after the
+    commit (a result read between an earlier bump and the commit is kept under
+    the bumped stamp)."""
     fields = fields or (STAMP_FIELD,)
-    db["companies"].update_one({"_id": company_id}, {"$inc": {f: 1 for f in fields}})
+    scope = _SCOPE.get()
+    if scope is None:
+        _bump(db, company_id, set(fields))
+        return
+    pending = scope.setdefault("bumps", {})
+    pending.setdefault((id(db), company_id), (db, set()))[1].update(fields)
+
+
+def _bump(db, company_id: ObjectId, fields: set[str]) -> None:
+    db["companies"].update_one({"_id": company_id}, {"$inc": {f: 1 for f in sorted(fields)}})
+
+
+def _flush_bumps(scope: dict) -> None:
+    for (_, company_id), (db, fields) in scope.pop("bumps", {}).items():
+        _bump(db, company_id, fields)
 
 
 class _Result:

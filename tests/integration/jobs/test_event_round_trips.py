@@ -407,3 +407,23 @@ def test_dashboard_sums_are_kept_until_a_job_closes(busy_shop, monkeypatch):
     busy_shop.closed_job(payments=[Payment("cash", 9_000, "company")], date=today,
                          technician_id=tech.id)
     assert _dashboard(busy_shop)[0] == closed + 2  # another worker's: through the stamp
+
+
+def test_an_events_writes_bump_the_company_once_when_it_ends(busy_shop):
+    """Inside one event the company's stamps are bumped in one update at its end
+    (every worker's kept list pages and dashboard sums start again), not after
+    each write."""
+    db, company_id = busy_shop.db, busy_shop.company["_id"]
+    job = busy_shop.job(client_phone="(212) 555-0188")
+    before = db["companies"].find_one({"_id": company_id})
+    COUNTER.commands, COUNTER.on = [], True
+    try:
+        with event_cache.event_scope():
+            busy_shop.walk_to(job, "scheduled")
+            assert db["companies"].find_one({"_id": company_id})["jobs_stamp"] == \
+                before["jobs_stamp"]  # not yet: when the event's work ends
+    finally:
+        COUNTER.on = False
+    after = db["companies"].find_one({"_id": company_id})
+    assert COUNTER.commands.count("update:companies") == 1
+    assert after["jobs_stamp"] == before["jobs_stamp"] + 1
