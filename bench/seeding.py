@@ -17,6 +17,7 @@ from bson import ObjectId
 
 from iprodash.repositories.base import insert_in_batches
 from iprodash.repositories.companies import CompanyRepository
+from iprodash.repositories.counters import CounterRepository
 from iprodash.repositories.indexes import ensure_indexes
 from iprodash.services.demo_jobs import demo_factory, generate_batches
 from iprodash.services.rollups import RollupBatch
@@ -41,29 +42,35 @@ def _insert(collection, docs: list[dict], company_id: ObjectId) -> float:
 
 
 def raw_rates(client, *, sample: int, technicians: int, sources: int, now: datetime,
-              db_name: str = "bench_raw") -> dict:
-    """Jobs per second of raw ``insert_many``: jobs only, and all the seed's documents.
+              db_name: str = "bench_raw", company_id: ObjectId | None = None) -> dict:
+    """Jobs per second of raw ``insert_many``: jobs only, jobs and their clients, and
+    (for a new company) all the seed's documents, rollups included.
 
-    Into ``db_name`` as it is: a fresh database by default; the seeded one to
-    measure raw inserts at the size the seed reached (a company of its own)."""
+    Into ``db_name`` as it is, for a new company: a fresh database by default.
+    With ``company_id``: the next ``sample`` jobs of a seeded company (their
+    numbers reserved as the seed reserves them), so the raw inserts land where
+    the seed's next ones would, in index ranges of the size the seed made."""
     db = client[db_name]
     ensure_indexes(db)
-    company_id = new_company(db, "Raw insert")
+    company_id = company_id or new_company(db, "Raw insert")
+    first_number = CounterRepository(db, company_id).reserve(sample)
     factory, _, _ = demo_factory(db, company_id, technicians=technicians, sources=sources,
-                                 seed=7, first_number=1, now=now)
+                                 seed=7, first_number=first_number, now=now)
     clients, jobs = [], []
-    for batch_clients, batch_jobs in generate_batches(factory, first_number=1, count=sample,
-                                                      batch_size=BATCH):
+    for batch_clients, batch_jobs in generate_batches(factory, first_number=first_number,
+                                                      count=sample, batch_size=BATCH):
         clients += batch_clients
         jobs += batch_jobs
-    detail, totals = RollupBatch(factory.zone).add(jobs).documents()
     jobs_s = _insert(db["jobs"], jobs, company_id)
     clients_s = _insert(db["clients"], clients, company_id)
-    rest_s = (clients_s + _insert(db["rollups"], detail, company_id)
-              + _insert(db["rollup_totals"], totals, company_id))
+    rates = {"jobs": sample, "clients": len(clients), "raw_jobs_only_per_s": sample / jobs_s,
+             "raw_jobs_and_clients_per_s": sample / (jobs_s + clients_s)}
+    if first_number == 1:  # a new company (a seeded one already has these days' rollups)
+        detail, totals = RollupBatch(factory.zone).add(jobs).documents()
+        rollups_s = (_insert(db["rollups"], detail, company_id)
+                     + _insert(db["rollup_totals"], totals, company_id))
+        rates.update(rollup_docs=len(detail) + len(totals),
+                     raw_all_documents_per_s=sample / (jobs_s + clients_s + rollups_s))
     # Left in place (the bench's temporary directory goes at the end): dropping
     # 20,000 jobs' index entries costs the embedded server about a minute.
-    return {"jobs": sample, "clients": len(clients), "rollup_docs": len(detail) + len(totals),
-            "raw_jobs_only_per_s": sample / jobs_s,
-            "raw_jobs_and_clients_per_s": sample / (jobs_s + clients_s),
-            "raw_all_documents_per_s": sample / (jobs_s + rest_s)}
+    return rates
