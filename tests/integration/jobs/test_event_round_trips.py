@@ -193,17 +193,23 @@ def test_each_page_stays_under_its_round_trip_bound(busy_shop, office):
     assert not [c for c in jobs_list if c in ("find:technicians", "find:lead_sources")]
 
 
+def _rename_tom(shop, jobs_state) -> dict:
+    """Rename "Tom Tech" to "Tomas Tech" through the service, then load the list again."""
+    tom = next(t for t in jobs_state.technicians if t["name"] == "Tom Tech")
+    update_technician(shop.db, actor=shop.admin, technician_id=tom["id"],
+                      form=TechnicianForm(name="Tomas Tech", nickname="Tomas",
+                                          phone="(212) 555-0111", commission_percent="40",
+                                          job_fee="0"))
+    call(jobs_state, "load")
+    return tom
+
+
 def test_a_technician_change_shows_on_the_next_event(busy_shop, office):
     _, admin = office
     jobs_state = admin.at(JobsState, "/jobs")
     call(jobs_state, "load")
     assert {"Tom Tech", "Ann Wrench"} <= {t["name"] for t in jobs_state.technicians}
-    tom = next(t for t in jobs_state.technicians if t["name"] == "Tom Tech")
-    update_technician(busy_shop.db, actor=busy_shop.admin, technician_id=tom["id"],
-                      form=TechnicianForm(name="Tomas Tech", nickname="Tomas",
-                                          phone="(212) 555-0111", commission_percent="40",
-                                          job_fee="0"))
-    call(jobs_state, "load")
+    tom = _rename_tom(busy_shop, jobs_state)
     names = {t["name"] for t in jobs_state.technicians}
     assert "Tomas Tech" in names and "Tom Tech" not in names
     assert "Tomas Tech" in {row["technician"] for row in jobs_state.rows}
@@ -224,12 +230,7 @@ def test_a_rename_by_another_worker_shows_in_kept_list_rows(busy_shop, office, m
     monkeypatch.setattr(event_cache, "COMPANY_FRESH_S", 0.0)
     call(jobs_state, "load")
     assert "Tom Tech" in {row["technician"] for row in jobs_state.rows}
-    tom = next(t for t in jobs_state.technicians if t["name"] == "Tom Tech")
-    update_technician(busy_shop.db, actor=busy_shop.admin, technician_id=tom["id"],
-                      form=TechnicianForm(name="Tomas Tech", nickname="Tomas",
-                                          phone="(212) 555-0111", commission_percent="40",
-                                          job_fee="0"))
-    call(jobs_state, "load")
+    _rename_tom(busy_shop, jobs_state)
     shown = {row["technician"] for row in jobs_state.rows}
     assert "Tomas Tech" in shown and "Tom Tech" not in shown
 
