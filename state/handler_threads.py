@@ -31,10 +31,11 @@ async def off_the_loop(work, /, *args, **kwargs):
     context (contextvars), so the event's memo is its own.
 
     The threads are this module's own pool (:data:`HANDLER_THREADS`), not
-    asyncio's default one, which has 6 threads on 2 cores: with 100 tabs, 6
-    handlers at once waiting on their database replies capped the worker near
-    60 events a second while the app and the database each had a core half
-    idle.
+    asyncio's default one, which has 6 threads on 2 cores: with many tabs
+    whose handlers mostly wait on database replies, 6 at once caps the worker
+    on a database that answers in parallel (on the embedded server, in the
+    run that found it, the server's own work was the limit and the rate did
+    not change).
 
     The work is one event's: it runs in the caller's event scope, or in one of
     its own (the company document and the session are then read once, or
