@@ -61,9 +61,8 @@ class JobsState(KeysetPager, SessionState):
                      technician=filters.technician or ANY, source=filters.lead_source or ANY,
                      date_field=filters.date_field, date_from=params.get("from", ""),
                      date_to=params.get("to", ""))
-        if all(getattr(self, name) == value for name, value in shown.items()):
+        if not self._assign(**shown):
             return False  # nothing to send again, nor to re-mount
-        self._assign(**shown)
         self.filters_key += 1
         return True
 

@@ -130,10 +130,9 @@ def handles_errors(handler):
                 yield answer(exc)
         return gen_wrapper
 
-    def run(self, args, kwargs):
+    def run(self, args, kwargs):  # in the event scope off_the_loop opens
         try:
-            with event_scope():
-                return handler(self, *args, **kwargs)
+            return handler(self, *args, **kwargs)
         except DomainError as exc:
             return answer(exc)
 
@@ -182,7 +181,7 @@ class SessionState(rx.State):
         ip = router.session.client_ip
         try:
             # Checked once per event: a plain handler (handles_errors, loads_page,
-            # guard) runs in an event scope; background loops check every time.
+            # guard) and a live-refresh loop's check run in an event scope.
             actor = remember_in_event(("actor", token, ip), lambda: auth.authenticate(
                 get_db(), token=token, ip=ip))
         except NotAuthenticated:
@@ -191,12 +190,16 @@ class SessionState(rx.State):
         self._bind_to(binding_of(token))
         return actor
 
-    def _assign(self, **values) -> None:
+    def _assign(self, **values) -> bool:
         """Set each var whose value changed: an unchanged one is not sent to the
-        browser again (Reflex sends every var assigned during an event)."""
+        browser again (Reflex sends every var assigned during an event). True
+        when one changed."""
+        changed = False
         for name, value in values.items():
             if getattr(self, name) != value:
                 setattr(self, name, value)
+                changed = True
+        return changed
 
     def _bind_to(self, binding: str) -> None:
         """Reset every page state of the tab when ``binding`` is a new session."""
@@ -221,11 +224,7 @@ class SessionState(rx.State):
     @rx.event
     async def guard(self, roles: list[str]):
         """``on_load`` of every signed-in page: redirect when not allowed."""
-        return await off_the_loop(self._guard_in_scope, roles)
-
-    def _guard_in_scope(self, roles: list[str]):
-        with event_scope():
-            return self._guard(roles)
+        return await off_the_loop(self._guard, roles)  # one event scope
 
     def _guard(self, roles: list[str]):
         if not isinstance(roles, list) or not all(isinstance(r, str) for r in roles):
@@ -321,10 +320,9 @@ def loads_page(handler):
         async_wrapper.is_page_loader = True
         return async_wrapper
 
-    def run(self, args, kwargs):
+    def run(self, args, kwargs):  # in the event scope off_the_loop opens
         try:
-            with event_scope():
-                return handler(self, *args, **kwargs)
+            return handler(self, *args, **kwargs)
         except NotAuthenticated:
             return None
         except DomainError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from iprodash.domain.clock import company_today
@@ -34,7 +35,6 @@ def _count(jobs) -> None:
         def __setattr__(self, name, value):
             setattr(self._state, name, value)
 
-    import asyncio
     asyncio.run(type(jobs).event_handlers["count_matches"].fn(Proxy(jobs)))
 
 
